@@ -1,0 +1,102 @@
+//! A request as the vendor handlers see it: headers, query string and a body read up to a limit.
+//! Handlers parse everything themselves, so every bad input gets the vendor's answer, never a
+//! framework's.
+
+use dropshot::RawRequest;
+use http::HeaderMap;
+use http_body_util::{BodyExt, Limited};
+
+/// The request body, read with a size limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestBody {
+    Bytes(bytes::Bytes),
+    /// Larger than the limit; reading stopped there.
+    TooLarge,
+    /// The connection failed while the body was read.
+    Unreadable,
+}
+
+#[derive(Debug)]
+pub struct Incoming {
+    pub headers: HeaderMap,
+    /// The raw query string, without the `?`, when the URL has one.
+    pub query: Option<String>,
+    pub body: RequestBody,
+}
+
+impl Incoming {
+    pub async fn read(raw: RawRequest, body_limit: usize) -> Self {
+        let (parts, body) = raw.into_inner().into_parts();
+        let body = match Limited::new(body, body_limit).collect().await {
+            Ok(collected) => RequestBody::Bytes(collected.to_bytes()),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => RequestBody::TooLarge,
+            Err(_) => RequestBody::Unreadable,
+        };
+        Self {
+            headers: parts.headers,
+            query: parts.uri.query().map(str::to_string),
+            body,
+        }
+    }
+
+    /// A header's value as text; `None` when absent or not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The media type of `Content-Type` (lowercased, parameters dropped), when the header is present.
+    pub fn media_type(&self) -> Option<String> {
+        let value = self.headers.get(http::header::CONTENT_TYPE)?;
+        let text = String::from_utf8_lossy(value.as_bytes());
+        Some(text.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// True when the body is present and not empty (a body that could not be read counts as present).
+    pub fn has_body(&self) -> bool {
+        !matches!(&self.body, RequestBody::Bytes(bytes) if bytes.is_empty())
+    }
+}
+
+/// What the `Authorization` header holds.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Bearer<'a> {
+    Missing,
+    /// Present but not `Bearer <token>` (another scheme, or not text).
+    NotBearer,
+    Token(&'a str),
+}
+
+/// Reads `Authorization: Bearer <token>` (the scheme is case-insensitive, as RFC 7235 says).
+pub fn bearer_token(headers: &HeaderMap) -> Bearer<'_> {
+    let Some(value) = headers.get(http::header::AUTHORIZATION) else {
+        return Bearer::Missing;
+    };
+    let Ok(text) = value.to_str() else {
+        return Bearer::NotBearer;
+    };
+    match text.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Bearer::Token(token.trim()),
+        _ => Bearer::NotBearer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(authorization: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(http::header::AUTHORIZATION, authorization.parse().unwrap());
+        map
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_and_other_schemes_refused() {
+        assert_eq!(bearer_token(&HeaderMap::new()), Bearer::Missing);
+        assert_eq!(bearer_token(&headers("Bearer abc")), Bearer::Token("abc"));
+        assert_eq!(bearer_token(&headers("bearer abc")), Bearer::Token("abc"));
+        assert_eq!(bearer_token(&headers("Bearer ")), Bearer::Token(""));
+        assert_eq!(bearer_token(&headers("Basic abc")), Bearer::NotBearer);
+        assert_eq!(bearer_token(&headers("Bearer")), Bearer::NotBearer);
+    }
+}

@@ -1,0 +1,86 @@
+//! A vendor handler's answer: a status, an optional JSON body, and — when the answer is not what the
+//! spec documents — the id of the departure in the register that explains it.
+
+use bytes::Bytes;
+use dropshot::Body;
+use http::{HeaderValue, Response, StatusCode};
+use serde::Serialize;
+
+/// Marks a response that departs from the vendor's spec; its value is an id in the register of
+/// departures (`understudy departures`, specs/DEPARTURES.md).
+pub const DEPARTURE_HEADER: &str = "x-understudy-departure";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: StatusCode,
+    /// Serialised JSON, or `None` for an empty body (Nango's 204). `Bytes`, so that constant bodies
+    /// are serialised once and shared by every response.
+    pub body: Option<Bytes>,
+    pub departure: Option<&'static str>,
+}
+
+impl Reply {
+    pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Self {
+        // Serialising plain data structures (no maps with non-string keys) cannot fail.
+        let body = serde_json::to_vec(body).expect("a response body serialises to JSON");
+        Self {
+            status,
+            body: Some(body.into()),
+            departure: None,
+        }
+    }
+
+    /// A JSON body serialised earlier (see [`serialised_once`]).
+    pub fn json_bytes(status: StatusCode, body: &Bytes) -> Self {
+        Self {
+            status,
+            body: Some(body.clone()),
+            departure: None,
+        }
+    }
+
+    pub fn empty(status: StatusCode) -> Self {
+        Self {
+            status,
+            body: None,
+            departure: None,
+        }
+    }
+
+    /// Marks this answer as departing from the spec, as the register entry `id` describes.
+    pub fn departing(mut self, id: &'static str) -> Self {
+        self.departure = Some(id);
+        self
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let mut builder = Response::builder().status(self.status);
+        if let Some(id) = self.departure {
+            builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(id));
+        }
+        let response = match self.body {
+            Some(json) => builder
+                .header(
+                    http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json; charset=utf-8"),
+                )
+                .body(Body::from(json)),
+            None => builder.body(Body::empty()),
+        };
+        // Status, static header values and a byte body: the builder has nothing left to reject.
+        response.expect("a well-formed response")
+    }
+}
+
+/// Serialises a constant response body the first time it is needed and keeps it for every later
+/// response: `static BODY: OnceLock<Bytes>` beside the handler, `serialised_once(&BODY, || value)`.
+pub fn serialised_once<T: Serialize>(
+    cell: &'static std::sync::OnceLock<Bytes>,
+    make: impl FnOnce() -> T,
+) -> &'static Bytes {
+    cell.get_or_init(|| {
+        serde_json::to_vec(&make())
+            .expect("a response body serialises to JSON")
+            .into()
+    })
+}

@@ -1,0 +1,130 @@
+//! `DELETE /v1/auth/sessions/delete`: checks the secret key, reads exactly one session identifier
+//! from the body, and deletes that session of the key's app under all three of its identifiers.
+
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use dropshot::{ApiEndpoint, ApiEndpointVersions, Body, HttpError, RawRequest, RequestContext};
+use http::{Response, StatusCode};
+use serde_json::Value;
+
+use super::error::{self, MoonKeyError};
+use super::state::App;
+use super::{jwt, MoonKey};
+use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply, RequestBody};
+use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
+use crate::server::{route, Api, VendorContext};
+
+type Context = Arc<VendorContext<MoonKey>>;
+
+pub fn register(api: &mut Api<MoonKey>) -> Result<(), String> {
+    let spec = crate::spec::of("moonkey");
+    let (id, method, path) = route(spec, "DELETE", "/v1/auth/sessions/delete")?;
+    let endpoint = ApiEndpoint::new(
+        id,
+        delete_session,
+        method,
+        "application/json",
+        &path,
+        ApiEndpointVersions::All,
+    );
+    api.register(endpoint).map_err(|e| e.to_string())
+}
+
+async fn delete_session(rqctx: RequestContext<Context>, raw: RawRequest) -> Result<Response<Body>, HttpError> {
+    let context = rqctx.context();
+    let request = Incoming::read(raw, context.body_limit).await;
+    let reply = answer(context, &request).unwrap_or_else(|e| e.reply());
+    Ok(reply.into_response())
+}
+
+/// A session named by one of its identifiers.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Identifier {
+    Token(String),
+    Jwt(String),
+    Id(String),
+}
+
+fn answer(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply, MoonKeyError> {
+    let secret_key = secret_key(request)?;
+    let identifier = identifier(request)?;
+    let now = context.clock.now();
+    let session_id_from_jwt = match &identifier {
+        Identifier::Jwt(token) => Some(jwt::verify(token, now).map_err(|e| match e {
+            jwt::JwtError::Invalid => MoonKeyError::InvalidJwt,
+            jwt::JwtError::Expired => MoonKeyError::ExpiredJwt,
+        })?),
+        _ => None,
+    };
+    let deleted = context.store.with(secret_key, now, |app: &mut App| {
+        app.remove_where(|session| match &identifier {
+            Identifier::Token(token) => session.session_token == *token,
+            Identifier::Id(id) => session.session_id == *id,
+            Identifier::Jwt(_) => Some(&session.session_id) == session_id_from_jwt.as_ref(),
+        })
+    });
+    match deleted {
+        Some(_) => Ok(Reply::json_bytes(StatusCode::OK, deleted_body())),
+        None => Err(MoonKeyError::SessionNotFound),
+    }
+}
+
+fn deleted_body() -> &'static Bytes {
+    static BODY: OnceLock<Bytes> = OnceLock::new();
+    serialised_once(&BODY, || {
+        let message: DeleteSession200ResponseMessage = "Successfully deleted session"
+            .parse()
+            .expect("the message is not empty");
+        DeleteSession200Response { message }
+    })
+}
+
+/// The app's secret key: `sk_test_` or `sk_live_` followed by 48 alphanumerics.
+fn secret_key(request: &Incoming) -> Result<&str, MoonKeyError> {
+    let Bearer::Token(key) = bearer_token(&request.headers) else {
+        return Err(MoonKeyError::Unauthorized);
+    };
+    let body = key.strip_prefix("sk_test_").or_else(|| key.strip_prefix("sk_live_"));
+    match body {
+        Some(body) if body.len() == 48 && crate::ids::is_base62(body) => Ok(key),
+        _ => Err(MoonKeyError::Unauthorized),
+    }
+}
+
+/// The one identifier the body names. A missing or empty value counts as absent.
+pub fn identifier(request: &Incoming) -> Result<Identifier, MoonKeyError> {
+    if request.media_type().is_some_and(|media| media != "application/json") {
+        return Err(MoonKeyError::Validation(error::NOT_JSON_CONTENT));
+    }
+    let bytes = match &request.body {
+        RequestBody::Bytes(bytes) => bytes,
+        RequestBody::TooLarge => return Err(MoonKeyError::Validation(error::TOO_LARGE)),
+        RequestBody::Unreadable => return Err(MoonKeyError::Validation(error::MALFORMED_JSON)),
+    };
+    if bytes.is_empty() {
+        return Err(MoonKeyError::Validation(error::NONE_GIVEN));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|_| MoonKeyError::Validation(error::MALFORMED_JSON))?;
+    let Value::Object(fields) = value else {
+        return Err(MoonKeyError::Validation(error::NOT_AN_OBJECT));
+    };
+    let mut found = Vec::with_capacity(1);
+    for (name, make) in [
+        ("session_token", Identifier::Token as fn(String) -> Identifier),
+        ("session_jwt", Identifier::Jwt),
+        ("session_id", Identifier::Id),
+    ] {
+        match fields.get(name) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(text)) if text.is_empty() => {}
+            Some(Value::String(text)) => found.push(make(text.clone())),
+            Some(_) => return Err(MoonKeyError::Validation(error::NOT_A_STRING)),
+        }
+    }
+    match found.len() {
+        0 => Err(MoonKeyError::Validation(error::NONE_GIVEN)),
+        1 => Ok(found.remove(0)),
+        _ => Err(MoonKeyError::Validation(error::MORE_THAN_ONE)),
+    }
+}
