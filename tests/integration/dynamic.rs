@@ -1,0 +1,164 @@
+//! Dynamic `PUT /api/v0/sessions/{sessionId}/revoke`: token checks, the undocumented 400 and 404,
+//! a `revokedAt` that is set once and kept, explicit nulls, and one environment per token.
+
+use chrono::TimeDelta;
+use understudy::exchange::Fidelity;
+use understudy::generated::dynamic::Client;
+use understudy::vendors::dynamic::{ANONYMOUS_SESSION_ID, DEFAULT_SESSION_ID, EXAMPLE_TOKEN, RESTRICTED_TOKEN};
+
+use crate::harness::{assert_snapshot, Call, Mock};
+
+const OTHER_ENVIRONMENT_TOKEN: &str = "dyn_B20LwS7GuY22QkshRXI7vRpXRqjiVksDZDLI";
+
+fn revoke(session_id: &str) -> Call {
+    Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke").param("sessionId", session_id)
+}
+
+fn client(mock: &Mock, token: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    Client::new_with_client(
+        &mock.url("dynamic"),
+        reqwest::Client::builder().default_headers(headers).build().unwrap(),
+    )
+}
+
+fn error_rows() -> Vec<(&'static str, Call, u16, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        (
+            "no_bearer",
+            revoke(DEFAULT_SESSION_ID),
+            401,
+            json!({"error": "No jwt provided!"}),
+        ),
+        (
+            "basic_scheme",
+            revoke(DEFAULT_SESSION_ID).header("authorization", "Basic abc"),
+            401,
+            json!({"error": "No jwt provided!"}),
+        ),
+        (
+            "malformed_token",
+            revoke(DEFAULT_SESSION_ID).bearer("dyn_tooshort"),
+            401,
+            json!({"error": "Unauthorized"}),
+        ),
+        (
+            "restricted_token",
+            revoke(DEFAULT_SESSION_ID).bearer(RESTRICTED_TOKEN),
+            403,
+            json!({"error": "Access Forbidden"}),
+        ),
+        (
+            "uppercase_uuid",
+            revoke(&DEFAULT_SESSION_ID.to_uppercase()).bearer(EXAMPLE_TOKEN),
+            400,
+            json!({"error": "sessionId must be a UUID"}),
+        ),
+        (
+            "not_a_uuid",
+            revoke("session-1").bearer(EXAMPLE_TOKEN),
+            400,
+            json!({"error": "sessionId must be a UUID"}),
+        ),
+        (
+            "unknown_session",
+            revoke("00000000-0000-4000-8000-000000000000").bearer(EXAMPLE_TOKEN),
+            404,
+            json!({"error": "Not Found", "code": "not_found"}),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_error_answers_dynamics_body_in_both_modes() {
+    for fidelity in [Fidelity::Live, Fidelity::Spec] {
+        let mock = Mock::start_in(fidelity).await;
+        for (name, call, status, body) in error_rows() {
+            let response = mock.send(call).await;
+            assert_eq!(
+                (response.status, response.json()),
+                (status, body),
+                "{name} in {fidelity:?} mode"
+            );
+            assert_snapshot(&format!("dynamic__{name}"), &response);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_session_keeps_its_first_revoked_at() {
+    let mock = Mock::start().await;
+    let client = client(&mock, EXAMPLE_TOKEN);
+    let first = client
+        .revoke_session_by_id()
+        .session_id(DEFAULT_SESSION_ID)
+        .send()
+        .await
+        .expect("revoke succeeds");
+    let revoked_at = first.revoked_at.expect("revokedAt is set");
+    assert_eq!(first.id.as_deref().map(String::as_str), Some(DEFAULT_SESSION_ID));
+    assert!(first.created_at.is_some_and(|created| created < revoked_at));
+
+    mock.running.clock.advance(TimeDelta::minutes(5));
+    let second = client
+        .revoke_session_by_id()
+        .session_id(DEFAULT_SESSION_ID)
+        .send()
+        .await
+        .expect("a repeat revoke succeeds");
+    assert_eq!(
+        second.revoked_at,
+        Some(revoked_at),
+        "a second revoke keeps the original revokedAt"
+    );
+
+    let raw = mock.send(revoke(DEFAULT_SESSION_ID).bearer(EXAMPLE_TOKEN)).await;
+    assert_snapshot("dynamic__revoked", &raw);
+}
+
+#[tokio::test]
+async fn unknown_ip_address_and_user_agent_are_sent_as_explicit_null() {
+    let mock = Mock::start().await;
+    let response = mock.send(revoke(ANONYMOUS_SESSION_ID).bearer(EXAMPLE_TOKEN)).await;
+    assert_eq!(response.status, 200);
+    let body = response.json();
+    let fields = body.as_object().expect("a Session object");
+    assert_eq!(
+        fields.get("ipAddress"),
+        Some(&serde_json::Value::Null),
+        "ipAddress present and null"
+    );
+    assert_eq!(
+        fields.get("userAgent"),
+        Some(&serde_json::Value::Null),
+        "userAgent present and null"
+    );
+    assert_snapshot("dynamic__revoked_anonymous", &response);
+}
+
+#[tokio::test]
+async fn each_token_is_its_own_environment() {
+    let mock = Mock::start().await;
+    let first = client(&mock, EXAMPLE_TOKEN)
+        .revoke_session_by_id()
+        .session_id(DEFAULT_SESSION_ID)
+        .send()
+        .await
+        .unwrap();
+    mock.running.clock.advance(TimeDelta::minutes(1));
+    let other = client(&mock, OTHER_ENVIRONMENT_TOKEN)
+        .revoke_session_by_id()
+        .session_id(DEFAULT_SESSION_ID)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        other.revoked_at > first.revoked_at,
+        "the other environment's copy was not yet revoked"
+    );
+}

@@ -1,0 +1,235 @@
+//! Test plumbing: start a server, describe a call, send it, and check the response against the
+//! vendor's spec — every response a test sees must validate against the spec or carry a departure
+//! header naming an entry of the register for that vendor.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Value};
+use understudy::exchange::{Fidelity, DEPARTURE_HEADER};
+use understudy::server::Options;
+use understudy::spec::Nonconformance;
+use understudy::Running;
+
+/// A running Understudy and an HTTP client for it.
+pub struct Mock {
+    pub running: Running,
+    pub fidelity: Fidelity,
+    http: reqwest::Client,
+}
+
+impl Mock {
+    pub async fn start() -> Self {
+        Self::start_in(Fidelity::Live).await
+    }
+
+    pub async fn start_in(fidelity: Fidelity) -> Self {
+        let options = Options {
+            fidelity,
+            ..Options::ephemeral()
+        };
+        let running = understudy::start(options)
+            .await
+            .expect("understudy starts on ephemeral ports");
+        Self {
+            running,
+            fidelity,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, vendor: &str) -> String {
+        self.running.url(vendor).expect("every vendor is served").to_string()
+    }
+
+    /// Sends a call and checks the response against the spec (see [`Response::check_against_spec`]).
+    pub async fn send(&self, call: Call) -> Response {
+        let url = format!(
+            "{}{}{}",
+            self.url(call.vendor),
+            call.path,
+            call.query.as_ref().map(|q| format!("?{q}")).unwrap_or_default()
+        );
+        let method = reqwest::Method::from_bytes(call.method.as_bytes()).expect("a valid method");
+        let mut request = self.http.request(method, url);
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = call.body.clone() {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("the body arrives").to_vec();
+        let response = Response {
+            call,
+            status,
+            headers,
+            body,
+        };
+        response.check_against_spec(self.fidelity);
+        response
+    }
+}
+
+/// One request to a vendor operation, described as the spec describes the operation.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub vendor: &'static str,
+    pub method: &'static str,
+    /// The spec's path template, for validation.
+    pub template: &'static str,
+    /// The concrete path under the base path.
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Call {
+    pub fn new(vendor: &'static str, method: &'static str, template: &'static str) -> Self {
+        Self {
+            vendor,
+            method,
+            template,
+            path: template.to_string(),
+            query: None,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Fills `{name}` in the path.
+    pub fn param(mut self, name: &str, value: &str) -> Self {
+        self.path = self.path.replace(&format!("{{{name}}}"), value);
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn query(mut self, query: &str) -> Self {
+        self.query = Some(query.to_string());
+        self
+    }
+
+    /// A JSON body with `Content-Type: application/json`.
+    pub fn json(self, body: Value) -> Self {
+        self.header("content-type", "application/json")
+            .raw_body(body.to_string().into_bytes())
+    }
+
+    pub fn raw_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub call: Call,
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{} is not JSON ({e}): {:?}",
+                self.describe(),
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn departure(&self) -> Option<&str> {
+        self.headers.get(DEPARTURE_HEADER).and_then(|v| v.to_str().ok())
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} {} {} -> {}",
+            self.call.vendor, self.call.method, self.call.path, self.status
+        )
+    }
+
+    /// Every response validates against the vendor's spec, or departs from it as a registered entry
+    /// of this vendor says. In spec mode a departure may only be a status the spec does not document:
+    /// a documented status always gets a body that validates.
+    pub fn check_against_spec(&self, fidelity: Fidelity) {
+        assert!(
+            self.status < 500,
+            "{} is a server error: {:?}",
+            self.describe(),
+            String::from_utf8_lossy(&self.body)
+        );
+        let spec = understudy::spec::of(self.call.vendor);
+        let verdict = spec
+            .responses
+            .check(self.call.method, self.call.template, self.status, &self.body);
+        let Err(nonconformance) = verdict else { return };
+        let departure = self.departure().unwrap_or_else(|| {
+            panic!(
+                "{} does not conform to specs/{}.yaml and names no departure: {nonconformance}",
+                self.describe(),
+                self.call.vendor
+            )
+        });
+        assert!(
+            registered_departures(self.call.vendor).contains(departure),
+            "{} names departure {departure:?}, which the register has no entry for under {}",
+            self.describe(),
+            self.call.vendor
+        );
+        if fidelity == Fidelity::Spec {
+            assert!(
+                matches!(nonconformance, Nonconformance::UndocumentedStatus(_)),
+                "in spec mode {} answered a documented status with a body that breaks the spec: {nonconformance}",
+                self.describe()
+            );
+        }
+    }
+
+    /// The response as a snapshot: status, the headers that matter to a client, and the body with
+    /// volatile fields redacted by [`assert_snapshot`].
+    pub fn snapshot(&self) -> Value {
+        let body = if self.body.is_empty() { Value::Null } else { self.json() };
+        json!({
+            "status": self.status,
+            "content-type": self.headers.get("content-type").and_then(|v| v.to_str().ok()),
+            "departure": self.departure(),
+            "body": body,
+        })
+    }
+}
+
+fn registered_departures(vendor: &str) -> HashSet<&'static str> {
+    understudy::vendors::departures()
+        .into_iter()
+        .filter(|d| d.vendor == vendor)
+        .map(|d| d.id)
+        .collect()
+}
+
+/// Compares the response with `snapshots/<name>.snap` (timestamps redacted).
+pub fn assert_snapshot(name: &str, response: &Response) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_info(&format!(
+        "{} {} {}",
+        response.call.vendor, response.call.method, response.call.path
+    ));
+    settings.add_redaction(".body.createdAt", "[timestamp]");
+    settings.add_redaction(".body.revokedAt", "[timestamp]");
+    settings.bind(|| insta::assert_json_snapshot!(name, response.snapshot()));
+}

@@ -1,0 +1,14 @@
+//! Integration tests, one binary (faster to link): each test starts its own Understudy on ephemeral
+//! loopback ports, drives it over HTTP, and holds every response to the vendor's spec.
+
+mod harness;
+
+mod dynamic;
+mod examples;
+mod moonkey;
+mod nango;
+mod paragraph;
+mod register;
+mod robustness;
+mod spec_mode;
+mod specs;

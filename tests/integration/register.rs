@@ -1,0 +1,34 @@
+//! The register of departures in specs/DEPARTURES.md is the one the code answers by.
+
+#[test]
+fn the_committed_register_matches_the_code() {
+    let rendered = understudy::departures::render_markdown(&understudy::vendors::departures());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/DEPARTURES.md");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == rendered,
+        "specs/DEPARTURES.md is out of date: run `cargo run -- departures > specs/DEPARTURES.md` and review the diff"
+    );
+}
+
+#[test]
+fn departure_ids_are_unique_and_belong_to_their_vendor() {
+    let departures = understudy::vendors::departures();
+    let mut ids: Vec<&str> = departures.iter().map(|d| d.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), departures.len(), "duplicate departure ids");
+    for departure in departures {
+        assert!(
+            departure.id.starts_with(&format!("{}-", departure.vendor)),
+            "{} is filed under {}",
+            departure.id,
+            departure.vendor
+        );
+        assert!(
+            !departure.evidence.is_empty() && !departure.live.is_empty() && !departure.spec.is_empty(),
+            "{}",
+            departure.id
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! The vendored specs are exactly what `understudy spec extract` takes from the saved vendor pages,
+//! every spec has its provenance beside it, and build.rs reported what it normalised.
+
+use std::path::Path;
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+#[test]
+fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
+    let mut checked = 0;
+    for spec in understudy::spec::all() {
+        let vendor = spec.vendor;
+        let provenance: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(Path::new(ROOT).join(format!("specs/{vendor}.provenance.json")))
+                .unwrap_or_else(|e| panic!("specs/{vendor}.provenance.json: {e}")),
+        )
+        .expect("provenance is JSON");
+        assert!(
+            provenance["page_url"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("https://")),
+            "{vendor}: page URL"
+        );
+        assert!(
+            provenance["copied_on"].as_str().is_some_and(|d| d.len() == 10),
+            "{vendor}: date"
+        );
+        let page = provenance["page_copy"]
+            .as_str()
+            .expect("page_copy names the saved page");
+
+        let output = Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .current_dir(ROOT)
+            .args(["spec", "extract", page])
+            .output()
+            .expect("understudy runs");
+        assert!(
+            output.status.success(),
+            "{vendor}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let vendored = std::fs::read(Path::new(ROOT).join(format!("specs/{vendor}.yaml"))).unwrap();
+        assert!(
+            output.stdout == vendored,
+            "specs/{vendor}.yaml differs from what `understudy spec extract {page}` prints"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "moonkey, dynamic, paragraph and nango are vendored");
+}
+
+#[test]
+fn extracting_a_page_without_a_yaml_block_fails_with_the_file_named() {
+    let dir = std::env::temp_dir().join(format!("understudy-extract-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("empty.md");
+    std::fs::write(&page, "# A page\n\nno spec here\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .args(["spec", "extract"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("empty.md") && stderr.contains("no fenced ```yaml block"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_normalisation_report_records_what_progenitor_needed() {
+    let report = understudy::generated::NORMALISATION_REPORT;
+    for expected in [
+        "## specs/moonkey.yaml",
+        "`DELETE /connect/session` has no operationId: named `delete_connect_session`",
+        "`revokeSessionById`: its error responses have different schemas",
+        "`Session.ipAddress` is nullable: marked required",
+        "`deleteAuthSession` 500: inline response schema hoisted",
+    ] {
+        assert!(report.contains(expected), "the report lacks {expected:?}:\n{report}");
+    }
+}
+
+#[test]
+fn each_vendor_is_served_under_its_production_base_path() {
+    let base = |vendor: &str| understudy::spec::of(vendor).base_path.clone();
+    assert_eq!(base("moonkey"), "");
+    assert_eq!(base("dynamic"), "/api/v0");
+    assert_eq!(base("paragraph"), "/api");
+    assert_eq!(base("nango"), "");
+}
