@@ -4,19 +4,29 @@
 //! # Layout
 //! - [`generated`]: the progenitor clients and types that `build.rs` generates from `specs/*.yaml`.
 //! - [`spec`]: the vendored specs: embedded raw documents, page extraction, response validation.
-//! - [`clock`]: the server's clock, which every expiry follows.
+//! - [`clock`]: the per-namespace clocks that every expiry follows.
 //! - [`ids`]: random identifiers in the vendors' formats.
 //! - [`store`]: namespaced in-memory state, one copy of the default data per tenant.
+//! - [`fixtures`]: the data a new tenant starts with (embedded default, or `--fixtures FILE`).
+//! - [`journal`]: the bounded record of every vendor request.
+//! - [`forcing`]: forced responses (`Prefer` header, control-API scenarios).
+//! - [`cors`]: CORS headers and preflights for browsers.
+//! - [`control`]: the control API (sessions, reset, journal, clock, scenarios).
 //! - [`exchange`]: the vendor-neutral request/response plumbing every vendor handler goes through.
 //! - [`departures`]: the register of places where a vendor (or the mock) departs from the spec.
 //! - [`vendors`]: one module per vendor: its state, its error shape, its handlers.
-//! - [`server`]: starts one dropshot server per vendor and reports where they listen.
+//! - [`server`]: the request pipeline and the servers: one per vendor, one for control.
 
 pub mod clock;
+pub mod control;
+pub mod cors;
 pub mod departures;
 pub mod exchange;
+pub mod fixtures;
+pub mod forcing;
 pub mod generated;
 pub mod ids;
+pub mod journal;
 pub mod server;
 pub mod spec;
 pub mod store;

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use dropshot::ConfigLoggingLevel;
 use understudy::exchange::Fidelity;
+use understudy::fixtures::Fixtures;
 use understudy::server::{Options, DEFAULT_BODY_LIMIT};
 
 /// A faithful, stateful mock of the MoonKey, Dynamic, Paragraph and Nango session APIs.
 ///
-/// With no subcommand, serves all four vendors. The first line on stdout is a JSON object mapping
-/// each vendor to its base URL; human-readable lines follow. Logs go to stderr.
+/// With no subcommand, serves all four vendors and the control API. The first line on stdout is a
+/// JSON object mapping each vendor (and `control`) to its base URL; human-readable lines follow.
+/// Logs go to stderr.
 #[derive(Parser)]
 #[command(name = "understudy", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -32,6 +34,8 @@ enum Command {
     Spec(SpecCommand),
     /// Print the register of departures from the specs (the text of specs/DEPARTURES.md).
     Departures,
+    /// Print the control API's OpenAPI document (the text of specs/understudy-control.openapi.json).
+    ControlOpenapi,
 }
 
 #[derive(Subcommand)]
@@ -65,12 +69,21 @@ struct ServeArgs {
     /// Port of the Nango API.
     #[arg(long, default_value_t = 4013)]
     nango_port: u16,
+    /// Port of the control API.
+    #[arg(long, default_value_t = understudy::control::DEFAULT_PORT)]
+    control_port: u16,
     /// Let the OS choose every port not given explicitly (read the URLs from the first stdout line).
     #[arg(long)]
     ephemeral_ports: bool,
     /// Answer as the live services do (`live`), or as their specs document (`spec`).
     #[arg(long, value_enum, default_value_t = Fidelity::Live, env = "UNDERSTUDY_MODE")]
     mode: Fidelity,
+    /// Start every tenant with this data (YAML or JSON) instead of the embedded default data.
+    #[arg(long, value_name = "FILE", env = "UNDERSTUDY_FIXTURES")]
+    fixtures: Option<PathBuf>,
+    /// How many requests the journal keeps (the oldest are dropped past it).
+    #[arg(long, default_value_t = understudy::journal::DEFAULT_LIMIT)]
+    journal_limit: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
@@ -82,27 +95,34 @@ fn parse_level(text: &str) -> Result<ConfigLoggingLevel, String> {
 }
 
 impl ServeArgs {
-    fn options(&self, matches: &clap::ArgMatches) -> Options {
+    fn options(&self, matches: &clap::ArgMatches) -> Result<Options, String> {
         let mut ports = Vec::new();
         for (vendor, id, port) in [
             ("moonkey", "moonkey_port", self.moonkey_port),
             ("dynamic", "dynamic_port", self.dynamic_port),
             ("paragraph", "paragraph_port", self.paragraph_port),
             ("nango", "nango_port", self.nango_port),
+            ("control", "control_port", self.control_port),
         ] {
             let explicit = matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
             if explicit || !self.ephemeral_ports {
                 ports.push((vendor.to_string(), port));
             }
         }
-        Options {
+        let fixtures = match &self.fixtures {
+            Some(path) => Fixtures::load(path)?,
+            None => Fixtures::embedded(),
+        };
+        Ok(Options {
             bind: self.bind,
             ports,
             ephemeral_ports: self.ephemeral_ports,
             fidelity: self.mode,
             log_level: self.log_level.clone(),
             body_limit: DEFAULT_BODY_LIMIT,
-        }
+            journal_limit: self.journal_limit,
+            fixtures,
+        })
     }
 }
 
@@ -110,14 +130,19 @@ fn main() -> ExitCode {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
-        None => serve(cli.serve.options(&matches)),
+        None => cli.serve.options(&matches).and_then(serve),
         Some(Command::Serve(args)) => {
             let sub = matches.subcommand_matches("serve").unwrap_or(&matches);
-            serve(args.options(sub))
+            args.options(sub).and_then(serve)
         }
         Some(Command::Spec(SpecCommand::Extract { page, out })) => extract(&page, out.as_deref()),
         Some(Command::Spec(SpecCommand::Report)) => {
             print!("{}", understudy::generated::NORMALISATION_REPORT);
+            Ok(())
+        }
+        Some(Command::ControlOpenapi) => {
+            let document = understudy::control::openapi_document(&understudy::control::description());
+            println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
             Ok(())
         }
         Some(Command::Departures) => {
@@ -152,14 +177,19 @@ fn serve(options: Options) -> Result<(), String> {
         let running = understudy::start(options.clone()).await?;
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", running.startup_line());
+        let mode = match options.fidelity {
+            Fidelity::Live => "live",
+            Fidelity::Spec => "spec",
+        };
         let _ = writeln!(
             out,
-            "Understudy is serving {} vendor APIs in {:?} mode. Ctrl-C stops it.",
-            running.served.len(),
-            options.fidelity
+            "Understudy is serving the four vendor APIs in {mode} mode, and its control API. Ctrl-C stops it."
         );
         for served in &running.served {
-            let _ = writeln!(out, "\n{:<10} {}", served.vendor, served.url);
+            let _ = writeln!(out, "\n{:<10} {}", served.name, served.url);
+            if served.name == "control" {
+                let _ = writeln!(out, "  OpenAPI document: {}/openapi.json", served.url);
+            }
             for (what, value) in &served.defaults {
                 let _ = writeln!(out, "  {what}: {value}");
             }

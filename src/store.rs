@@ -1,7 +1,7 @@
-//! Namespaced in-memory state. Every tenant (a vendor credential: an app's secret key, an
-//! environment's token; or the default tenant where the vendor has no credential) gets its own copy
-//! of the vendor's default data the first time it is seen, so parallel test runs that use different
-//! keys never see each other's changes.
+//! Namespaced in-memory state. A tenant is a (namespace, credential) pair: the namespace comes from
+//! the `x-understudy-namespace` header (parallel test files each take their own), the credential is
+//! whatever separates apps at the vendor (a MoonKey secret key, a Dynamic token; empty where the
+//! vendor has none). Each tenant gets its own copy of the vendor's default data when first seen.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -17,15 +17,17 @@ type Seed<S> = Box<dyn Fn(DateTime<Utc>) -> S + Send + Sync>;
 /// One vendor's state for every tenant.
 pub struct Store<S> {
     /// A std `Mutex`, not tokio's: no `.await` happens while it is held (callers pass a synchronous
-    /// closure), and the critical sections are a hash lookup and a few field updates.
+    /// closure), and the critical sections are two hash lookups and a few field updates.
     tenants: Mutex<Tenants<S>>,
     seed: Seed<S>,
 }
 
 struct Tenants<S> {
-    states: HashMap<String, S>,
+    /// namespace -> credential -> state. Nested so that lookups borrow the request's strings and
+    /// allocate nothing, and a namespace resets in one removal.
+    namespaces: HashMap<String, HashMap<String, S>>,
     /// Creation order, for evicting the oldest tenant past [`MAX_TENANTS`].
-    order: VecDeque<String>,
+    order: VecDeque<(String, String)>,
 }
 
 impl<S> Store<S> {
@@ -33,7 +35,7 @@ impl<S> Store<S> {
     pub fn new(seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static) -> Self {
         Self {
             tenants: Mutex::new(Tenants {
-                states: HashMap::new(),
+                namespaces: HashMap::new(),
                 order: VecDeque::new(),
             }),
             seed: Box::new(seed),
@@ -41,37 +43,62 @@ impl<S> Store<S> {
     }
 
     /// Runs `f` on the tenant's state, seeding it at `now` if the tenant is new.
-    pub fn with<R>(&self, tenant: &str, now: DateTime<Utc>, f: impl FnOnce(&mut S) -> R) -> R {
+    pub fn with<R>(&self, namespace: &str, credential: &str, now: DateTime<Utc>, f: impl FnOnce(&mut S) -> R) -> R {
         let mut guard = self.lock();
         let tenants = &mut *guard;
-        if !tenants.states.contains_key(tenant) {
+        let known = tenants
+            .namespaces
+            .get(namespace)
+            .is_some_and(|n| n.contains_key(credential));
+        if !known {
             if tenants.order.len() >= MAX_TENANTS {
-                if let Some(oldest) = tenants.order.pop_front() {
-                    tenants.states.remove(&oldest);
+                if let Some((oldest_namespace, oldest_credential)) = tenants.order.pop_front() {
+                    tenants.remove(&oldest_namespace, &oldest_credential);
                 }
             }
-            tenants.order.push_back(tenant.to_string());
-            tenants.states.insert(tenant.to_string(), (self.seed)(now));
+            tenants.order.push_back((namespace.to_string(), credential.to_string()));
+            let state = (self.seed)(now);
+            tenants
+                .namespaces
+                .entry(namespace.to_string())
+                .or_default()
+                .insert(credential.to_string(), state);
         }
-        // Just inserted when absent: the lookup cannot fail.
-        f(tenants.states.get_mut(tenant).expect("tenant present"))
+        // Present, or just inserted: the lookups cannot fail.
+        let state = tenants
+            .namespaces
+            .get_mut(namespace)
+            .and_then(|n| n.get_mut(credential))
+            .expect("tenant present");
+        f(state)
     }
 
-    /// Forgets a tenant: its next request starts again from the default data.
-    pub fn reset(&self, tenant: &str) {
+    /// Forgets every tenant of a namespace: each starts again from the default data.
+    pub fn reset_namespace(&self, namespace: &str) {
         let mut tenants = self.lock();
-        tenants.states.remove(tenant);
-        tenants.order.retain(|t| t != tenant);
+        tenants.namespaces.remove(namespace);
+        tenants.order.retain(|(n, _)| n != namespace);
     }
 
     pub fn tenant_count(&self) -> usize {
-        self.lock().states.len()
+        self.lock().order.len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Tenants<S>> {
-        // A panic while holding the lock cannot leave a tenant half-updated in a way later requests
-        // could not cope with (each update is a single insert or remove), so a poisoned lock is used.
+        // Each update under the lock is a single insert or remove, so a panic elsewhere cannot leave
+        // a tenant half-written: a poisoned lock is safe to keep using.
         self.tenants.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl<S> Tenants<S> {
+    fn remove(&mut self, namespace: &str, credential: &str) {
+        if let Some(credentials) = self.namespaces.get_mut(namespace) {
+            credentials.remove(credential);
+            if credentials.is_empty() {
+                self.namespaces.remove(namespace);
+            }
+        }
     }
 }
 
@@ -83,24 +110,40 @@ mod tests {
     fn each_tenant_starts_from_the_default_data_and_keeps_its_own_changes() {
         let store = Store::new(|_| vec!["default"]);
         let now = Utc::now();
-        store.with("a", now, |s| s.clear());
-        assert!(store.with("a", now, |s| s.is_empty()));
-        assert_eq!(store.with("b", now, |s| s.clone()), vec!["default"]);
-        store.reset("a");
-        assert_eq!(store.with("a", now, |s| s.clone()), vec!["default"]);
+        store.with("ns", "a", now, |s| s.clear());
+        assert!(store.with("ns", "a", now, |s| s.is_empty()));
+        assert_eq!(store.with("ns", "b", now, |s| s.clone()), vec!["default"]);
+        assert_eq!(
+            store.with("other", "a", now, |s| s.clone()),
+            vec!["default"],
+            "namespaces are apart"
+        );
+        store.reset_namespace("ns");
+        assert_eq!(store.with("ns", "a", now, |s| s.clone()), vec!["default"]);
+    }
+
+    #[test]
+    fn resetting_a_namespace_leaves_the_others_alone() {
+        let store = Store::new(|_| 0u32);
+        let now = Utc::now();
+        store.with("one", "", now, |s| *s = 1);
+        store.with("two", "", now, |s| *s = 2);
+        store.reset_namespace("one");
+        assert_eq!(store.with("one", "", now, |s| *s), 0);
+        assert_eq!(store.with("two", "", now, |s| *s), 2);
     }
 
     #[test]
     fn the_oldest_tenant_is_forgotten_past_the_cap() {
         let store = Store::new(|_| 0u32);
         let now = Utc::now();
-        store.with("first", now, |s| *s = 7);
+        store.with("ns", "first", now, |s| *s = 7);
         for i in 0..MAX_TENANTS {
-            store.with(&i.to_string(), now, |_| ());
+            store.with("ns", &i.to_string(), now, |_| ());
         }
         assert_eq!(store.tenant_count(), MAX_TENANTS);
         assert_eq!(
-            store.with("first", now, |s| *s),
+            store.with("ns", "first", now, |s| *s),
             0,
             "the evicted tenant starts again from the default"
         );

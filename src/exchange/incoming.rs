@@ -16,8 +16,15 @@ pub enum RequestBody {
     Unreadable,
 }
 
+/// Selects the namespace (an isolated copy of the data, journal and clock) of a request.
+pub const NAMESPACE_HEADER: &str = "x-understudy-namespace";
+/// The namespace of requests that name none.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
 #[derive(Debug)]
 pub struct Incoming {
+    /// The request path as sent (for the journal).
+    pub path: String,
     pub headers: HeaderMap,
     /// The raw query string, without the `?`, when the URL has one.
     pub query: Option<String>,
@@ -33,10 +40,18 @@ impl Incoming {
             Err(_) => RequestBody::Unreadable,
         };
         Self {
+            path: parts.uri.path().to_string(),
             headers: parts.headers,
             query: parts.uri.query().map(str::to_string),
             body,
         }
+    }
+
+    /// The namespace the request names, or the default one.
+    pub fn namespace(&self) -> &str {
+        self.header(NAMESPACE_HEADER)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(DEFAULT_NAMESPACE)
     }
 
     /// A header's value as text; `None` when absent or not visible ASCII.

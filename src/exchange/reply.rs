@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use dropshot::Body;
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderName, HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
 /// Marks a response that departs from the vendor's spec; its value is an id in the register of
@@ -17,6 +17,8 @@ pub struct Reply {
     /// are serialised once and shared by every response.
     pub body: Option<Bytes>,
     pub departure: Option<&'static str>,
+    /// Headers beyond content type and departure (Nango's `Retry-After`); empty for most answers.
+    pub extra_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl Reply {
@@ -27,6 +29,7 @@ impl Reply {
             status,
             body: Some(body.into()),
             departure: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -36,6 +39,7 @@ impl Reply {
             status,
             body: Some(body.clone()),
             departure: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -44,6 +48,7 @@ impl Reply {
             status,
             body: None,
             departure: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -53,8 +58,16 @@ impl Reply {
         self
     }
 
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.push((name, value));
+        self
+    }
+
     pub fn into_response(self) -> Response<Body> {
         let mut builder = Response::builder().status(self.status);
+        for (name, value) in self.extra_headers {
+            builder = builder.header(name, value);
+        }
         if let Some(id) = self.departure {
             builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(id));
         }

@@ -3,6 +3,7 @@
 //!
 //! The raw documents are never normalised: what is checked here is the vendor's own text.
 
+pub mod examples;
 pub mod extract;
 pub mod validate;
 
@@ -10,6 +11,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub use examples::DocumentedBody;
 pub use validate::{Nonconformance, ResponseValidators};
 
 /// One vendor's spec, parsed once at first use.

@@ -15,26 +15,32 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use dropshot::{ApiEndpoint, ApiEndpointVersions, Body, HttpError, Path, RawRequest, RequestContext};
+use dropshot::{Body, HttpError, Path, RawRequest, RequestContext};
 use http::{Response, StatusCode};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply};
+use crate::exchange::{bearer_token, serialised_once, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Forbidden, Session, Unauthorized, Uuid};
-use crate::server::{route, Api, Vendor, VendorContext};
+use crate::server::{preflight_with_path, Api, Operation, Vendor, VendorContext};
 
 pub struct Dynamic;
 
 /// The token of the docs' own example; any `dyn_` + 36 to 56 alphanumerics works as well.
 pub const EXAMPLE_TOKEN: &str = "dyn_aGLjTe3TUN40vSE75sTtgUx9AjIe0q4n3LFC";
-/// A well-formed token whose scopes lack `users.write`: every revoke with it is a 403.
+/// The default data's token whose scopes lack `users.write`: every revoke with it is a 403.
 pub const RESTRICTED_TOKEN: &str = "dyn_RestrictedReadOnlyTokenNoUsersWrite0";
 /// The session of the spec's `uuid` example, with a known IP address and user agent.
 pub const DEFAULT_SESSION_ID: &str = "95b11417-f18f-457f-8804-68e361f9164f";
-/// A session whose IP address and user agent are unknown (`null` in responses).
+/// A default session whose IP address and user agent are unknown (`null` in responses).
 pub const ANONYMOUS_SESSION_ID: &str = "0c7a3e52-4f1b-4c2e-9a8d-2b6f1e9d7c40";
+
+pub const REVOKE_SESSION: Operation = Operation {
+    id: "revokeSessionById",
+    method: "PUT",
+    template: "/sessions/{sessionId}/revoke",
+};
 
 #[derive(Debug, Clone)]
 struct StoredSession {
@@ -50,65 +56,142 @@ pub struct Environment {
     sessions: HashMap<String, StoredSession>,
 }
 
+/// Dynamic's section of a fixtures file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Well-formed tokens that lack the `users.write` scope (403 on revoke).
+    #[serde(default)]
+    pub restricted_tokens: Vec<String>,
+    #[serde(default)]
+    pub sessions: Vec<SessionSpec>,
+}
+
+/// A session to create; the id is generated (UUID v4) when left out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    /// A lowercase UUID.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `null` in responses when left out.
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    /// `null` in responses when left out.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// How long before now the session was created.
+    #[serde(default)]
+    pub age_seconds: u32,
+    /// Create it already revoked (at its creation time).
+    #[serde(default)]
+    pub revoked: bool,
+}
+
 impl Vendor for Dynamic {
     const NAME: &'static str = "dynamic";
     const DEFAULT_PORT: u16 = 4011;
+    const DEFAULT_CREDENTIAL: &'static str = EXAMPLE_TOKEN;
     type State = Environment;
-
-    fn seed(now: DateTime<Utc>) -> Environment {
-        let created_at = millis(now - TimeDelta::hours(1));
-        let mut sessions = HashMap::new();
-        sessions.insert(
-            DEFAULT_SESSION_ID.to_string(),
-            StoredSession {
-                created_at,
-                ip_address: Some("203.0.113.7".into()),
-                user_agent: Some(
-                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
-                        .into(),
-                ),
-                revoked_at: None,
-            },
-        );
-        sessions.insert(
-            ANONYMOUS_SESSION_ID.to_string(),
-            StoredSession {
-                created_at,
-                ip_address: None,
-                user_agent: None,
-                revoked_at: None,
-            },
-        );
-        Environment { sessions }
-    }
+    type Fixture = Fixture;
+    type SessionSpec = SessionSpec;
+    /// The spec's own `Session`, as the generated types give it.
+    type SessionView = Session;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        let (id, method, path) = route(crate::spec::of(Self::NAME), "PUT", "/sessions/{sessionId}/revoke")?;
-        let endpoint = ApiEndpoint::new(
-            id,
+        crate::register_operation!(
+            api,
+            Dynamic,
+            &REVOKE_SESSION,
             revoke_session,
-            method,
-            "application/json",
-            &path,
-            ApiEndpointVersions::All,
-        );
-        api.register(endpoint).map_err(|e| e.to_string())
+            preflight_with_path::<Dynamic, SessionIdParam>
+        )
     }
 
-    fn defaults() -> Vec<(&'static str, String)> {
-        vec![
-            (
-                "token (any dyn_ + 36 to 56 alphanumerics; each is its own environment)",
-                EXAMPLE_TOKEN.into(),
+    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
+        &fixture.sessions
+    }
+
+    fn create_session(state: &mut Environment, spec: SessionSpec, now: DateTime<Utc>) -> Result<Session, String> {
+        let id = spec.id.unwrap_or_else(crate::ids::uuid_v4);
+        if !crate::ids::is_lowercase_uuid(&id) {
+            return Err(format!("id must be a lowercase UUID, not {id:?}"));
+        }
+        if state.sessions.contains_key(&id) {
+            return Err(format!("id {id} already exists"));
+        }
+        let created_at = millis(now - TimeDelta::seconds(spec.age_seconds.into()));
+        let stored = StoredSession {
+            created_at,
+            ip_address: spec.ip_address,
+            user_agent: spec.user_agent,
+            revoked_at: spec.revoked.then_some(created_at),
+        };
+        let view = view(&id, &stored);
+        state.sessions.insert(id, stored);
+        Ok(view)
+    }
+
+    fn sessions(state: &Environment, _: DateTime<Utc>) -> Vec<Session> {
+        let mut sessions: Vec<Session> = state.sessions.iter().map(|(id, s)| view(id, s)).collect();
+        sessions.sort_by(|a, b| a.id.as_deref().cmp(&b.id.as_deref()));
+        sessions
+    }
+
+    fn session(state: &Environment, id: &str, _: DateTime<Utc>) -> Option<Session> {
+        state.sessions.get(id).map(|s| view(id, s))
+    }
+
+    fn delete_session(state: &mut Environment, id: &str) -> bool {
+        state.sessions.remove(id).is_some()
+    }
+
+    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
+        match status {
+            StatusCode::UNAUTHORIZED => DynamicError::NoJwt.reply(),
+            StatusCode::FORBIDDEN => DynamicError::Forbidden.reply(),
+            StatusCode::NOT_FOUND => DynamicError::NotFound.reply(),
+            _ => Reply::json(
+                status,
+                &serde_json::json!({"error": status.canonical_reason().unwrap_or("Error")}),
             ),
-            ("token without the users.write scope (403)", RESTRICTED_TOKEN.into()),
-            ("sessionId", DEFAULT_SESSION_ID.into()),
-            ("sessionId with null ipAddress/userAgent", ANONYMOUS_SESSION_ID.into()),
-        ]
+        }
+    }
+
+    fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
+        let mut lines = vec![(
+            "token (any dyn_ + 36 to 56 alphanumerics; each is its own environment)",
+            EXAMPLE_TOKEN.to_string(),
+        )];
+        lines.extend(
+            fixture
+                .restricted_tokens
+                .iter()
+                .map(|t| ("token without the users.write scope (403)", t.clone())),
+        );
+        lines.extend(
+            fixture
+                .sessions
+                .iter()
+                .filter_map(|s| s.id.clone())
+                .map(|id| ("sessionId", id)),
+        );
+        lines
     }
 
     fn departures() -> &'static [Departure] {
         DEPARTURES
+    }
+}
+
+fn view(id: &str, stored: &StoredSession) -> Session {
+    Session {
+        // Ids are checked to be lowercase UUIDs on creation, so they fit the spec's `uuid` pattern.
+        id: Uuid::try_from(id).ok(),
+        created_at: Some(stored.created_at),
+        ip_address: stored.ip_address.clone(),
+        user_agent: stored.user_agent.clone(),
+        revoked_at: stored.revoked_at,
     }
 }
 
@@ -118,7 +201,7 @@ fn millis(time: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 #[derive(Deserialize, JsonSchema)]
-struct SessionIdParam {
+pub struct SessionIdParam {
     #[serde(rename = "sessionId")]
     session_id: String,
 }
@@ -128,10 +211,13 @@ async fn revoke_session(
     path: Path<SessionIdParam>,
     raw: RawRequest,
 ) -> Result<Response<Body>, HttpError> {
+    let session_id = path.into_inner().session_id;
     let context = rqctx.context();
-    let request = Incoming::read(raw, context.body_limit).await;
-    let reply = revoke(context, &request, &path.into_inner().session_id).unwrap_or_else(DynamicError::reply);
-    Ok(reply.into_response())
+    context
+        .serve(&REVOKE_SESSION, raw, |context, request| {
+            revoke(context, request, &session_id).unwrap_or_else(DynamicError::reply)
+        })
+        .await
 }
 
 fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str) -> Result<Reply, DynamicError> {
@@ -140,27 +226,20 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
         Bearer::Token(token) if !is_well_formed(token) => return Err(DynamicError::InvalidToken),
         Bearer::Token(token) => token,
     };
-    if token == RESTRICTED_TOKEN {
+    if context.fixture.restricted_tokens.iter().any(|t| t == token) {
         return Err(DynamicError::Forbidden);
     }
     if !crate::ids::is_lowercase_uuid(session_id) {
         return Err(DynamicError::InvalidSessionId);
     }
-    let now = millis(context.clock.now());
-    let session = context.store.with(token, now, |environment| {
+    let namespace = request.namespace();
+    let now = millis(context.now(namespace));
+    let revoked = context.store.with(namespace, token, now, |environment| {
         let stored = environment.sessions.get_mut(session_id)?;
         stored.revoked_at.get_or_insert(now);
-        Some(stored.clone())
+        Some(view(session_id, stored))
     });
-    let stored = session.ok_or(DynamicError::NotFound)?;
-    let body = Session {
-        id: Some(Uuid::try_from(session_id).map_err(|_| DynamicError::InvalidSessionId)?),
-        created_at: Some(stored.created_at),
-        ip_address: stored.ip_address,
-        user_agent: stored.user_agent,
-        revoked_at: stored.revoked_at,
-    };
-    Ok(Reply::json(StatusCode::OK, &body))
+    Ok(Reply::json(StatusCode::OK, &revoked.ok_or(DynamicError::NotFound)?))
 }
 
 fn is_well_formed(token: &str) -> bool {

@@ -10,29 +10,36 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
-use dropshot::{ApiEndpoint, ApiEndpointVersions, Body, HttpError, Path, RawRequest, RequestContext};
+use dropshot::{Body, HttpError, Path, RawRequest, RequestContext};
 use http::{Response, StatusCode};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::exchange::{serialised_once, Incoming, Reply};
+use crate::exchange::{serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
-use crate::server::{route, Api, Vendor, VendorContext};
+use crate::server::{preflight_with_path, Api, Operation, Vendor, VendorContext};
 
 pub struct Paragraph;
 
-/// The tenant of every request: Paragraph's auth sessions carry no credential to tell apps apart.
-const TENANT: &str = "default";
 /// How long a pending auth session lasts (inferred: the CLI polls for a few minutes).
 pub const PENDING_LIFETIME: TimeDelta = TimeDelta::minutes(15);
 
+/// The default data's sessions.
 pub const PENDING_SESSION_ID: &str = "3f6c2a9e-8b1d-4e57-a0c4-7d2e9f1b6a35";
 pub const COMPLETED_SESSION_ID: &str = "a81d4c07-2e9b-4f63-b5a8-0c3f7e2d9b14";
 pub const EXPIRED_SESSION_ID: &str = "5e9b7f21-c4a3-4d08-9e6f-1b2a8c7d3e90";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub const DENY_SESSION: Operation = Operation {
+    id: "deleteAuthSession",
+    method: "DELETE",
+    template: "/v1/api/auth/sessions/{sessionId}",
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Pending,
     Completed,
     Expired,
@@ -42,68 +49,147 @@ pub enum Status {
 pub struct AuthSession {
     pub status: Status,
     pub device_name: String,
-    /// `None` for default-data sessions, which wait for as long as the server runs.
+    /// `None` for sessions that wait for as long as the server runs.
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl AuthSession {
-    /// Pending and not past its expiry at `now`.
-    fn is_pending(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Pending && self.expires_at.is_none_or(|at| now < at)
+    /// The status at `now`: a pending session past its expiry is expired.
+    fn status_at(&self, now: DateTime<Utc>) -> Status {
+        match self.expires_at {
+            Some(at) if self.status == Status::Pending && now >= at => Status::Expired,
+            _ => self.status,
+        }
     }
 }
 
+/// Auth sessions by id. Paragraph has no credential to tell apps apart: one tenant per namespace.
 #[derive(Debug, Default)]
 pub struct AuthSessions {
     pub sessions: HashMap<String, AuthSession>,
 }
 
+/// Paragraph's section of a fixtures file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    #[serde(default)]
+    pub sessions: Vec<SessionSpec>,
+}
+
+/// An auth session to create (as `POST /v1/api/auth/sessions` and the browser approval would).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    /// Generated (UUID v4) when left out.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub status: Status,
+    /// At most 100 characters, as the create call allows.
+    #[serde(default)]
+    pub device_name: Option<String>,
+    /// A pending session expires this long after creation (default 900 seconds).
+    #[serde(default)]
+    pub expires_in_seconds: Option<u32>,
+    /// Never expire (the default data's pending session).
+    #[serde(default)]
+    pub never_expires: bool,
+}
+
+/// An auth session as the control API shows it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SessionView {
+    pub session_id: String,
+    /// The status now: a pending session past its expiry shows as expired.
+    pub status: Status,
+    pub device_name: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 impl Vendor for Paragraph {
     const NAME: &'static str = "paragraph";
     const DEFAULT_PORT: u16 = 4012;
+    const DEFAULT_CREDENTIAL: &'static str = "";
     type State = AuthSessions;
-
-    fn seed(now: DateTime<Utc>) -> AuthSessions {
-        let session = |status, expires_at| AuthSession {
-            status,
-            device_name: "understudy-cli".into(),
-            expires_at,
-        };
-        let sessions = HashMap::from([
-            (PENDING_SESSION_ID.to_string(), session(Status::Pending, None)),
-            (COMPLETED_SESSION_ID.to_string(), session(Status::Completed, None)),
-            (
-                EXPIRED_SESSION_ID.to_string(),
-                session(Status::Expired, Some(now - TimeDelta::minutes(1))),
-            ),
-        ]);
-        AuthSessions { sessions }
-    }
+    type Fixture = Fixture;
+    type SessionSpec = SessionSpec;
+    type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        let (id, method, path) = route(
-            crate::spec::of(Self::NAME),
-            "DELETE",
-            "/v1/api/auth/sessions/{sessionId}",
-        )?;
-        let endpoint = ApiEndpoint::new(
-            id,
+        crate::register_operation!(
+            api,
+            Paragraph,
+            &DENY_SESSION,
             deny_session,
-            method,
-            "application/json",
-            &path,
-            ApiEndpointVersions::All,
-        );
-        api.register(endpoint).map_err(|e| e.to_string())
+            preflight_with_path::<Paragraph, SessionIdParam>
+        )
     }
 
-    fn defaults() -> Vec<(&'static str, String)> {
-        vec![
-            ("credential", "none (auth sessions need no API key)".into()),
-            ("pending sessionId", PENDING_SESSION_ID.into()),
-            ("completed sessionId (404)", COMPLETED_SESSION_ID.into()),
-            ("expired sessionId (404)", EXPIRED_SESSION_ID.into()),
-        ]
+    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
+        &fixture.sessions
+    }
+
+    fn create_session(state: &mut AuthSessions, spec: SessionSpec, now: DateTime<Utc>) -> Result<SessionView, String> {
+        let id = spec.id.unwrap_or_else(crate::ids::uuid_v4);
+        if id.is_empty() || id.len() > 128 || id.contains('/') {
+            return Err(format!("id must be 1 to 128 characters without `/`, not {id:?}"));
+        }
+        if state.sessions.contains_key(&id) {
+            return Err(format!("id {id} already exists"));
+        }
+        let device_name = spec.device_name.unwrap_or_else(|| "understudy-cli".into());
+        if device_name.chars().count() > 100 {
+            return Err("device_name is longer than 100 characters".into());
+        }
+        let lifetime = spec
+            .expires_in_seconds
+            .map_or(PENDING_LIFETIME, |s| TimeDelta::seconds(s.into()));
+        let expires_at = match spec.status {
+            _ if spec.never_expires => None,
+            Status::Expired => Some(now),
+            _ => Some(now + lifetime),
+        };
+        let session = AuthSession {
+            status: spec.status,
+            device_name,
+            expires_at,
+        };
+        let view = view(&id, &session, now);
+        state.sessions.insert(id, session);
+        Ok(view)
+    }
+
+    fn sessions(state: &AuthSessions, now: DateTime<Utc>) -> Vec<SessionView> {
+        let mut sessions: Vec<SessionView> = state.sessions.iter().map(|(id, s)| view(id, s, now)).collect();
+        sessions.sort_by(|a, b| a.session_id.cmp(&b.session_id));
+        sessions
+    }
+
+    fn session(state: &AuthSessions, id: &str, now: DateTime<Utc>) -> Option<SessionView> {
+        state.sessions.get(id).map(|s| view(id, s, now))
+    }
+
+    fn delete_session(state: &mut AuthSessions, id: &str) -> bool {
+        state.sessions.remove(id).is_some()
+    }
+
+    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
+        let msg = status.canonical_reason().unwrap_or("Error").to_string();
+        Reply::json(status, &DeleteAuthSession500Response { success: false, msg })
+    }
+
+    fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
+        let mut lines = vec![("credential", "none (auth sessions need no API key)".to_string())];
+        for spec in &fixture.sessions {
+            let label = match spec.status {
+                Status::Pending => "pending sessionId",
+                Status::Completed => "completed sessionId (404)",
+                Status::Expired => "expired sessionId (404)",
+            };
+            lines.extend(spec.id.clone().map(|id| (label, id)));
+        }
+        lines
     }
 
     fn departures() -> &'static [Departure] {
@@ -111,8 +197,17 @@ impl Vendor for Paragraph {
     }
 }
 
+fn view(id: &str, session: &AuthSession, now: DateTime<Utc>) -> SessionView {
+    SessionView {
+        session_id: id.to_string(),
+        status: session.status_at(now),
+        device_name: session.device_name.clone(),
+        expires_at: session.expires_at,
+    }
+}
+
 #[derive(Deserialize, JsonSchema)]
-struct SessionIdParam {
+pub struct SessionIdParam {
     #[serde(rename = "sessionId")]
     session_id: String,
 }
@@ -122,16 +217,26 @@ async fn deny_session(
     path: Path<SessionIdParam>,
     raw: RawRequest,
 ) -> Result<Response<Body>, HttpError> {
-    let context = rqctx.context();
-    // The operation takes no body; it is read (up to the limit) only to keep the connection usable.
-    let _request = Incoming::read(raw, context.body_limit).await;
     let session_id = path.into_inner().session_id;
-    let now = context.clock.now();
-    let denied = context.store.with(TENANT, now, |state| {
-        let pending = state.sessions.get(&session_id).is_some_and(|s| s.is_pending(now));
-        pending && state.sessions.remove(&session_id).is_some()
-    });
-    Ok(if denied { denied_reply() } else { not_found_reply() }.into_response())
+    rqctx
+        .context()
+        .serve(&DENY_SESSION, raw, |context, request| {
+            let namespace = request.namespace();
+            let now = context.now(namespace);
+            let denied = context.store.with(namespace, "", now, |state| {
+                let pending = state
+                    .sessions
+                    .get(&session_id)
+                    .is_some_and(|s| s.status_at(now) == Status::Pending);
+                pending && state.sessions.remove(&session_id).is_some()
+            });
+            if denied {
+                denied_reply()
+            } else {
+                not_found_reply()
+            }
+        })
+        .await
 }
 
 fn denied_reply() -> Reply {

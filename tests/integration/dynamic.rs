@@ -104,7 +104,11 @@ async fn a_revoked_session_keeps_its_first_revoked_at() {
     assert_eq!(first.id.as_deref().map(String::as_str), Some(DEFAULT_SESSION_ID));
     assert!(first.created_at.is_some_and(|created| created < revoked_at));
 
-    mock.running.clock.advance(TimeDelta::minutes(5));
+    mock.running
+        .shared
+        .clock
+        .advance("default", TimeDelta::minutes(5))
+        .unwrap();
     let second = client
         .revoke_session_by_id()
         .session_id(DEFAULT_SESSION_ID)
@@ -150,7 +154,11 @@ async fn each_token_is_its_own_environment() {
         .send()
         .await
         .unwrap();
-    mock.running.clock.advance(TimeDelta::minutes(1));
+    mock.running
+        .shared
+        .clock
+        .advance("default", TimeDelta::minutes(1))
+        .unwrap();
     let other = client(&mock, OTHER_ENVIRONMENT_TOKEN)
         .revoke_session_by_id()
         .session_id(DEFAULT_SESSION_ID)

@@ -3,8 +3,13 @@
 
 mod harness;
 
+mod browser;
+mod control;
+mod cors;
 mod dynamic;
 mod examples;
+mod fixtures;
+mod forcing;
 mod moonkey;
 mod nango;
 mod paragraph;

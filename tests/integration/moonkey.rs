@@ -159,7 +159,7 @@ async fn a_session_deleted_by_token_is_gone_under_all_three_identifiers() {
         .expect("the spec example deletes the default session");
     assert_eq!(deleted.message.as_str(), "Successfully deleted session");
 
-    let now = mock.running.clock.now();
+    let now = mock.running.shared.clock.now("default");
     let jwt = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
     for (name, body) in [
         ("token", json!({"session_token": DEFAULT_SESSION_TOKEN})),
@@ -186,7 +186,7 @@ async fn a_session_deleted_by_id_or_jwt_is_gone() {
     assert_eq!(by_token.status, 404);
 
     let other = Mock::start().await;
-    let now = other.running.clock.now();
+    let now = other.running.shared.clock.now("default");
     let jwt = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
     assert_eq!(
         other.send(authorised().json(json!({"session_jwt": jwt}))).await.status,
@@ -238,7 +238,7 @@ async fn each_secret_key_is_its_own_app() {
 #[tokio::test]
 async fn session_jwts_are_verified_and_expire_after_300_seconds() {
     let mock = Mock::start().await;
-    let now = mock.running.clock.now();
+    let now = mock.running.shared.clock.now("default");
     let current = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
 
     let (head, signature) = current.rsplit_once('.').unwrap();
@@ -256,7 +256,11 @@ async fn session_jwts_are_verified_and_expire_after_300_seconds() {
         "a verified JWT naming no session of this app is an unknown session"
     );
 
-    mock.running.clock.advance(TimeDelta::seconds(jwt::LIFETIME_SECS));
+    mock.running
+        .shared
+        .clock
+        .advance("default", TimeDelta::seconds(jwt::LIFETIME_SECS))
+        .unwrap();
     let response = mock.send(authorised().json(json!({"session_jwt": current}))).await;
     assert_eq!(
         (response.status, response.json()["error_type"].as_str()),

@@ -4,7 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use dropshot::{ApiEndpoint, ApiEndpointVersions, Body, HttpError, RawRequest, RequestContext};
+use dropshot::{Body, HttpError, RawRequest, RequestContext};
 use http::{Response, StatusCode};
 use serde_json::Value;
 
@@ -13,29 +13,28 @@ use super::state::App;
 use super::{jwt, MoonKey};
 use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply, RequestBody};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
-use crate::server::{route, Api, VendorContext};
+use crate::server::{preflight, Api, Operation, VendorContext};
 
-type Context = Arc<VendorContext<MoonKey>>;
+pub const DELETE_SESSION: Operation = Operation {
+    id: "DeleteSession",
+    method: "DELETE",
+    template: "/v1/auth/sessions/delete",
+};
 
 pub fn register(api: &mut Api<MoonKey>) -> Result<(), String> {
-    let spec = crate::spec::of("moonkey");
-    let (id, method, path) = route(spec, "DELETE", "/v1/auth/sessions/delete")?;
-    let endpoint = ApiEndpoint::new(
-        id,
-        delete_session,
-        method,
-        "application/json",
-        &path,
-        ApiEndpointVersions::All,
-    );
-    api.register(endpoint).map_err(|e| e.to_string())
+    crate::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
 }
 
-async fn delete_session(rqctx: RequestContext<Context>, raw: RawRequest) -> Result<Response<Body>, HttpError> {
+async fn delete_session(
+    rqctx: RequestContext<Arc<VendorContext<MoonKey>>>,
+    raw: RawRequest,
+) -> Result<Response<Body>, HttpError> {
     let context = rqctx.context();
-    let request = Incoming::read(raw, context.body_limit).await;
-    let reply = answer(context, &request).unwrap_or_else(|e| e.reply());
-    Ok(reply.into_response())
+    context
+        .serve(&DELETE_SESSION, raw, |context, request| {
+            answer(context, request).unwrap_or_else(|e| e.reply())
+        })
+        .await
 }
 
 /// A session named by one of its identifiers.
@@ -49,7 +48,8 @@ pub enum Identifier {
 fn answer(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply, MoonKeyError> {
     let secret_key = secret_key(request)?;
     let identifier = identifier(request)?;
-    let now = context.clock.now();
+    let namespace = request.namespace();
+    let now = context.now(namespace);
     let session_id_from_jwt = match &identifier {
         Identifier::Jwt(token) => Some(jwt::verify(token, now).map_err(|e| match e {
             jwt::JwtError::Invalid => MoonKeyError::InvalidJwt,
@@ -57,7 +57,7 @@ fn answer(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply,
         })?),
         _ => None,
     };
-    let deleted = context.store.with(secret_key, now, |app: &mut App| {
+    let deleted = context.store.with(namespace, secret_key, now, |app: &mut App| {
         app.remove_where(|session| match &identifier {
             Identifier::Token(token) => session.session_token == *token,
             Identifier::Id(id) => session.session_id == *id,

@@ -68,13 +68,20 @@ impl MoonKeyError {
     /// service does and mark the departure.
     pub fn reply(&self) -> Reply {
         let (status, error_type, error_message, departure) = self.parts();
-        let body = ErrorBody {
+        body(status, error_type, error_message).departing(departure)
+    }
+}
+
+/// A MoonKey error body.
+pub fn body(status: StatusCode, error_type: &str, error_message: &str) -> Reply {
+    Reply::json(
+        status,
+        &ErrorBody {
             error_message,
             error_type,
             status_code: status.as_u16(),
-        };
-        Reply::json(status, &body).departing(departure)
-    }
+        },
+    )
 }
 
 pub const NONE_GIVEN: &str = "One of session_token, session_jwt or session_id is required.";

@@ -11,37 +11,80 @@ pub mod jwt;
 pub mod state;
 
 use chrono::{DateTime, Utc};
+use http::StatusCode;
+use serde::Deserialize;
 
 use crate::departures::Departure;
+use crate::exchange::{Fidelity, Reply};
 use crate::server::{Api, Vendor};
+use state::{App, SessionSpec, SessionView};
 
 pub struct MoonKey;
 
 /// The secret key in the spec's own example request; any well-formed key works as well.
 pub const EXAMPLE_SECRET_KEY: &str = "sk_test_pRqweh3wvWmJAAVYv7Z0T5iPLzFM4ql0muoyQcjOxGeN3p1r";
 
+/// MoonKey's section of a fixtures file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    #[serde(default)]
+    pub sessions: Vec<SessionSpec>,
+}
+
 impl Vendor for MoonKey {
     const NAME: &'static str = "moonkey";
     const DEFAULT_PORT: u16 = 4010;
-    type State = state::App;
-
-    fn seed(now: DateTime<Utc>) -> state::App {
-        state::App::with_default_data(now)
-    }
+    const DEFAULT_CREDENTIAL: &'static str = EXAMPLE_SECRET_KEY;
+    type State = App;
+    type Fixture = Fixture;
+    type SessionSpec = SessionSpec;
+    type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
         delete_session::register(api)
     }
 
-    fn defaults() -> Vec<(&'static str, String)> {
-        vec![
-            (
-                "secret key (any sk_test_/sk_live_ + 48 alphanumerics; each is its own app)",
-                EXAMPLE_SECRET_KEY.into(),
-            ),
-            ("session_token", state::DEFAULT_SESSION_TOKEN.into()),
-            ("session_id", state::DEFAULT_SESSION_ID.into()),
-        ]
+    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
+        &fixture.sessions
+    }
+
+    fn create_session(state: &mut App, spec: SessionSpec, now: DateTime<Utc>) -> Result<SessionView, String> {
+        state.create(spec, now)
+    }
+
+    fn sessions(state: &App, now: DateTime<Utc>) -> Vec<SessionView> {
+        state.sessions().iter().map(|s| s.view(now)).collect()
+    }
+
+    fn session(state: &App, id: &str, now: DateTime<Utc>) -> Option<SessionView> {
+        state
+            .sessions()
+            .iter()
+            .find(|s| s.session_id == id)
+            .map(|s| s.view(now))
+    }
+
+    fn delete_session(state: &mut App, id: &str) -> bool {
+        state.remove_where(|s| s.session_id == id).is_some()
+    }
+
+    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
+        let reason = status.canonical_reason().unwrap_or("Error");
+        let error_type = reason.to_ascii_lowercase().replace([' ', '-'], "_");
+        error::body(status, &error_type, &format!("{reason}."))
+    }
+
+    fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
+        let mut lines = vec![(
+            "secret key (any sk_test_/sk_live_ + 48 alphanumerics; each is its own app)",
+            EXAMPLE_SECRET_KEY.to_string(),
+        )];
+        if let Some(first) = fixture.sessions.first() {
+            lines.extend(first.session_token.clone().map(|t| ("session_token", t)));
+            lines.extend(first.session_id.clone().map(|i| ("session_id", i)));
+        }
+        lines
     }
 
     fn departures() -> &'static [Departure] {

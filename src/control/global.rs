@@ -1,0 +1,172 @@
+//! Control endpoints shared by every vendor: reset, journal, clock, scenarios, the API's own document.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use dropshot::{
+    endpoint, ApiDescription, HttpError, HttpResponseCreated, HttpResponseOk, HttpResponseUpdatedNoContent, Query,
+    RequestContext, TypedBody,
+};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{namespace, ControlContext};
+use crate::forcing::{Scenario, ScenarioSpec};
+use crate::journal::{EntryView, Filter};
+
+type Context = RequestContext<Arc<ControlContext>>;
+
+pub fn register(api: &mut ApiDescription<Arc<ControlContext>>) -> Result<(), String> {
+    let register_all = [
+        api.register(openapi),
+        api.register(reset),
+        api.register(journal_list),
+        api.register(journal_count),
+        api.register(journal_clear),
+        api.register(clock_read),
+        api.register(clock_advance),
+        api.register(scenario_create),
+        api.register(scenario_list),
+        api.register(scenario_clear),
+    ];
+    register_all
+        .into_iter()
+        .collect::<Result<Vec<()>, _>>()
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// This API's OpenAPI document.
+#[endpoint { method = GET, path = "/openapi.json" }]
+async fn openapi(rqctx: Context) -> Result<HttpResponseOk<serde_json::Value>, HttpError> {
+    Ok(HttpResponseOk(rqctx.context().openapi.clone()))
+}
+
+/// Resets the namespace: every vendor's data back to the fixtures, its journal entries, scenarios
+/// and clock cleared.
+#[endpoint { method = POST, path = "/reset" }]
+async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+    let context = rqctx.context();
+    let namespace = namespace(&rqctx);
+    for reset in &context.resets {
+        reset(&namespace);
+    }
+    context.shared.journal.clear(&namespace);
+    context.shared.scenarios.clear(&namespace);
+    context.shared.clock.reset(&namespace);
+    Ok(HttpResponseUpdatedNoContent())
+}
+
+/// The namespace's journal entries that match the filter, oldest first.
+#[endpoint { method = GET, path = "/journal" }]
+async fn journal_list(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
+    let entries = rqctx
+        .context()
+        .shared
+        .journal
+        .select(&namespace(&rqctx), &filter.into_inner());
+    Ok(HttpResponseOk(entries.iter().map(|e| e.view()).collect()))
+}
+
+#[derive(Serialize, JsonSchema)]
+struct Count {
+    count: usize,
+}
+
+/// How many of the namespace's journal entries match the filter.
+#[endpoint { method = GET, path = "/journal/count" }]
+async fn journal_count(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Count>, HttpError> {
+    let count = rqctx
+        .context()
+        .shared
+        .journal
+        .count(&namespace(&rqctx), &filter.into_inner());
+    Ok(HttpResponseOk(Count { count }))
+}
+
+/// Forgets the namespace's journal entries.
+#[endpoint { method = DELETE, path = "/journal" }]
+async fn journal_clear(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+    rqctx.context().shared.journal.clear(&namespace(&rqctx));
+    Ok(HttpResponseUpdatedNoContent())
+}
+
+#[derive(Serialize, JsonSchema)]
+struct ClockView {
+    namespace: String,
+    now: DateTime<Utc>,
+}
+
+/// The namespace's time, which every expiry follows.
+#[endpoint { method = GET, path = "/clock" }]
+async fn clock_read(rqctx: Context) -> Result<HttpResponseOk<ClockView>, HttpError> {
+    let namespace = namespace(&rqctx);
+    let now = rqctx.context().shared.clock.now(&namespace);
+    Ok(HttpResponseOk(ClockView { namespace, now }))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct Advance {
+    #[serde(default)]
+    seconds: i64,
+    #[serde(default)]
+    milliseconds: i64,
+}
+
+/// Moves the namespace's clock forward.
+#[endpoint { method = POST, path = "/clock/advance" }]
+async fn clock_advance(rqctx: Context, body: TypedBody<Advance>) -> Result<HttpResponseOk<ClockView>, HttpError> {
+    let namespace = namespace(&rqctx);
+    let Advance { seconds, milliseconds } = body.into_inner();
+    let by = TimeDelta::try_seconds(seconds)
+        .and_then(|s| s.checked_add(&TimeDelta::milliseconds(milliseconds)))
+        .ok_or_else(|| HttpError::for_bad_request(None, "the clock cannot move that far".into()))?;
+    let now = rqctx
+        .context()
+        .shared
+        .clock
+        .advance(&namespace, by)
+        .map_err(|e| HttpError::for_bad_request(None, e))?;
+    Ok(HttpResponseOk(ClockView { namespace, now }))
+}
+
+/// Adds a scenario: the next `times` requests to the vendor (and operation) in this namespace are
+/// answered with `status`, after `delay_ms`, or by dropping the connection.
+#[endpoint { method = POST, path = "/scenarios" }]
+async fn scenario_create(
+    rqctx: Context,
+    body: TypedBody<ScenarioSpec>,
+) -> Result<HttpResponseCreated<Scenario>, HttpError> {
+    let spec = body.into_inner();
+    if !crate::vendors::NAMES.contains(&spec.vendor.as_str()) {
+        let message = format!(
+            "unknown vendor {:?} (known: {})",
+            spec.vendor,
+            crate::vendors::NAMES.join(", ")
+        );
+        return Err(HttpError::for_bad_request(None, message));
+    }
+    let scenario = rqctx
+        .context()
+        .shared
+        .scenarios
+        .add(&namespace(&rqctx), spec)
+        .map_err(|e| HttpError::for_bad_request(None, e))?;
+    Ok(HttpResponseCreated(scenario))
+}
+
+/// The namespace's scenarios that still have requests to apply to.
+#[endpoint { method = GET, path = "/scenarios" }]
+async fn scenario_list(rqctx: Context) -> Result<HttpResponseOk<Vec<Scenario>>, HttpError> {
+    Ok(HttpResponseOk(
+        rqctx.context().shared.scenarios.list(&namespace(&rqctx)),
+    ))
+}
+
+/// Removes the namespace's scenarios.
+#[endpoint { method = DELETE, path = "/scenarios" }]
+async fn scenario_clear(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+    rqctx.context().shared.scenarios.clear(&namespace(&rqctx));
+    Ok(HttpResponseUpdatedNoContent())
+}

@@ -1,0 +1,127 @@
+//! The control API: a dropshot server of its own (default port 4000) through which tests and
+//! developers seed and inspect sessions, reset a namespace, read the request journal, move the clock
+//! and set forced-response scenarios. Every call acts in the namespace of its
+//! `x-understudy-namespace` header (`default` when absent). Its OpenAPI document is served at
+//! `/openapi.json` and committed as specs/understudy-control.openapi.json.
+
+mod global;
+mod sessions;
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use dropshot::{ApiDescription, RequestContext};
+
+use crate::exchange::{DEFAULT_NAMESPACE, NAMESPACE_HEADER};
+use crate::server::{start_server, Served, Shared, Vendor, VendorContext};
+
+pub const DEFAULT_PORT: u16 = 4000;
+const TITLE: &str = "Understudy control API";
+const VERSION: semver::Version = semver::Version::new(1, 0, 0);
+
+/// Resets one vendor's data in a namespace.
+type ResetNamespace = Box<dyn Fn(&str) + Send + Sync>;
+
+/// What the control handlers reach: the shared clock, journal and scenarios, and each vendor.
+pub struct ControlContext {
+    pub shared: Arc<Shared>,
+    /// Each vendor's context, by vendor name, as `Arc<VendorContext<V>>`.
+    vendors: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
+    /// Resets one namespace of one vendor, for `POST /reset`.
+    resets: Vec<ResetNamespace>,
+    openapi: serde_json::Value,
+}
+
+impl ControlContext {
+    /// The vendor's context. Every vendor's control endpoints are registered with its context, so
+    /// the lookup cannot miss.
+    fn vendor<V: Vendor>(&self) -> &VendorContext<V> {
+        self.vendors
+            .get(V::NAME)
+            .and_then(|any| any.downcast_ref::<VendorContext<V>>())
+            .expect("control endpoints are registered with their vendor's context")
+    }
+}
+
+/// The namespace a control call acts in.
+fn namespace<C: dropshot::ServerContext>(rqctx: &RequestContext<C>) -> String {
+    let header = rqctx
+        .request
+        .headers()
+        .get(NAMESPACE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    header
+        .filter(|n| !n.is_empty())
+        .unwrap_or(DEFAULT_NAMESPACE)
+        .to_string()
+}
+
+/// The control API being put together while the vendors start.
+pub struct ControlApi {
+    api: ApiDescription<Arc<ControlContext>>,
+    shared: Arc<Shared>,
+    vendors: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
+    resets: Vec<ResetNamespace>,
+}
+
+impl ControlApi {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            api: description(),
+            shared,
+            vendors: HashMap::new(),
+            resets: Vec::new(),
+        }
+    }
+
+    /// Hands the control API a started vendor's context.
+    pub fn add_vendor<V: Vendor>(&mut self, context: Arc<VendorContext<V>>) -> Result<(), String> {
+        let for_reset = context.clone();
+        self.resets
+            .push(Box::new(move |namespace| for_reset.store.reset_namespace(namespace)));
+        self.vendors.insert(V::NAME, context);
+        Ok(())
+    }
+
+    pub fn start(self, address: SocketAddr, log: &slog::Logger, body_limit: usize) -> Result<Served, String> {
+        let openapi = openapi_document(&self.api);
+        let context = Arc::new(ControlContext {
+            shared: self.shared,
+            vendors: self.vendors,
+            resets: self.resets,
+            openapi,
+        });
+        let server = start_server(self.api, context, address, log, "control", body_limit)?;
+        Ok(Served::new(
+            "control",
+            format!("http://{}", server.local_addr()),
+            Vec::new(),
+            server,
+        ))
+    }
+}
+
+/// The control API's endpoints: the shared ones and, for every vendor, its sessions.
+pub fn description() -> ApiDescription<Arc<ControlContext>> {
+    let mut api = ApiDescription::new();
+    // Registration only fails for an inconsistent endpoint definition: a bug in this module, which
+    // every test run would show at once.
+    global::register(&mut api).expect("the control endpoints register");
+    crate::vendors::visit_all(&mut sessions::Registrar { api: &mut api }).expect("the session endpoints register");
+    api
+}
+
+/// The OpenAPI document of the control API, as served at `/openapi.json`.
+pub fn openapi_document(api: &ApiDescription<Arc<ControlContext>>) -> serde_json::Value {
+    let mut definition = api.openapi(TITLE, VERSION);
+    definition.description(
+        "Seed, inspect and reset the mock's data, read the request journal, move the clock and force responses. \
+         Every call acts in the namespace named by the x-understudy-namespace header (default: `default`).",
+    );
+    // Serialising a document dropshot generated from registered endpoints cannot fail.
+    definition
+        .json()
+        .expect("the control API's OpenAPI document serialises")
+}

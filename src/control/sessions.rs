@@ -1,0 +1,156 @@
+//! Per-vendor control endpoints, the same for every vendor: create, list, inspect and delete
+//! sessions, and reset the vendor's data in a namespace. `?credential=` picks the app or environment
+//! for vendors whose credential separates them (MoonKey's secret key, Dynamic's token); it defaults
+//! to the example credential the startup output prints.
+
+use std::sync::Arc;
+
+use dropshot::{
+    ApiDescription, ApiEndpoint, ApiEndpointVersions, HttpError, HttpResponseCreated, HttpResponseDeleted,
+    HttpResponseOk, HttpResponseUpdatedNoContent, Path, Query, RequestContext, TypedBody,
+};
+use http::Method;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{namespace, ControlContext};
+use crate::server::Vendor;
+use crate::vendors::VendorVisitor;
+
+type Context = RequestContext<Arc<ControlContext>>;
+
+#[derive(Deserialize, JsonSchema)]
+pub struct CredentialQuery {
+    /// The vendor credential whose app or environment to act in (MoonKey secret key, Dynamic
+    /// token); the example credential when absent. Ignored by vendors without one.
+    credential: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct SessionPath {
+    /// The session's id (MoonKey `session_id`, Dynamic and Paragraph `id`, Nango `token`).
+    id: String,
+}
+
+/// Registers every vendor's session endpoints.
+pub struct Registrar<'a> {
+    pub api: &'a mut ApiDescription<Arc<ControlContext>>,
+}
+
+impl VendorVisitor for Registrar<'_> {
+    fn visit<V: Vendor>(&mut self) -> Result<(), String> {
+        let collection = format!("/{}/sessions", V::NAME);
+        let item = format!("{collection}/{{id}}");
+        let reset = format!("/{}/reset", V::NAME);
+        let id = |suffix: &str| format!("{}_{suffix}", V::NAME);
+        let all = || ApiEndpointVersions::All;
+        let json = "application/json";
+        let endpoints = [
+            ApiEndpoint::new(
+                id("create_session"),
+                create::<V>,
+                Method::POST,
+                json,
+                &collection,
+                all(),
+            ),
+            ApiEndpoint::new(id("list_sessions"), list::<V>, Method::GET, json, &collection, all()),
+            ApiEndpoint::new(id("get_session"), get::<V>, Method::GET, json, &item, all()),
+            ApiEndpoint::new(id("delete_session"), delete::<V>, Method::DELETE, json, &item, all()),
+            ApiEndpoint::new(id("reset"), reset_vendor::<V>, Method::POST, json, &reset, all()),
+        ];
+        for endpoint in endpoints {
+            self.api.register(endpoint.tag(V::NAME)).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
+
+fn credential<V: Vendor>(query: CredentialQuery) -> String {
+    match V::DEFAULT_CREDENTIAL {
+        "" => String::new(),
+        default => query.credential.unwrap_or_else(|| default.to_string()),
+    }
+}
+
+/// Creates a session with chosen or generated identifiers.
+async fn create<V: Vendor>(
+    rqctx: Context,
+    query: Query<CredentialQuery>,
+    body: TypedBody<V::SessionSpec>,
+) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
+    let vendor = rqctx.context().vendor::<V>();
+    let namespace = namespace(&rqctx);
+    let now = vendor.now(&namespace);
+    let credential = credential::<V>(query.into_inner());
+    let spec = body.into_inner();
+    let created = vendor.store.with(&namespace, &credential, now, |state| {
+        V::create_session(state, spec, now)
+    });
+    created
+        .map(HttpResponseCreated)
+        .map_err(|e| HttpError::for_bad_request(None, e))
+}
+
+/// The sessions of the namespace (and credential).
+async fn list<V: Vendor>(
+    rqctx: Context,
+    query: Query<CredentialQuery>,
+) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
+    let vendor = rqctx.context().vendor::<V>();
+    let namespace = namespace(&rqctx);
+    let now = vendor.now(&namespace);
+    let credential = credential::<V>(query.into_inner());
+    Ok(HttpResponseOk(vendor.store.with(
+        &namespace,
+        &credential,
+        now,
+        |state| V::sessions(state, now),
+    )))
+}
+
+/// One session.
+async fn get<V: Vendor>(
+    rqctx: Context,
+    path: Path<SessionPath>,
+    query: Query<CredentialQuery>,
+) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
+    let vendor = rqctx.context().vendor::<V>();
+    let namespace = namespace(&rqctx);
+    let now = vendor.now(&namespace);
+    let credential = credential::<V>(query.into_inner());
+    let id = path.into_inner().id;
+    let found = vendor
+        .store
+        .with(&namespace, &credential, now, |state| V::session(state, &id, now));
+    found
+        .map(HttpResponseOk)
+        .ok_or_else(|| HttpError::for_not_found(None, format!("no {} session {id}", V::NAME)))
+}
+
+/// Deletes a session (as if the vendor had).
+async fn delete<V: Vendor>(
+    rqctx: Context,
+    path: Path<SessionPath>,
+    query: Query<CredentialQuery>,
+) -> Result<HttpResponseDeleted, HttpError> {
+    let vendor = rqctx.context().vendor::<V>();
+    let namespace = namespace(&rqctx);
+    let now = vendor.now(&namespace);
+    let credential = credential::<V>(query.into_inner());
+    let id = path.into_inner().id;
+    let deleted = vendor
+        .store
+        .with(&namespace, &credential, now, |state| V::delete_session(state, &id));
+    if deleted {
+        Ok(HttpResponseDeleted())
+    } else {
+        Err(HttpError::for_not_found(None, format!("no {} session {id}", V::NAME)))
+    }
+}
+
+/// Puts the vendor's data in this namespace back to the fixtures.
+async fn reset_vendor<V: Vendor>(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+    rqctx.context().vendor::<V>().store.reset_namespace(&namespace(&rqctx));
+    Ok(HttpResponseUpdatedNoContent())
+}

@@ -1,0 +1,91 @@
+//! Fixtures: the data every new tenant starts with. A fixtures file (YAML or JSON) has one section
+//! per vendor (`moonkey:`, `dynamic:`, …), each with the `sessions` the control API would create and
+//! the vendor's extras. The embedded default data (src/fixtures/default.yaml) is such a file;
+//! `--fixtures FILE` replaces it. Errors name the file, the entry and the problem.
+
+use serde_json::Value;
+
+use crate::server::Vendor;
+
+/// The embedded default data.
+const DEFAULT_DATA: &str = include_str!("fixtures/default.yaml");
+
+/// A parsed fixtures file, not yet split into vendor sections.
+#[derive(Debug, Clone)]
+pub struct Fixtures {
+    /// Where it came from, for error messages.
+    source: String,
+    document: Value,
+}
+
+impl Fixtures {
+    /// The embedded default data.
+    pub fn embedded() -> Self {
+        // A committed file that the tests load: a parse failure is a broken build.
+        Self::parse("embedded default data (src/fixtures/default.yaml)", DEFAULT_DATA).expect("the default data parses")
+    }
+
+    /// Reads a YAML or JSON fixtures file (JSON is read as the YAML subset it is).
+    pub fn load(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Self::parse(&path.display().to_string(), &text)
+    }
+
+    pub fn parse(source: &str, text: &str) -> Result<Self, String> {
+        let document: Value = serde_yaml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
+        let document = match document {
+            Value::Null => Value::Object(Default::default()),
+            Value::Object(_) => document,
+            _ => {
+                return Err(format!(
+                    "{source}: a fixtures file is a mapping from vendor name to its data"
+                ))
+            }
+        };
+        Ok(Self {
+            source: source.to_string(),
+            document,
+        })
+    }
+
+    /// A vendor's section; a vendor the file does not mention starts with no data.
+    pub fn section<V: Vendor>(&self) -> Result<V::Fixture, String> {
+        match self.document.get(V::NAME) {
+            None | Some(Value::Null) => Ok(V::Fixture::default()),
+            Some(section) => serde_path_to_error::deserialize(section).map_err(|e| {
+                let place = e.path().to_string();
+                let place = if place == "." {
+                    String::new()
+                } else {
+                    format!(".{place}")
+                };
+                format!("{}: {}{place}: {}", self.source, V::NAME, e.inner())
+            }),
+        }
+    }
+
+    /// An error found in a vendor's section, located in this file.
+    pub fn error(&self, vendor: &str, problem: &str) -> String {
+        format!("{}: {vendor}.{problem}", self.source)
+    }
+
+    /// Refuses sections for vendors that do not exist (a typo would silently leave data out).
+    pub fn check_vendors(&self, known: &[&str]) -> Result<(), String> {
+        let unknown: Vec<&String> = self
+            .document
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .filter(|k| !known.contains(&k.as_str()))
+            .collect();
+        match unknown.first() {
+            None => Ok(()),
+            Some(name) => Err(format!(
+                "{}: unknown vendor `{name}` (known: {})",
+                self.source,
+                known.join(", ")
+            )),
+        }
+    }
+}

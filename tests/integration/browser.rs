@@ -1,0 +1,173 @@
+//! A real browser (headless Chromium) on a page served from another origin calls every vendor
+//! operation with `fetch()` — preflights, credentials and all — and the test asserts what the page
+//! read. Without a browser the test says it was skipped; under CI (`CI=true`) a missing browser fails.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+
+use crate::harness::Mock;
+
+/// `UNDERSTUDY_CHROMIUM`, or the first Chromium-like browser on `PATH`.
+fn find_browser() -> Option<PathBuf> {
+    if let Some(explicit) = std::env::var_os("UNDERSTUDY_CHROMIUM") {
+        return Some(PathBuf::from(explicit));
+    }
+    let dirs: Vec<PathBuf> = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
+    let names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+    names
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|path| path.is_file())
+}
+
+/// The page: one fetch per case, results written into `<pre id="results">` as JSON.
+fn page(mock: &Mock) -> String {
+    let cases = json!([
+        ["moonkey_200", format!("{}/v1/auth/sessions/delete", mock.url("moonkey")), "DELETE",
+         {"Authorization": format!("Bearer {}", moonkey::EXAMPLE_SECRET_KEY), "Content-Type": "application/json"},
+         json!({"session_token": moonkey::state::DEFAULT_SESSION_TOKEN}).to_string()],
+        ["moonkey_401", format!("{}/v1/auth/sessions/delete", mock.url("moonkey")), "DELETE",
+         {"Content-Type": "application/json"}, json!({"session_id": "x"}).to_string()],
+        ["dynamic_200", format!("{}/sessions/{}/revoke", mock.url("dynamic"), dynamic::DEFAULT_SESSION_ID), "PUT",
+         {"Authorization": format!("Bearer {}", dynamic::EXAMPLE_TOKEN)}, null],
+        ["dynamic_401", format!("{}/sessions/{}/revoke", mock.url("dynamic"), dynamic::DEFAULT_SESSION_ID), "PUT", {}, null],
+        ["paragraph_200", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
+        ["paragraph_404", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
+        ["nango_204", format!("{}/connect/session", mock.url("nango")), "DELETE",
+         {"Authorization": format!("Bearer {}", nango::DEFAULT_TOKEN)}, null],
+        ["nango_401", format!("{}/connect/session", mock.url("nango")), "DELETE",
+         {"Authorization": format!("Bearer {}", nango::DEFAULT_TOKEN)}, null],
+        ["nango_forced_500", format!("{}/connect/session", mock.url("nango")), "DELETE", {"Prefer": "code=500"}, null],
+    ]);
+    format!(
+        r#"<!doctype html><html><body><pre id="results">pending</pre><script>
+const cases = {cases};
+(async () => {{
+  const results = {{}};
+  for (const [name, url, method, headers, body] of cases) {{
+    try {{
+      const response = await fetch(url, {{ method, headers, body: body ?? undefined, credentials: "include", mode: "cors" }});
+      results[name] = {{ status: response.status, body: await response.text(), departure: response.headers.get("x-understudy-departure") }};
+    }} catch (error) {{
+      results[name] = {{ error: String(error) }};
+    }}
+  }}
+  document.getElementById("results").textContent = JSON.stringify(results);
+}})();
+</script></body></html>"#
+    )
+}
+
+/// Serves `html` to every request on a loopback port of its own (another origin than the mock's).
+async fn serve_page(html: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let html = html.clone();
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    html.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(html.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/")
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_reads_every_vendor_answer() {
+    let Some(browser) = find_browser() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium: .ci/run installs it"
+        );
+        eprintln!("SKIPPED a_page_from_another_origin_reads_every_vendor_answer: no Chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let mock = Mock::start().await;
+    let url = serve_page(page(&mock)).await;
+    let profile = std::env::temp_dir().join(format!("understudy-chromium-{}", std::process::id()));
+    let run = tokio::process::Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--virtual-time-budget=20000", "--dump-dom", &url])
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(90), run)
+        .await
+        .expect("Chromium finished within 90 s")
+        .expect("Chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let results = dom
+        .split_once("<pre id=\"results\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(text, _)| {
+            text.replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no results in the page: {dom}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    let results: Value = serde_json::from_str(&results).unwrap_or_else(|e| panic!("{e}: {results}"));
+
+    let expect = |name: &str, status: u64| {
+        let result = &results[name];
+        assert_eq!(result["status"].as_u64(), Some(status), "{name}: {result}");
+        result["body"]
+            .as_str()
+            .map(|b| serde_json::from_str::<Value>(b).unwrap_or(Value::Null))
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        expect("moonkey_200", 200),
+        json!({"message": "Successfully deleted session"})
+    );
+    assert_eq!(expect("moonkey_401", 401)["error_type"], "unauthorized");
+    assert!(expect("dynamic_200", 200)["revokedAt"].is_string());
+    assert_eq!(expect("dynamic_401", 401), json!({"error": "No jwt provided!"}));
+    assert_eq!(expect("paragraph_200", 200), json!({"success": true}));
+    assert_eq!(
+        expect("paragraph_404", 404),
+        json!({"success": false, "msg": "Session not found"})
+    );
+    assert_eq!(
+        results["paragraph_404"]["departure"], "paragraph-404-not-pending",
+        "exposed headers are readable"
+    );
+    assert_eq!(expect("nango_204", 204), Value::Null);
+    assert_eq!(
+        expect("nango_401", 401)["error"]["code"],
+        "unknown_connect_session_token"
+    );
+    assert_eq!(
+        expect("nango_forced_500", 500)["error"]["code"],
+        "internal_server_error"
+    );
+}
