@@ -3,6 +3,7 @@
 //! the vendor's extras. The embedded default data (src/fixtures/default.yaml) is such a file;
 //! `--fixtures FILE` replaces it. Errors name the file, the entry and the problem.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::server::Vendor;
@@ -87,5 +88,20 @@ impl Fixtures {
                 known.join(", ")
             )),
         }
+    }
+}
+
+/// A vendor section that holds only `sessions` (every vendor but Dynamic, which adds its
+/// restricted tokens).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsOnly<S> {
+    #[serde(default = "Vec::new")]
+    pub sessions: Vec<S>,
+}
+
+impl<S> Default for SessionsOnly<S> {
+    fn default() -> Self {
+        Self { sessions: Vec::new() }
     }
 }

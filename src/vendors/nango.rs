@@ -57,13 +57,8 @@ pub struct ConnectSessions {
     pub by_token: HashMap<String, ConnectSession>,
 }
 
-/// Nango's section of a fixtures file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixture {
-    #[serde(default)]
-    pub sessions: Vec<SessionSpec>,
-}
+/// Nango's section of a fixtures file: its sessions.
+pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
 
 /// A connect session to create (as `POST /connect/sessions` would, with the secret key).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -69,13 +69,8 @@ pub struct AuthSessions {
     pub sessions: HashMap<String, AuthSession>,
 }
 
-/// Paragraph's section of a fixtures file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixture {
-    #[serde(default)]
-    pub sessions: Vec<SessionSpec>,
-}
+/// Paragraph's section of a fixtures file: its sessions.
+pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
 
 /// An auth session to create (as `POST /v1/api/auth/sessions` and the browser approval would).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -6,7 +6,7 @@ use understudy::exchange::Fidelity;
 use understudy::generated::dynamic::Client;
 use understudy::vendors::dynamic::{ANONYMOUS_SESSION_ID, DEFAULT_SESSION_ID, EXAMPLE_TOKEN, RESTRICTED_TOKEN};
 
-use crate::harness::{assert_snapshot, Call, Mock};
+use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 const OTHER_ENVIRONMENT_TOKEN: &str = "dyn_B20LwS7GuY22QkshRXI7vRpXRqjiVksDZDLI";
 
@@ -15,15 +15,7 @@ fn revoke(session_id: &str) -> Call {
 }
 
 fn client(mock: &Mock, token: &str) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        format!("Bearer {token}").parse().unwrap(),
-    );
-    Client::new_with_client(
-        &mock.url("dynamic"),
-        reqwest::Client::builder().default_headers(headers).build().unwrap(),
-    )
+    Client::new_with_client(&mock.url("dynamic"), bearer_client(token))
 }
 
 fn error_rows() -> Vec<(&'static str, Call, u16, serde_json::Value)> {

@@ -91,6 +91,20 @@ impl Mock {
     }
 }
 
+/// An HTTP client that sends `Authorization: Bearer <token>` with every request, for the generated
+/// clients (progenitor leaves credentials to the reqwest client it is given).
+pub fn bearer_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().expect("a header-safe token"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a reqwest client")
+}
+
 /// One request to a vendor operation, described as the spec describes the operation.
 #[derive(Debug, Clone)]
 pub struct Call {

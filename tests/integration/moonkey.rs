@@ -9,7 +9,7 @@ use understudy::generated::moonkey::Client;
 use understudy::vendors::moonkey::state::{DEFAULT_SESSION_ID, DEFAULT_SESSION_TOKEN, DEFAULT_USER_ID};
 use understudy::vendors::moonkey::{jwt, EXAMPLE_SECRET_KEY};
 
-use crate::harness::{assert_snapshot, Call, Mock};
+use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 const OTHER_APP_KEY: &str = "sk_live_uBjYxOPfB3AYuAwZVLWDs3l5ufchhbFjy66LoihSWQS1VxUI";
 
@@ -22,10 +22,7 @@ fn authorised() -> Call {
 }
 
 fn client(mock: &Mock, key: &str) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {key}").parse().unwrap());
-    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
-    Client::new_with_client(&mock.url("moonkey"), http)
+    Client::new_with_client(&mock.url("moonkey"), bearer_client(key))
 }
 
 fn request(body: serde_json::Value) -> DeleteSessionRequest {

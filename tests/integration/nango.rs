@@ -6,22 +6,14 @@ use understudy::exchange::Fidelity;
 use understudy::generated::nango::{Client, Error};
 use understudy::vendors::nango::{DEFAULT_TOKEN, EXAMPLE_SECRET_KEY};
 
-use crate::harness::{assert_snapshot, Call, Mock};
+use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 fn delete() -> Call {
     Call::new("nango", "DELETE", "/connect/session")
 }
 
 fn client(mock: &Mock, token: &str) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        format!("Bearer {token}").parse().unwrap(),
-    );
-    Client::new_with_client(
-        &mock.url("nango"),
-        reqwest::Client::builder().default_headers(headers).build().unwrap(),
-    )
+    Client::new_with_client(&mock.url("nango"), bearer_client(token))
 }
 
 /// (name, call, status, error code): every refusal, in the service's check order.

@@ -12,7 +12,6 @@ pub mod state;
 
 use chrono::{DateTime, Utc};
 use http::StatusCode;
-use serde::Deserialize;
 
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
@@ -24,13 +23,8 @@ pub struct MoonKey;
 /// The secret key in the spec's own example request; any well-formed key works as well.
 pub const EXAMPLE_SECRET_KEY: &str = "sk_test_pRqweh3wvWmJAAVYv7Z0T5iPLzFM4ql0muoyQcjOxGeN3p1r";
 
-/// MoonKey's section of a fixtures file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixture {
-    #[serde(default)]
-    pub sessions: Vec<SessionSpec>,
-}
+/// MoonKey's section of a fixtures file: its sessions.
+pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
 
 impl Vendor for MoonKey {
     const NAME: &'static str = "moonkey";
