@@ -128,15 +128,16 @@ impl<V: Vendor> VendorContext<V> {
             tokio::time::sleep(delay).await;
         }
         if forcing.drop_connection {
-            self.journal(operation, &request, 0, &Reply::empty(StatusCode::OK), true);
+            self.journal(operation, request, 0, &Reply::empty(StatusCode::OK), true);
             return Ok(dropped_connection());
         }
         let forced = self.forced_reply(operation, &forcing);
         let is_forced = forced.is_some();
         let reply = forced.unwrap_or_else(|| handle(self, &request));
-        self.journal(operation, &request, reply.status.as_u16(), &reply, is_forced);
+        let origin = request.headers.get(http::header::ORIGIN).cloned();
+        self.journal(operation, request, reply.status.as_u16(), &reply, is_forced);
         let mut response = reply.into_response();
-        cors::decorate(response.headers_mut(), request.headers.get(http::header::ORIGIN));
+        cors::decorate(response.headers_mut(), origin.as_ref());
         if is_forced {
             response
                 .headers_mut()
@@ -176,7 +177,8 @@ impl<V: Vendor> VendorContext<V> {
         })
     }
 
-    fn journal(&self, operation: &'static Operation, request: &Incoming, status: u16, reply: &Reply, forced: bool) {
+    /// Records the request; takes it by value so that its path moves into the entry uncopied.
+    fn journal(&self, operation: &'static Operation, request: Incoming, status: u16, reply: &Reply, forced: bool) {
         let namespace = request.namespace();
         self.shared.journal.record(journal::Entry {
             sequence: 0,
@@ -186,7 +188,7 @@ impl<V: Vendor> VendorContext<V> {
             operation: operation.id,
             method: operation.method,
             template: operation.template,
-            path: request.path.clone(),
+            path: request.path,
             status,
             body: reply.body.clone().unwrap_or_default(),
             departure: reply.departure,
