@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::server::Vendor;
+use crate::vendor::Vendor;
 
 /// The embedded default data.
 const DEFAULT_DATA: &str = include_str!("fixtures/default.yaml");

@@ -15,7 +15,9 @@
 //! - [`exchange`]: the vendor-neutral request/response plumbing every vendor handler goes through.
 //! - [`departures`]: the register of places where a vendor (or the mock) departs from the spec.
 //! - [`vendors`]: one module per vendor: its state, its error shape, its handlers.
-//! - [`server`]: the request pipeline and the servers: one per vendor, one for control.
+//! - [`vendor`]: how a vendor module plugs in (the `Vendor` trait, operations, registration).
+//! - [`pipeline`]: the path every vendor request takes (namespace, forcing, journal, CORS).
+//! - [`server`]: starts the servers, one per vendor and one for control.
 
 pub mod clock;
 pub mod control;
@@ -27,9 +29,11 @@ pub mod forcing;
 pub mod generated;
 pub mod ids;
 pub mod journal;
+pub mod pipeline;
 pub mod server;
 pub mod spec;
 pub mod store;
+pub mod vendor;
 pub mod vendors;
 
 pub use server::{start, Options, Running};

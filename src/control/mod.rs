@@ -15,7 +15,9 @@ use std::sync::Arc;
 use dropshot::{ApiDescription, RequestContext};
 
 use crate::exchange::{DEFAULT_NAMESPACE, NAMESPACE_HEADER};
-use crate::server::{start_server, Served, Shared, Vendor, VendorContext};
+use crate::pipeline::{Shared, VendorContext};
+use crate::server::{start_server, Served};
+use crate::vendor::Vendor;
 
 pub const DEFAULT_PORT: u16 = 4000;
 const TITLE: &str = "Understudy control API";

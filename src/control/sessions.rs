@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{namespace, ControlContext};
-use crate::server::Vendor;
+use crate::vendor::Vendor;
 use crate::vendors::VendorVisitor;
 
 type Context = RequestContext<Arc<ControlContext>>;

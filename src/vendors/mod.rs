@@ -1,5 +1,5 @@
 //! The four vendors. Each module names its operation, its spec file and its departures at the top,
-//! and plugs into the server through [`crate::server::Vendor`] in the same way: a `State` per tenant
+//! and plugs into the server through [`crate::vendor::Vendor`] in the same way: a `State` per tenant
 //! seeded from its fixture, an error shape, one handler per operation, and session specs and views
 //! for the control API.
 
@@ -9,7 +9,7 @@ pub mod nango;
 pub mod paragraph;
 
 use crate::departures::Departure;
-use crate::server::Vendor;
+use crate::vendor::Vendor;
 
 /// Every vendor, by name, in the order of the startup line.
 pub const NAMES: [&str; 4] = [

@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::departures::Departure;
 use crate::exchange::{serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
-use crate::server::{preflight_with_path, Api, Operation, Vendor, VendorContext};
+use crate::pipeline::VendorContext;
+use crate::vendor::{preflight_with_path, Api, Operation, Vendor};
 
 pub struct Paragraph;
 

@@ -191,7 +191,7 @@ impl Response {
     }
 
     pub fn is_forced(&self) -> bool {
-        self.headers.contains_key(understudy::server::FORCED_HEADER)
+        self.headers.contains_key(understudy::pipeline::FORCED_HEADER)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -13,7 +13,8 @@ use super::state::App;
 use super::{jwt, MoonKey};
 use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply, RequestBody};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
-use crate::server::{preflight, Api, Operation, VendorContext};
+use crate::pipeline::VendorContext;
+use crate::vendor::{preflight, Api, Operation};
 
 pub const DELETE_SESSION: Operation = Operation {
     id: "DeleteSession",

@@ -15,7 +15,7 @@ use http::StatusCode;
 
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
-use crate::server::{Api, Vendor};
+use crate::vendor::{Api, Vendor};
 use state::{App, SessionSpec, SessionView};
 
 pub struct MoonKey;

@@ -1,0 +1,152 @@
+//! The path every vendor request takes: read it, apply a forced response if one is asked for (a
+//! `Prefer` header or a scenario), otherwise let the vendor's handler answer; journal the answer;
+//! add CORS headers. Nothing here knows a vendor by name.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use dropshot::{Body, HttpError, RawRequest};
+use http::{HeaderValue, Response, StatusCode};
+
+use crate::clock::Clock;
+use crate::cors;
+use crate::exchange::{Fidelity, Incoming, Reply};
+use crate::forcing::{self, Forcing, Scenarios};
+use crate::journal::{self, Journal};
+use crate::spec::{DocumentedBody, VendorSpec};
+use crate::store::Store;
+use crate::vendor::{Operation, Vendor};
+
+/// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
+pub const FORCED_HEADER: &str = "x-understudy-forced";
+
+/// What every server of one process shares.
+pub struct Shared {
+    pub fidelity: Fidelity,
+    pub clock: Clock,
+    pub journal: Journal,
+    pub scenarios: Scenarios,
+}
+
+/// Everything a vendor's handlers share: the spec, the fixture, the tenants' state and [`Shared`].
+pub struct VendorContext<V: Vendor> {
+    pub spec: &'static VendorSpec,
+    pub fixture: Arc<V::Fixture>,
+    pub store: Store<V::State>,
+    pub shared: Arc<Shared>,
+    pub body_limit: usize,
+}
+
+impl<V: Vendor> VendorContext<V> {
+    pub fn fidelity(&self) -> Fidelity {
+        self.shared.fidelity
+    }
+
+    /// The time in a namespace.
+    pub fn now(&self, namespace: &str) -> DateTime<Utc> {
+        self.shared.clock.now(namespace)
+    }
+
+    /// Runs one request through the pipeline: read it, apply a forced response if one is asked for,
+    /// otherwise let `handle` answer; journal the answer; add CORS headers.
+    pub async fn serve(
+        &self,
+        operation: &'static Operation,
+        raw: RawRequest,
+        handle: impl FnOnce(&Self, &Incoming) -> Reply,
+    ) -> Result<Response<Body>, HttpError> {
+        let request = Incoming::read(raw, self.body_limit).await;
+        let namespace = request.namespace();
+        let forcing = self.forcing(operation, &request, namespace);
+        if let Some(delay) = forcing.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if forcing.drop_connection {
+            self.journal(operation, request, 0, &Reply::empty(StatusCode::OK), true);
+            return Ok(dropped_connection());
+        }
+        let forced = self.forced_reply(operation, &forcing);
+        let is_forced = forced.is_some();
+        let reply = forced.unwrap_or_else(|| handle(self, &request));
+        let origin = request.headers.get(http::header::ORIGIN).cloned();
+        self.journal(operation, request, reply.status.as_u16(), &reply, is_forced);
+        let mut response = reply.into_response();
+        cors::decorate(response.headers_mut(), origin.as_ref());
+        if is_forced {
+            response
+                .headers_mut()
+                .insert(FORCED_HEADER, HeaderValue::from_static("true"));
+        }
+        Ok(response)
+    }
+
+    fn forcing(&self, operation: &Operation, request: &Incoming, namespace: &str) -> Forcing {
+        let from_header = request.header("prefer").map(forcing::from_prefer).unwrap_or_default();
+        if !from_header.is_empty() {
+            return from_header;
+        }
+        self.shared
+            .scenarios
+            .take(V::NAME, operation.id, namespace)
+            .unwrap_or_default()
+    }
+
+    /// The forced answer: a named spec example, or a status answered from the spec's example for it,
+    /// in the vendor's error shape, or from the status's schema. `None` when nothing is forced.
+    fn forced_reply(&self, operation: &Operation, forcing: &Forcing) -> Option<Reply> {
+        if let Some(name) = &forcing.example {
+            if let Some((status, body)) = self.spec.named_example(operation.method, operation.template, name) {
+                return Some(Reply::json(StatusCode::from_u16(status).ok()?, &body));
+            }
+        }
+        let status = StatusCode::from_u16(forcing.status?).ok()?;
+        let documented = self
+            .spec
+            .documented_body(operation.method, operation.template, status.as_u16());
+        Some(match documented {
+            DocumentedBody::Example(body) => Reply::json(status, &body),
+            _ if status.is_client_error() || status.is_server_error() => V::forced_error(status, self.fidelity()),
+            DocumentedBody::FromSchema(body) => Reply::json(status, &body),
+            DocumentedBody::Empty | DocumentedBody::Undocumented => Reply::empty(status),
+        })
+    }
+
+    /// Records the request; takes it by value so that its path moves into the entry uncopied.
+    fn journal(&self, operation: &'static Operation, request: Incoming, status: u16, reply: &Reply, forced: bool) {
+        let namespace = request.namespace();
+        self.shared.journal.record(journal::Entry {
+            sequence: 0,
+            time: self.now(namespace),
+            namespace: namespace.to_string(),
+            vendor: V::NAME,
+            operation: operation.id,
+            method: operation.method,
+            template: operation.template,
+            path: request.path,
+            status,
+            body: reply.body.clone().unwrap_or_default(),
+            departure: reply.departure,
+            forced,
+        });
+    }
+}
+
+/// A response whose body fails before its first byte: hyper then closes the connection, and the
+/// client sees it dropped.
+fn dropped_connection() -> Response<Body> {
+    struct Dropped;
+    impl http_body::Body for Dropped {
+        type Data = bytes::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::other(
+                "connection dropped by a forced scenario",
+            ))))
+        }
+    }
+    Response::new(Body::wrap(Dropped))
+}

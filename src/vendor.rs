@@ -1,0 +1,172 @@
+//! How a vendor module plugs in: the [`Vendor`] trait, its operations (checked against the spec when
+//! registered), the registration macro, and the CORS preflight handlers every operation gets.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use dropshot::{ApiDescription, Body, HttpError, Path, RawRequest, RequestContext};
+use http::{Method, Response, StatusCode};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::cors;
+use crate::departures::Departure;
+use crate::exchange::{Fidelity, Reply};
+use crate::pipeline::VendorContext;
+use crate::spec;
+
+/// A vendor operation as its handler names it; [`route`] checks it against the spec.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's operationId, or `method_path` where the spec has none (as build.rs names it).
+    pub id: &'static str,
+    pub method: &'static str,
+    /// The spec's path template, without the base path.
+    pub template: &'static str,
+}
+
+/// What a vendor module provides to be served and controlled.
+pub trait Vendor: Sized + Send + Sync + 'static {
+    /// The vendor's name in files (`specs/NAME.yaml`), flags, the startup line and the control API.
+    const NAME: &'static str;
+    /// The port it listens on unless told otherwise.
+    const DEFAULT_PORT: u16;
+    /// The credential a control call acts for when it names none: the example key or token, or
+    /// empty where the vendor has no credential that separates apps.
+    const DEFAULT_CREDENTIAL: &'static str;
+    /// One tenant's state.
+    type State: Default + Send + 'static;
+    /// The vendor's section of a fixtures file.
+    type Fixture: DeserializeOwned + Default + Send + Sync + 'static;
+    /// A session to create, through the control API or a fixture.
+    type SessionSpec: DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static;
+    /// A session as the control API shows it.
+    type SessionView: Serialize + JsonSchema + Send + Sync + 'static;
+
+    /// Registers the vendor's endpoints, with [`crate::register_operation`].
+    fn register(api: &mut Api<Self>) -> Result<(), String>;
+    /// The sessions a fixture creates in every new tenant.
+    fn fixture_sessions(fixture: &Self::Fixture) -> &[Self::SessionSpec];
+    /// Creates a session; the error says which rule the spec broke.
+    fn create_session(
+        state: &mut Self::State,
+        spec: Self::SessionSpec,
+        now: DateTime<Utc>,
+    ) -> Result<Self::SessionView, String>;
+    fn sessions(state: &Self::State, now: DateTime<Utc>) -> Vec<Self::SessionView>;
+    fn session(state: &Self::State, id: &str, now: DateTime<Utc>) -> Option<Self::SessionView>;
+    fn delete_session(state: &mut Self::State, id: &str) -> bool;
+    /// The vendor's answer for a forced error status, in its own error shape.
+    fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply;
+    /// Credentials and identifiers that work out of the box, for the startup output.
+    fn defaults(fixture: &Self::Fixture) -> Vec<(&'static str, String)>;
+    /// Where this vendor's service, or the mock, departs from its spec.
+    fn departures() -> &'static [Departure];
+}
+
+pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
+
+/// Where the spec puts an operation: checked against the spec, so a vendor module cannot drift
+/// from it unnoticed.
+pub struct Route {
+    pub id: String,
+    pub method: Method,
+    /// The full path: the spec's base path and the template.
+    pub path: String,
+}
+
+pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
+    let spec = spec::of(V::NAME);
+    let found = spec
+        .operations()
+        .into_iter()
+        .find(|op| op.method == operation.method && op.path == operation.template)
+        .ok_or_else(|| {
+            format!(
+                "specs/{}.yaml has no operation {} {}",
+                V::NAME,
+                operation.method,
+                operation.template
+            )
+        })?;
+    let derived = || {
+        let mut id = operation.method.to_lowercase();
+        id.extend(operation.template.chars().map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        }));
+        id
+    };
+    let spec_id = found.operation_id.unwrap_or_else(derived);
+    if spec_id != operation.id {
+        return Err(format!(
+            "the spec names {} {} `{spec_id}`, not `{}`",
+            operation.method, operation.template, operation.id
+        ));
+    }
+    let method = Method::from_bytes(operation.method.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(Route {
+        id: spec_id,
+        method,
+        path: format!("{}{}", spec.base_path, operation.template),
+    })
+}
+
+/// Registers a vendor operation's handler and its CORS preflight (`OPTIONS`) at the path the spec
+/// gives it. A macro because dropshot's handler trait cannot be named outside dropshot.
+#[macro_export]
+macro_rules! register_operation {
+    ($api:expr, $vendor:ty, $operation:expr, $handler:expr, $preflight:expr) => {
+        $crate::vendor::route::<$vendor>($operation).and_then(|route| {
+            let all = || ::dropshot::ApiEndpointVersions::All;
+            let operation = ::dropshot::ApiEndpoint::new(
+                route.id.clone(),
+                $handler,
+                route.method.clone(),
+                "application/json",
+                &route.path,
+                all(),
+            );
+            $api.register(operation).map_err(|e| e.to_string())?;
+            let preflight = ::dropshot::ApiEndpoint::new(
+                format!("{}_preflight", route.id),
+                $preflight,
+                ::http::Method::OPTIONS,
+                "application/json",
+                &route.path,
+                all(),
+            );
+            $api.register(preflight).map_err(|e| e.to_string())
+        })
+    };
+}
+
+/// The CORS preflight of an operation whose path has no parameters.
+pub async fn preflight<V: Vendor>(
+    _rqctx: RequestContext<Arc<VendorContext<V>>>,
+    raw: RawRequest,
+) -> Result<Response<Body>, HttpError> {
+    Ok(cors::preflight(raw.into_inner().headers()))
+}
+
+/// The CORS preflight of an operation whose path has parameters `P` (dropshot wants them consumed).
+pub async fn preflight_with_path<V: Vendor, P: DeserializeOwned + JsonSchema + Send + Sync + 'static>(
+    _rqctx: RequestContext<Arc<VendorContext<V>>>,
+    _path: Path<P>,
+    raw: RawRequest,
+) -> Result<Response<Body>, HttpError> {
+    Ok(cors::preflight(raw.into_inner().headers()))
+}
+
+/// Builds a tenant's state from a fixture; errors name the entry (`sessions[2]: …`).
+pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result<V::State, String> {
+    let mut state = V::State::default();
+    for (index, spec) in V::fixture_sessions(fixture).iter().enumerate() {
+        V::create_session(&mut state, spec.clone(), now).map_err(|e| format!("sessions[{index}]: {e}"))?;
+    }
+    Ok(state)
+}

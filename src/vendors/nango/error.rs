@@ -1,0 +1,112 @@
+//! Nango's error bodies, as its middleware and zod validation write them, and the operation's
+//! departures from the spec.
+
+use http::StatusCode;
+use serde_json::{json, Value};
+
+use super::checks::unrecognized_keys;
+use crate::departures::Departure;
+use crate::exchange::{Fidelity, Reply};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum NangoError {
+    InvalidContentType,
+    MissingAuthHeader,
+    MalformedAuthHeader,
+    InvalidTokenFormat,
+    UnknownToken,
+    InvalidQuery(Vec<String>),
+    InvalidBody(Vec<Value>),
+}
+
+impl NangoError {
+    pub(super) fn reply(self, fidelity: Fidelity) -> Reply {
+        let auth = |code: &str, message: &str| {
+            let body = match fidelity {
+                Fidelity::Live => json!({"error": {"message": message, "code": code, "payload": {}}}),
+                Fidelity::Spec => json!({"error": {"message": message, "code": code}}),
+            };
+            let reply = Reply::json(StatusCode::UNAUTHORIZED, &body);
+            match fidelity {
+                Fidelity::Live => reply.departing("nango-401-payload"),
+                Fidelity::Spec => reply,
+            }
+        };
+        match self {
+            Self::InvalidContentType => Reply::json(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &json!({"error": {"code": "invalid_content_type", "message": "Content-Type header must be application/json"}}),
+            )
+            .departing("nango-415-content-type"),
+            Self::MissingAuthHeader => auth(
+                "missing_auth_header",
+                "Authentication failed. The request is missing the Authorization header.",
+            ),
+            Self::MalformedAuthHeader => auth("malformed_auth_header", "Authentication failed. The Authorization header is malformed."),
+            Self::InvalidTokenFormat => auth(
+                "invalid_connect_session_token_format",
+                "Authentication failed. The provided connect session token is not following correct format: nango_connect_session_RANDOM)",
+            ),
+            Self::UnknownToken => auth(
+                "unknown_connect_session_token",
+                "Authentication failed. The provided connect session token does not match any account.",
+            ),
+            Self::InvalidQuery(keys) => Reply::json(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": {"code": "invalid_query_params", "errors": [unrecognized_keys(&keys)]}}),
+            ),
+            Self::InvalidBody(errors) => {
+                Reply::json(StatusCode::BAD_REQUEST, &json!({"error": {"code": "invalid_body", "errors": errors}}))
+            }
+        }
+    }
+}
+
+const OPERATION: &str = "DELETE /connect/session";
+
+pub(super) static DEPARTURES: &[Departure] = &[
+    Departure {
+        id: "nango-auth-connect-session-token",
+        vendor: "nango",
+        operation: OPERATION,
+        situation: "every call: which credential authenticates",
+        spec_says: "`bearerAuth`: \"The secret key from your Nango environment.\"",
+        service_does: "Authenticates with the connect session token (`nango_connect_session_` + 64 lowercase hex) and deletes that session; a secret key (UUID v4) fails the token format check with 401 `invalid_connect_session_token_format`.",
+        evidence: "NangoHQ/nango @2f4c0af (2026-08-21): routes.public.ts:397 `publicAPI.route('/connect/session').delete(connectSessionAuth, deleteConnectSession)`; PR #2776; token format helpers/validation.ts:84-85.",
+        live: "Connect session token required; secret key -> 401 `invalid_connect_session_token_format`.",
+        spec: "The same: no spec-conformant answer accepts a secret key for a call that names no session to delete. The 401 body conforms in spec mode (no `payload`).",
+    },
+    Departure {
+        id: "nango-401-payload",
+        vendor: "nango",
+        operation: OPERATION,
+        situation: "any authentication failure (missing header, `Bearer ` with nothing after it, bad token format, unknown, expired or deleted token)",
+        spec_says: "401 `StdError`, which has `additionalProperties: false` at both levels: `{error: {code, message?, errors?}}` only.",
+        service_does: "401 `{\"error\":{\"message\",\"code\",\"payload\":{}}}`: the extra `payload` breaks the spec's schema.",
+        evidence: "NangoHQ/nango @2f4c0af: connectSessionAuth middleware error responses (missing_auth_header, malformed_auth_header, invalid_connect_session_token_format, unknown_connect_session_token).",
+        live: "401 with `payload: {}`, marked with the departure header.",
+        spec: "401 without `payload` (validates against `StdError`); no departure header.",
+    },
+    Departure {
+        id: "nango-415-content-type",
+        vendor: "nango",
+        operation: OPERATION,
+        situation: "a `Content-Type` header that is present and not `application/json` (checked before authentication)",
+        spec_says: "Documents 204, 400, 401 and 404 only.",
+        service_does: "415 `{\"error\":{\"code\":\"invalid_content_type\",\"message\":\"Content-Type header must be application/json\"}}`.",
+        evidence: "NangoHQ/nango @2f4c0af: the public API's content-type guard, which runs before route authentication.",
+        live: "415 with that body.",
+        spec: "As live (the spec documents nothing for this situation); the response carries the departure header.",
+    },
+    Departure {
+        id: "nango-404-unreachable",
+        vendor: "nango",
+        operation: OPERATION,
+        situation: "the documented 404",
+        spec_says: "Documents 404 `StdError`.",
+        service_does: "No code path answers 404: an unknown, expired or deleted token is a 401 `unknown_connect_session_token`.",
+        evidence: "NangoHQ/nango @2f4c0af: deleteConnectSession and connectSessionAuth.",
+        live: "Never 404; 401 as above.",
+        spec: "The same: the 401 is documented and is what the situation gets.",
+    },
+];

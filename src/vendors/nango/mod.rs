@@ -1,0 +1,251 @@
+//! Nango: `DELETE /connect/session`, specs/nango.yaml.
+//!
+//! The spec says the secret key authenticates; the service authenticates with the *connect session
+//! token* itself (`nango_connect_session_` + 64 lowercase hex) and deletes that session. The checks
+//! run in the service's order: 415 (a non-JSON Content-Type) -> 401 -> 400 query -> 400 body -> 204.
+//! Departures: the secret key is refused (401), auth errors carry `payload: {}` (which the spec's
+//! `StdError` forbids), and 415 is not documented. See [`error::DEPARTURES`].
+
+mod checks;
+mod error;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use dropshot::{Body, HttpError, RawRequest, RequestContext};
+use http::{HeaderValue, Response, StatusCode};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::departures::Departure;
+use crate::exchange::{Fidelity, Incoming, Reply};
+use crate::pipeline::VendorContext;
+use crate::vendor::{preflight, Api, Operation, Vendor};
+use checks::{check_body, check_query, connect_session_token};
+use error::{NangoError, DEPARTURES};
+
+pub struct Nango;
+
+pub const TOKEN_PREFIX: &str = "nango_connect_session_";
+/// Connect session tokens expire 30 minutes after creation.
+pub const TOKEN_LIFETIME: TimeDelta = TimeDelta::minutes(30);
+/// The default data's connect session token.
+pub const DEFAULT_TOKEN: &str =
+    "nango_connect_session_c50a750639144dd2fb90d8ce0faff912861618da3d5d7a629ead28eb33c3a082";
+/// A secret key in Nango's format (UUID v4): the credential the spec names, which the service refuses here.
+pub const EXAMPLE_SECRET_KEY: &str = "7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05";
+
+/// The operation has no operationId in the spec; build.rs and [`crate::vendor::route`] derive this one.
+pub const DELETE_CONNECT_SESSION: Operation = Operation {
+    id: "delete_connect_session",
+    method: "DELETE",
+    template: "/connect/session",
+};
+
+#[derive(Debug, Clone)]
+pub struct ConnectSession {
+    pub created_at: DateTime<Utc>,
+    /// `None` for sessions that live for as long as the server runs (the default data's).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl ConnectSession {
+    fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
+    }
+}
+
+/// Connect sessions by token. The token is the credential: one tenant per namespace.
+#[derive(Debug, Default)]
+pub struct ConnectSessions {
+    pub by_token: HashMap<String, ConnectSession>,
+}
+
+/// Nango's section of a fixtures file: its sessions.
+pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
+
+/// A connect session to create (as `POST /connect/sessions` would, with the secret key).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    /// `nango_connect_session_` + 64 lowercase hex digits; generated when left out.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Live for as long as the server runs instead of Nango's 30 minutes.
+    #[serde(default)]
+    pub never_expires: bool,
+}
+
+/// A connect session as the control API shows it (the shape of Nango's create response data).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SessionView {
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Vendor for Nango {
+    const NAME: &'static str = "nango";
+    const DEFAULT_PORT: u16 = 4013;
+    const DEFAULT_CREDENTIAL: &'static str = "";
+    type State = ConnectSessions;
+    type Fixture = Fixture;
+    type SessionSpec = SessionSpec;
+    type SessionView = SessionView;
+
+    fn register(api: &mut Api<Self>) -> Result<(), String> {
+        crate::register_operation!(
+            api,
+            Nango,
+            &DELETE_CONNECT_SESSION,
+            delete_connect_session,
+            preflight::<Nango>
+        )
+    }
+
+    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
+        &fixture.sessions
+    }
+
+    fn create_session(
+        state: &mut ConnectSessions,
+        spec: SessionSpec,
+        now: DateTime<Utc>,
+    ) -> Result<SessionView, String> {
+        let token = spec
+            .token
+            .unwrap_or_else(|| format!("{TOKEN_PREFIX}{}", crate::ids::lower_hex(64)));
+        if !is_well_formed(&token) {
+            return Err(format!(
+                "token must be `{TOKEN_PREFIX}` followed by 64 lowercase hex digits, not {token:?}"
+            ));
+        }
+        if state.by_token.contains_key(&token) {
+            return Err("token already exists".into());
+        }
+        let session = ConnectSession {
+            created_at: now,
+            expires_at: (!spec.never_expires).then(|| now + TOKEN_LIFETIME),
+        };
+        let view = view(&token, &session);
+        state.by_token.insert(token, session);
+        Ok(view)
+    }
+
+    fn sessions(state: &ConnectSessions, now: DateTime<Utc>) -> Vec<SessionView> {
+        let mut sessions: Vec<SessionView> = state
+            .by_token
+            .iter()
+            .filter(|(_, s)| s.is_live(now))
+            .map(|(t, s)| view(t, s))
+            .collect();
+        sessions.sort_by(|a, b| a.token.cmp(&b.token));
+        sessions
+    }
+
+    fn session(state: &ConnectSessions, token: &str, now: DateTime<Utc>) -> Option<SessionView> {
+        state
+            .by_token
+            .get(token)
+            .filter(|s| s.is_live(now))
+            .map(|s| view(token, s))
+    }
+
+    fn delete_session(state: &mut ConnectSessions, token: &str) -> bool {
+        state.by_token.remove(token).is_some()
+    }
+
+    fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply {
+        match status {
+            StatusCode::UNAUTHORIZED => NangoError::UnknownToken.reply(fidelity),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => NangoError::InvalidContentType.reply(fidelity),
+            StatusCode::TOO_MANY_REQUESTS => Reply::json(
+                status,
+                &json!({"error": {"code": "too_many_request", "method": DELETE_CONNECT_SESSION.method, "path": DELETE_CONNECT_SESSION.template}}),
+            )
+            .with_header(http::header::RETRY_AFTER, HeaderValue::from_static("1")),
+            _ => {
+                let reason = status.canonical_reason().unwrap_or("Error");
+                let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
+                Reply::json(status, &json!({"error": {"code": code, "message": reason}}))
+            }
+        }
+    }
+
+    fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
+        let tokens = fixture.sessions.iter().filter_map(|s| s.token.clone());
+        tokens
+            .map(|t| ("connect session token (the credential of this call)", t))
+            .collect()
+    }
+
+    fn departures() -> &'static [Departure] {
+        DEPARTURES
+    }
+}
+
+fn view(token: &str, session: &ConnectSession) -> SessionView {
+    SessionView {
+        token: token.to_string(),
+        created_at: session.created_at,
+        expires_at: session.expires_at,
+    }
+}
+
+fn is_well_formed(token: &str) -> bool {
+    token
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+async fn delete_connect_session(
+    rqctx: RequestContext<Arc<VendorContext<Nango>>>,
+    raw: RawRequest,
+) -> Result<Response<Body>, HttpError> {
+    rqctx
+        .context()
+        .serve(&DELETE_CONNECT_SESSION, raw, |context, request| {
+            delete(context, request).unwrap_or_else(|e| e.reply(context.fidelity()))
+        })
+        .await
+}
+
+fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, NangoError> {
+    if request.media_type().is_some_and(|media| media != "application/json") {
+        return Err(NangoError::InvalidContentType);
+    }
+    let token = connect_session_token(request)?;
+    let namespace = request.namespace();
+    let now = context.now(namespace);
+    // The token is checked first; the session is deleted only once the query and body pass too.
+    let known = context.store.with(namespace, "", now, |state| {
+        state.by_token.get(token).is_some_and(|s| s.is_live(now))
+    });
+    if !known {
+        return Err(NangoError::UnknownToken);
+    }
+    check_query(request.query.as_deref())?;
+    check_body(&request.body)?;
+    context
+        .store
+        .with(namespace, "", now, |state| state.by_token.remove(token));
+    Ok(Reply::empty(StatusCode::NO_CONTENT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_expire_thirty_minutes_after_creation() {
+        let now = Utc::now();
+        let mut state = ConnectSessions::default();
+        let view = Nango::create_session(&mut state, SessionSpec::default(), now).unwrap();
+        assert_eq!(view.expires_at, Some(now + TOKEN_LIFETIME));
+        let session = &state.by_token[&view.token];
+        assert!(session.is_live(now + TimeDelta::minutes(29)));
+        assert!(!session.is_live(now + TimeDelta::minutes(30)));
+    }
+}
