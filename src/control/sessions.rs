@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use dropshot::{
     ApiDescription, ApiEndpoint, ApiEndpointVersions, HttpError, HttpResponseCreated, HttpResponseDeleted,
     HttpResponseOk, HttpResponseUpdatedNoContent, Path, Query, RequestContext, TypedBody,
@@ -73,20 +74,32 @@ fn credential<V: Vendor>(query: CredentialQuery) -> String {
     }
 }
 
+/// Runs `act` on the state of the tenant a control call names (its namespace header and
+/// `?credential=`), at that namespace's time.
+fn with_tenant<V: Vendor, R>(
+    rqctx: &Context,
+    query: Query<CredentialQuery>,
+    act: impl FnOnce(&mut V::State, DateTime<Utc>) -> R,
+) -> R {
+    let vendor = rqctx.context().vendor::<V>();
+    let namespace = namespace(rqctx);
+    let now = vendor.now(&namespace);
+    let credential = credential::<V>(query.into_inner());
+    vendor.store.with(&namespace, &credential, now, |state| act(state, now))
+}
+
+fn not_found<V: Vendor>(id: &str) -> HttpError {
+    HttpError::for_not_found(None, format!("no {} session {id}", V::NAME))
+}
+
 /// Creates a session with chosen or generated identifiers.
 async fn create<V: Vendor>(
     rqctx: Context,
     query: Query<CredentialQuery>,
     body: TypedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
-    let vendor = rqctx.context().vendor::<V>();
-    let namespace = namespace(&rqctx);
-    let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner());
     let spec = body.into_inner();
-    let created = vendor.store.with(&namespace, &credential, now, |state| {
-        V::create_session(state, spec, now)
-    });
+    let created = with_tenant::<V, _>(&rqctx, query, |state, now| V::create_session(state, spec, now));
     created
         .map(HttpResponseCreated)
         .map_err(|e| HttpError::for_bad_request(None, e))
@@ -97,16 +110,9 @@ async fn list<V: Vendor>(
     rqctx: Context,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
-    let vendor = rqctx.context().vendor::<V>();
-    let namespace = namespace(&rqctx);
-    let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner());
-    Ok(HttpResponseOk(vendor.store.with(
-        &namespace,
-        &credential,
-        now,
-        |state| V::sessions(state, now),
-    )))
+    Ok(HttpResponseOk(with_tenant::<V, _>(&rqctx, query, |state, now| {
+        V::sessions(state, now)
+    })))
 }
 
 /// One session.
@@ -115,17 +121,9 @@ async fn get<V: Vendor>(
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
-    let vendor = rqctx.context().vendor::<V>();
-    let namespace = namespace(&rqctx);
-    let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner());
     let id = path.into_inner().id;
-    let found = vendor
-        .store
-        .with(&namespace, &credential, now, |state| V::session(state, &id, now));
-    found
-        .map(HttpResponseOk)
-        .ok_or_else(|| HttpError::for_not_found(None, format!("no {} session {id}", V::NAME)))
+    let found = with_tenant::<V, _>(&rqctx, query, |state, now| V::session(state, &id, now));
+    found.map(HttpResponseOk).ok_or_else(|| not_found::<V>(&id))
 }
 
 /// Deletes a session (as if the vendor had).
@@ -134,19 +132,11 @@ async fn delete<V: Vendor>(
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
-    let vendor = rqctx.context().vendor::<V>();
-    let namespace = namespace(&rqctx);
-    let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner());
     let id = path.into_inner().id;
-    let deleted = vendor
-        .store
-        .with(&namespace, &credential, now, |state| V::delete_session(state, &id));
-    if deleted {
-        Ok(HttpResponseDeleted())
-    } else {
-        Err(HttpError::for_not_found(None, format!("no {} session {id}", V::NAME)))
-    }
+    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| V::delete_session(state, &id));
+    deleted
+        .then_some(HttpResponseDeleted())
+        .ok_or_else(|| not_found::<V>(&id))
 }
 
 /// Puts the vendor's data in this namespace back to the fixtures.

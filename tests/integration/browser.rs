@@ -37,6 +37,9 @@ fn page(mock: &Mock) -> String {
         ["dynamic_401", format!("{}/sessions/{}/revoke", mock.url("dynamic"), dynamic::DEFAULT_SESSION_ID), "PUT", {}, null],
         ["paragraph_200", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
         ["paragraph_404", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
+        // Paragraph's operation takes no credential, so its 401 can only be forced.
+        ["paragraph_401", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::COMPLETED_SESSION_ID), "DELETE",
+         {"Prefer": "code=401"}, null],
         ["nango_204", format!("{}/connect/session", mock.url("nango")), "DELETE",
          {"Authorization": format!("Bearer {}", nango::DEFAULT_TOKEN)}, null],
         ["nango_401", format!("{}/connect/session", mock.url("nango")), "DELETE",

@@ -23,18 +23,11 @@ impl Mock {
     }
 
     pub async fn start_in(fidelity: Fidelity) -> Self {
-        let options = Options {
+        Self::start_with(Options {
             fidelity,
             ..Options::ephemeral()
-        };
-        let running = understudy::start(options)
-            .await
-            .expect("understudy starts on ephemeral ports");
-        Self {
-            running,
-            fidelity,
-            http: reqwest::Client::new(),
-        }
+        })
+        .await
     }
 
     pub async fn start_with(options: Options) -> Self {
