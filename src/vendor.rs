@@ -90,18 +90,7 @@ pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
                 operation.template
             )
         })?;
-    let derived = || {
-        let mut id = operation.method.to_lowercase();
-        id.extend(operation.template.chars().map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        }));
-        id
-    };
-    let spec_id = found.operation_id.unwrap_or_else(derived);
+    let spec_id = found.id();
     if spec_id != operation.id {
         return Err(format!(
             "the spec names {} {} `{spec_id}`, not `{}`",

@@ -147,6 +147,21 @@ async fn scenario_create(
         );
         return Err(HttpError::for_bad_request(None, message));
     }
+    if let Some(operation) = &spec.operation {
+        let known: Vec<String> = crate::spec::of(&spec.vendor)
+            .operations()
+            .iter()
+            .map(|op| op.id())
+            .collect();
+        if !known.contains(operation) {
+            let message = format!(
+                "{} has no operation {operation:?} (known: {})",
+                spec.vendor,
+                known.join(", ")
+            );
+            return Err(HttpError::for_bad_request(None, message));
+        }
+    }
     let scenario = rqctx
         .context()
         .shared

@@ -59,6 +59,28 @@ pub struct Operation {
     pub operation_id: Option<String>,
 }
 
+impl Operation {
+    /// The operationId, or where the spec has none the name build.rs gives it for progenitor:
+    /// the method and the path's segments joined by `_` (`delete_connect_session`).
+    pub fn id(&self) -> String {
+        if let Some(id) = &self.operation_id {
+            return id.clone();
+        }
+        let mut id = self.method.to_lowercase();
+        for segment in self.path.split('/').filter(|s| !s.is_empty()) {
+            id.push('_');
+            id.extend(segment.chars().map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            }));
+        }
+        id
+    }
+}
+
 /// A request example paired with a response example of the same operation, as the spec gives them.
 #[derive(Debug, Clone)]
 pub struct ExamplePair {
