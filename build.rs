@@ -11,11 +11,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
+#[path = "src/spec/operation_id.rs"]
+mod operation_id;
+
 const SPEC_DIR: &str = "specs";
 const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC_DIR}");
+    println!("cargo:rerun-if-changed=src/spec/operation_id.rs");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     let mut spec_files: Vec<PathBuf> = std::fs::read_dir(SPEC_DIR)
@@ -124,7 +128,7 @@ fn normalise(doc: &mut Value) -> Vec<String> {
                 let operation_id = match operation.get("operationId").and_then(Value::as_str) {
                     Some(id) => id.to_string(),
                     None => {
-                        let id = derived_operation_id(method, path);
+                        let id = operation_id::derived(method, path);
                         changes.push(format!(
                             "`{} {path}` has no operationId: named `{id}`",
                             method.to_uppercase()
@@ -242,21 +246,6 @@ fn is_error_status(status: &str) -> bool {
 fn resolve<'a>(components: &'a Value, reference: &str) -> Option<&'a Value> {
     let pointer = reference.strip_prefix("#/components")?;
     components.pointer(pointer)
-}
-
-fn derived_operation_id(method: &str, path: &str) -> String {
-    let mut id = method.to_string();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        id.push('_');
-        id.extend(segment.chars().map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        }));
-    }
-    id
 }
 
 fn write(path: &Path, contents: &str) {

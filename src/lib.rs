@@ -7,6 +7,7 @@
 //! - [`clock`]: the per-namespace clocks that every expiry follows.
 //! - [`ids`]: random identifiers in the vendors' formats.
 //! - [`store`]: namespaced in-memory state, one copy of the default data per tenant.
+//! - [`sessions`]: a tenant's sessions by id, the state every vendor keeps.
 //! - [`fixtures`]: the data a new tenant starts with (embedded default, or `--fixtures FILE`).
 //! - [`journal`]: the bounded record of every vendor request.
 //! - [`forcing`]: forced responses (`Prefer` header, control-API scenarios).
@@ -31,6 +32,7 @@ pub mod ids;
 pub mod journal;
 pub mod pipeline;
 pub mod server;
+pub mod sessions;
 pub mod spec;
 pub mod store;
 pub mod vendor;

@@ -16,7 +16,7 @@ use crate::forcing::{self, Forcing, Scenarios};
 use crate::journal::{self, Journal};
 use crate::spec::{DocumentedBody, VendorSpec};
 use crate::store::Store;
-use crate::vendor::{Operation, Vendor};
+use crate::vendor::{Operation, State, Vendor};
 
 /// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
 pub const FORCED_HEADER: &str = "x-understudy-forced";
@@ -33,7 +33,7 @@ pub struct Shared {
 pub struct VendorContext<V: Vendor> {
     pub spec: &'static VendorSpec,
     pub fixture: Arc<V::Fixture>,
-    pub store: Store<V::State>,
+    pub store: Store<State<V>>,
     pub shared: Arc<Shared>,
     pub body_limit: usize,
 }

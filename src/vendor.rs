@@ -14,6 +14,7 @@ use crate::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
 use crate::pipeline::VendorContext;
+use crate::sessions::Sessions;
 use crate::spec;
 
 /// A vendor operation as its handler names it; [`route`] checks it against the spec.
@@ -35,8 +36,8 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     /// The credential a control call acts for when it names none: the example key or token, or
     /// empty where the vendor has no credential that separates apps.
     const DEFAULT_CREDENTIAL: &'static str;
-    /// One tenant's state.
-    type State: Default + Send + 'static;
+    /// One stored session; a tenant's state is a [`Sessions`] of them.
+    type Session: Send + 'static;
     /// The vendor's section of a fixtures file.
     type Fixture: DeserializeOwned + Default + Send + Sync + 'static;
     /// A session to create, through the control API or a fixture.
@@ -48,15 +49,15 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     fn register(api: &mut Api<Self>) -> Result<(), String>;
     /// The sessions a fixture creates in every new tenant.
     fn fixture_sessions(fixture: &Self::Fixture) -> &[Self::SessionSpec];
-    /// Creates a session; the error says which rule the spec broke.
-    fn create_session(
-        state: &mut Self::State,
+    /// Checks a spec against the tenant's sessions and builds the session it describes, with its id
+    /// (generated in the vendor's format when the spec names none); the error names the rule broken.
+    fn new_session(
+        sessions: &Sessions<Self::Session>,
         spec: Self::SessionSpec,
         now: DateTime<Utc>,
-    ) -> Result<Self::SessionView, String>;
-    fn sessions(state: &Self::State, now: DateTime<Utc>) -> Vec<Self::SessionView>;
-    fn session(state: &Self::State, id: &str, now: DateTime<Utc>) -> Option<Self::SessionView>;
-    fn delete_session(state: &mut Self::State, id: &str) -> bool;
+    ) -> Result<(String, Self::Session), String>;
+    /// A session as the control API shows it at `now`.
+    fn view(id: &str, session: &Self::Session, now: DateTime<Utc>) -> Self::SessionView;
     /// The vendor's answer for a forced error status, in its own error shape.
     fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply;
     /// Credentials and identifiers that work out of the box, for the startup output.
@@ -151,11 +152,26 @@ pub async fn preflight_with_path<V: Vendor, P: DeserializeOwned + JsonSchema + S
     Ok(cors::preflight(raw.into_inner().headers()))
 }
 
+/// A tenant's state: its sessions.
+pub type State<V> = Sessions<<V as Vendor>::Session>;
+
+/// Creates a session from a spec (the control API's create, and every fixture entry).
+pub fn create_session<V: Vendor>(
+    sessions: &mut State<V>,
+    spec: V::SessionSpec,
+    now: DateTime<Utc>,
+) -> Result<V::SessionView, String> {
+    let (id, session) = V::new_session(sessions, spec, now)?;
+    let view = V::view(&id, &session, now);
+    sessions.insert_new(id, session)?;
+    Ok(view)
+}
+
 /// Builds a tenant's state from a fixture; errors name the entry (`sessions[2]: …`).
-pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result<V::State, String> {
-    let mut state = V::State::default();
+pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result<State<V>, String> {
+    let mut sessions = Sessions::default();
     for (index, spec) in V::fixture_sessions(fixture).iter().enumerate() {
-        V::create_session(&mut state, spec.clone(), now).map_err(|e| format!("sessions[{index}]: {e}"))?;
+        create_session::<V>(&mut sessions, spec.clone(), now).map_err(|e| format!("sessions[{index}]: {e}"))?;
     }
-    Ok(state)
+    Ok(sessions)
 }

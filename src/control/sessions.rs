@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{namespace, ControlContext};
-use crate::vendor::Vendor;
+use crate::vendor::{create_session, State, Vendor};
 use crate::vendors::VendorVisitor;
 
 type Context = RequestContext<Arc<ControlContext>>;
@@ -79,7 +79,7 @@ fn credential<V: Vendor>(query: CredentialQuery) -> String {
 fn with_tenant<V: Vendor, R>(
     rqctx: &Context,
     query: Query<CredentialQuery>,
-    act: impl FnOnce(&mut V::State, DateTime<Utc>) -> R,
+    act: impl FnOnce(&mut State<V>, DateTime<Utc>) -> R,
 ) -> R {
     let vendor = rqctx.context().vendor::<V>();
     let namespace = namespace(rqctx);
@@ -99,7 +99,7 @@ async fn create<V: Vendor>(
     body: TypedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
     let spec = body.into_inner();
-    let created = with_tenant::<V, _>(&rqctx, query, |state, now| V::create_session(state, spec, now));
+    let created = with_tenant::<V, _>(&rqctx, query, |state, now| create_session::<V>(state, spec, now));
     created
         .map(HttpResponseCreated)
         .map_err(|e| HttpError::for_bad_request(None, e))
@@ -110,9 +110,10 @@ async fn list<V: Vendor>(
     rqctx: Context,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
-    Ok(HttpResponseOk(with_tenant::<V, _>(&rqctx, query, |state, now| {
-        V::sessions(state, now)
-    })))
+    let views = with_tenant::<V, _>(&rqctx, query, |state, now| {
+        state.iter().map(|(id, s)| V::view(id, s, now)).collect()
+    });
+    Ok(HttpResponseOk(views))
 }
 
 /// One session.
@@ -122,7 +123,7 @@ async fn get<V: Vendor>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
     let id = path.into_inner().id;
-    let found = with_tenant::<V, _>(&rqctx, query, |state, now| V::session(state, &id, now));
+    let found = with_tenant::<V, _>(&rqctx, query, |state, now| state.get(&id).map(|s| V::view(&id, s, now)));
     found.map(HttpResponseOk).ok_or_else(|| not_found::<V>(&id))
 }
 
@@ -133,7 +134,7 @@ async fn delete<V: Vendor>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
     let id = path.into_inner().id;
-    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| V::delete_session(state, &id));
+    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| state.remove(&id).is_some());
     deleted
         .then_some(HttpResponseDeleted())
         .ok_or_else(|| not_found::<V>(&id))

@@ -5,6 +5,7 @@
 
 pub mod examples;
 pub mod extract;
+pub mod operation_id;
 pub mod validate;
 
 use std::sync::OnceLock;
@@ -63,21 +64,9 @@ impl Operation {
     /// The operationId, or where the spec has none the name build.rs gives it for progenitor:
     /// the method and the path's segments joined by `_` (`delete_connect_session`).
     pub fn id(&self) -> String {
-        if let Some(id) = &self.operation_id {
-            return id.clone();
-        }
-        let mut id = self.method.to_lowercase();
-        for segment in self.path.split('/').filter(|s| !s.is_empty()) {
-            id.push('_');
-            id.extend(segment.chars().map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            }));
-        }
-        id
+        self.operation_id
+            .clone()
+            .unwrap_or_else(|| operation_id::derived(&self.method, &self.path))
     }
 }
 

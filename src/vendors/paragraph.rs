@@ -5,7 +5,6 @@
 //! again. Departure: a completed, expired or unknown session answers 404 `{success:false,msg}`, a
 //! status the spec does not document.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -19,6 +18,7 @@ use crate::departures::Departure;
 use crate::exchange::{serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
 use crate::pipeline::VendorContext;
+use crate::sessions::Sessions;
 use crate::vendor::{preflight_with_path, Api, Operation, Vendor};
 
 pub struct Paragraph;
@@ -46,6 +46,8 @@ pub enum Status {
     Expired,
 }
 
+/// A stored auth session, by its id. Paragraph has no credential that tells apps apart: one
+/// tenant per namespace.
 #[derive(Debug, Clone)]
 pub struct AuthSession {
     pub status: Status,
@@ -62,12 +64,6 @@ impl AuthSession {
             _ => self.status,
         }
     }
-}
-
-/// Auth sessions by id. Paragraph has no credential to tell apps apart: one tenant per namespace.
-#[derive(Debug, Default)]
-pub struct AuthSessions {
-    pub sessions: HashMap<String, AuthSession>,
 }
 
 /// Paragraph's section of a fixtures file: its sessions.
@@ -107,7 +103,7 @@ impl Vendor for Paragraph {
     const NAME: &'static str = "paragraph";
     const DEFAULT_PORT: u16 = 4012;
     const DEFAULT_CREDENTIAL: &'static str = "";
-    type State = AuthSessions;
+    type Session = AuthSession;
     type Fixture = Fixture;
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
@@ -126,13 +122,14 @@ impl Vendor for Paragraph {
         &fixture.sessions
     }
 
-    fn create_session(state: &mut AuthSessions, spec: SessionSpec, now: DateTime<Utc>) -> Result<SessionView, String> {
+    fn new_session(
+        _: &Sessions<AuthSession>,
+        spec: SessionSpec,
+        now: DateTime<Utc>,
+    ) -> Result<(String, AuthSession), String> {
         let id = spec.id.unwrap_or_else(crate::ids::uuid_v4);
         if id.is_empty() || id.len() > 128 || id.contains('/') {
             return Err(format!("id must be 1 to 128 characters without `/`, not {id:?}"));
-        }
-        if state.sessions.contains_key(&id) {
-            return Err(format!("id {id} already exists"));
         }
         let device_name = spec.device_name.unwrap_or_else(|| "understudy-cli".into());
         if device_name.chars().count() > 100 {
@@ -146,28 +143,23 @@ impl Vendor for Paragraph {
             Status::Expired => Some(now),
             _ => Some(now + lifetime),
         };
-        let session = AuthSession {
-            status: spec.status,
-            device_name,
-            expires_at,
-        };
-        let view = view(&id, &session, now);
-        state.sessions.insert(id, session);
-        Ok(view)
+        Ok((
+            id,
+            AuthSession {
+                status: spec.status,
+                device_name,
+                expires_at,
+            },
+        ))
     }
 
-    fn sessions(state: &AuthSessions, now: DateTime<Utc>) -> Vec<SessionView> {
-        let mut sessions: Vec<SessionView> = state.sessions.iter().map(|(id, s)| view(id, s, now)).collect();
-        sessions.sort_by(|a, b| a.session_id.cmp(&b.session_id));
-        sessions
-    }
-
-    fn session(state: &AuthSessions, id: &str, now: DateTime<Utc>) -> Option<SessionView> {
-        state.sessions.get(id).map(|s| view(id, s, now))
-    }
-
-    fn delete_session(state: &mut AuthSessions, id: &str) -> bool {
-        state.sessions.remove(id).is_some()
+    fn view(id: &str, session: &AuthSession, now: DateTime<Utc>) -> SessionView {
+        SessionView {
+            session_id: id.to_string(),
+            status: session.status_at(now),
+            device_name: session.device_name.clone(),
+            expires_at: session.expires_at,
+        }
     }
 
     fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
@@ -193,15 +185,6 @@ impl Vendor for Paragraph {
     }
 }
 
-fn view(id: &str, session: &AuthSession, now: DateTime<Utc>) -> SessionView {
-    SessionView {
-        session_id: id.to_string(),
-        status: session.status_at(now),
-        device_name: session.device_name.clone(),
-        expires_at: session.expires_at,
-    }
-}
-
 #[derive(Deserialize, JsonSchema)]
 pub struct SessionIdParam {
     #[serde(rename = "sessionId")]
@@ -221,10 +204,9 @@ async fn deny_session(
             let now = context.now(namespace);
             let denied = context.store.with(namespace, "", now, |state| {
                 let pending = state
-                    .sessions
                     .get(&session_id)
                     .is_some_and(|s| s.status_at(now) == Status::Pending);
-                pending && state.sessions.remove(&session_id).is_some()
+                pending && state.remove(&session_id).is_some()
             });
             if denied {
                 denied_reply()

@@ -12,7 +12,6 @@
 
 mod error;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -25,6 +24,7 @@ use crate::departures::Departure;
 use crate::exchange::{bearer_token, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
 use crate::pipeline::VendorContext;
+use crate::sessions::Sessions;
 use crate::vendor::{preflight_with_path, Api, Operation, Vendor};
 use error::{DynamicError, DEPARTURES};
 
@@ -45,18 +45,13 @@ pub const REVOKE_SESSION: Operation = Operation {
     template: "/sessions/{sessionId}/revoke",
 };
 
+/// A stored session, by its id; an environment's state is a [`Sessions`] of them.
 #[derive(Debug, Clone)]
-struct StoredSession {
+pub struct StoredSession {
     created_at: DateTime<Utc>,
     ip_address: Option<String>,
     user_agent: Option<String>,
     revoked_at: Option<DateTime<Utc>>,
-}
-
-/// One environment's sessions, by id.
-#[derive(Debug, Default)]
-pub struct Environment {
-    sessions: HashMap<String, StoredSession>,
 }
 
 /// Dynamic's section of a fixtures file.
@@ -95,7 +90,7 @@ impl Vendor for Dynamic {
     const NAME: &'static str = "dynamic";
     const DEFAULT_PORT: u16 = 4011;
     const DEFAULT_CREDENTIAL: &'static str = EXAMPLE_TOKEN;
-    type State = Environment;
+    type Session = StoredSession;
     type Fixture = Fixture;
     type SessionSpec = SessionSpec;
     /// The spec's own `Session`, as the generated types give it.
@@ -115,13 +110,14 @@ impl Vendor for Dynamic {
         &fixture.sessions
     }
 
-    fn create_session(state: &mut Environment, spec: SessionSpec, now: DateTime<Utc>) -> Result<Session, String> {
+    fn new_session(
+        _: &Sessions<StoredSession>,
+        spec: SessionSpec,
+        now: DateTime<Utc>,
+    ) -> Result<(String, StoredSession), String> {
         let id = spec.id.unwrap_or_else(crate::ids::uuid_v4);
         if !crate::ids::is_lowercase_uuid(&id) {
             return Err(format!("id must be a lowercase UUID, not {id:?}"));
-        }
-        if state.sessions.contains_key(&id) {
-            return Err(format!("id {id} already exists"));
         }
         let created_at = millis(now - TimeDelta::seconds(spec.age_seconds.into()));
         let stored = StoredSession {
@@ -130,23 +126,11 @@ impl Vendor for Dynamic {
             user_agent: spec.user_agent,
             revoked_at: spec.revoked.then_some(created_at),
         };
-        let view = view(&id, &stored);
-        state.sessions.insert(id, stored);
-        Ok(view)
+        Ok((id, stored))
     }
 
-    fn sessions(state: &Environment, _: DateTime<Utc>) -> Vec<Session> {
-        let mut sessions: Vec<Session> = state.sessions.iter().map(|(id, s)| view(id, s)).collect();
-        sessions.sort_by(|a, b| a.id.as_deref().cmp(&b.id.as_deref()));
-        sessions
-    }
-
-    fn session(state: &Environment, id: &str, _: DateTime<Utc>) -> Option<Session> {
-        state.sessions.get(id).map(|s| view(id, s))
-    }
-
-    fn delete_session(state: &mut Environment, id: &str) -> bool {
-        state.sessions.remove(id).is_some()
+    fn view(id: &str, stored: &StoredSession, _: DateTime<Utc>) -> Session {
+        view(id, stored)
     }
 
     fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
@@ -237,8 +221,8 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
     }
     let namespace = request.namespace();
     let now = millis(context.now(namespace));
-    let revoked = context.store.with(namespace, token, now, |environment| {
-        let stored = environment.sessions.get_mut(session_id)?;
+    let revoked = context.store.with(namespace, token, now, |sessions| {
+        let stored = sessions.get_mut(session_id)?;
         stored.revoked_at.get_or_insert(now);
         Some(view(session_id, stored))
     });

@@ -9,7 +9,6 @@ use http::{Response, StatusCode};
 use serde_json::Value;
 
 use super::error::{self, MoonKeyError};
-use super::state::App;
 use super::{jwt, MoonKey};
 use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply, RequestBody};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
@@ -58,13 +57,18 @@ fn answer(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply,
         })?),
         _ => None,
     };
-    let deleted = context.store.with(namespace, secret_key, now, |app: &mut App| {
-        app.remove_where(|session| match &identifier {
-            Identifier::Token(token) => session.session_token == *token,
-            Identifier::Id(id) => session.session_id == *id,
-            Identifier::Jwt(_) => Some(&session.session_id) == session_id_from_jwt.as_ref(),
-        })
-    });
+    let deleted = context
+        .store
+        .with(namespace, secret_key, now, |sessions| match &identifier {
+            Identifier::Token(token) => sessions
+                .remove_where(|session| session.session_token == *token)
+                .map(|_| ()),
+            Identifier::Id(id) => sessions.remove(id).map(|_| ()),
+            Identifier::Jwt(_) => session_id_from_jwt
+                .as_deref()
+                .and_then(|id| sessions.remove(id))
+                .map(|_| ()),
+        });
     match deleted {
         Some(_) => Ok(Reply::json_bytes(StatusCode::OK, deleted_body())),
         None => Err(MoonKeyError::SessionNotFound),

@@ -15,8 +15,9 @@ use http::StatusCode;
 
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
+use crate::sessions::Sessions;
 use crate::vendor::{Api, Vendor};
-use state::{App, SessionSpec, SessionView};
+use state::{Session, SessionSpec, SessionView};
 
 pub struct MoonKey;
 
@@ -30,7 +31,7 @@ impl Vendor for MoonKey {
     const NAME: &'static str = "moonkey";
     const DEFAULT_PORT: u16 = 4010;
     const DEFAULT_CREDENTIAL: &'static str = EXAMPLE_SECRET_KEY;
-    type State = App;
+    type Session = Session;
     type Fixture = Fixture;
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
@@ -43,24 +44,16 @@ impl Vendor for MoonKey {
         &fixture.sessions
     }
 
-    fn create_session(state: &mut App, spec: SessionSpec, now: DateTime<Utc>) -> Result<SessionView, String> {
-        state.create(spec, now)
+    fn new_session(
+        sessions: &Sessions<Session>,
+        spec: SessionSpec,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Session), String> {
+        state::new_session(sessions, spec, now)
     }
 
-    fn sessions(state: &App, now: DateTime<Utc>) -> Vec<SessionView> {
-        state.sessions().iter().map(|s| s.view(now)).collect()
-    }
-
-    fn session(state: &App, id: &str, now: DateTime<Utc>) -> Option<SessionView> {
-        state
-            .sessions()
-            .iter()
-            .find(|s| s.session_id == id)
-            .map(|s| s.view(now))
-    }
-
-    fn delete_session(state: &mut App, id: &str) -> bool {
-        state.remove_where(|s| s.session_id == id).is_some()
+    fn view(id: &str, session: &Session, now: DateTime<Utc>) -> SessionView {
+        state::view(id, session, now)
     }
 
     fn forced_error(status: StatusCode, _: Fidelity) -> Reply {

@@ -9,7 +9,6 @@
 mod checks;
 mod error;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -22,6 +21,7 @@ use serde_json::json;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Incoming, Reply};
 use crate::pipeline::VendorContext;
+use crate::sessions::Sessions;
 use crate::vendor::{preflight, Api, Operation, Vendor};
 use checks::{check_body, check_query, connect_session_token};
 use error::{NangoError, DEPARTURES};
@@ -44,6 +44,7 @@ pub const DELETE_CONNECT_SESSION: Operation = Operation {
     template: "/connect/session",
 };
 
+/// A stored connect session, by its token. The token is the credential: one tenant per namespace.
 #[derive(Debug, Clone)]
 pub struct ConnectSession {
     pub created_at: DateTime<Utc>,
@@ -55,12 +56,6 @@ impl ConnectSession {
     fn is_live(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_none_or(|at| now < at)
     }
-}
-
-/// Connect sessions by token. The token is the credential: one tenant per namespace.
-#[derive(Debug, Default)]
-pub struct ConnectSessions {
-    pub by_token: HashMap<String, ConnectSession>,
 }
 
 /// Nango's section of a fixtures file: its sessions.
@@ -90,7 +85,7 @@ impl Vendor for Nango {
     const NAME: &'static str = "nango";
     const DEFAULT_PORT: u16 = 4013;
     const DEFAULT_CREDENTIAL: &'static str = "";
-    type State = ConnectSessions;
+    type Session = ConnectSession;
     type Fixture = Fixture;
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
@@ -109,11 +104,11 @@ impl Vendor for Nango {
         &fixture.sessions
     }
 
-    fn create_session(
-        state: &mut ConnectSessions,
+    fn new_session(
+        _: &Sessions<ConnectSession>,
         spec: SessionSpec,
         now: DateTime<Utc>,
-    ) -> Result<SessionView, String> {
+    ) -> Result<(String, ConnectSession), String> {
         let token = spec
             .token
             .unwrap_or_else(|| format!("{TOKEN_PREFIX}{}", crate::ids::lower_hex(64)));
@@ -122,39 +117,22 @@ impl Vendor for Nango {
                 "token must be `{TOKEN_PREFIX}` followed by 64 lowercase hex digits, not {token:?}"
             ));
         }
-        if state.by_token.contains_key(&token) {
-            return Err("token already exists".into());
+        let expires_at = (!spec.never_expires).then(|| now + TOKEN_LIFETIME);
+        Ok((
+            token,
+            ConnectSession {
+                created_at: now,
+                expires_at,
+            },
+        ))
+    }
+
+    fn view(token: &str, session: &ConnectSession, _: DateTime<Utc>) -> SessionView {
+        SessionView {
+            token: token.to_string(),
+            created_at: session.created_at,
+            expires_at: session.expires_at,
         }
-        let session = ConnectSession {
-            created_at: now,
-            expires_at: (!spec.never_expires).then(|| now + TOKEN_LIFETIME),
-        };
-        let view = view(&token, &session);
-        state.by_token.insert(token, session);
-        Ok(view)
-    }
-
-    fn sessions(state: &ConnectSessions, now: DateTime<Utc>) -> Vec<SessionView> {
-        let mut sessions: Vec<SessionView> = state
-            .by_token
-            .iter()
-            .filter(|(_, s)| s.is_live(now))
-            .map(|(t, s)| view(t, s))
-            .collect();
-        sessions.sort_by(|a, b| a.token.cmp(&b.token));
-        sessions
-    }
-
-    fn session(state: &ConnectSessions, token: &str, now: DateTime<Utc>) -> Option<SessionView> {
-        state
-            .by_token
-            .get(token)
-            .filter(|s| s.is_live(now))
-            .map(|s| view(token, s))
-    }
-
-    fn delete_session(state: &mut ConnectSessions, token: &str) -> bool {
-        state.by_token.remove(token).is_some()
     }
 
     fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply {
@@ -186,14 +164,6 @@ impl Vendor for Nango {
     }
 }
 
-fn view(token: &str, session: &ConnectSession) -> SessionView {
-    SessionView {
-        token: token.to_string(),
-        created_at: session.created_at,
-        expires_at: session.expires_at,
-    }
-}
-
 fn is_well_formed(token: &str) -> bool {
     token
         .strip_prefix(TOKEN_PREFIX)
@@ -221,16 +191,14 @@ fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, N
     let now = context.now(namespace);
     // The token is checked first; the session is deleted only once the query and body pass too.
     let known = context.store.with(namespace, "", now, |state| {
-        state.by_token.get(token).is_some_and(|s| s.is_live(now))
+        state.get(token).is_some_and(|s| s.is_live(now))
     });
     if !known {
         return Err(NangoError::UnknownToken);
     }
     check_query(request.query.as_deref())?;
     check_body(&request.body)?;
-    context
-        .store
-        .with(namespace, "", now, |state| state.by_token.remove(token));
+    context.store.with(namespace, "", now, |state| state.remove(token));
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
@@ -241,10 +209,10 @@ mod tests {
     #[test]
     fn tokens_expire_thirty_minutes_after_creation() {
         let now = Utc::now();
-        let mut state = ConnectSessions::default();
-        let view = Nango::create_session(&mut state, SessionSpec::default(), now).unwrap();
+        let mut sessions = Sessions::default();
+        let view = crate::vendor::create_session::<Nango>(&mut sessions, SessionSpec::default(), now).unwrap();
         assert_eq!(view.expires_at, Some(now + TOKEN_LIFETIME));
-        let session = &state.by_token[&view.token];
+        let session = sessions.get(&view.token).unwrap();
         assert!(session.is_live(now + TimeDelta::minutes(29)));
         assert!(!session.is_live(now + TimeDelta::minutes(30)));
     }

@@ -1,0 +1,67 @@
+//! A tenant's sessions of one vendor, by id (a MoonKey `session_id`, a Dynamic or Paragraph id, a
+//! Nango token), listed in id order. Every vendor's state is one of these; the control API's create,
+//! list, get and delete work on it the same way for every vendor.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct Sessions<T> {
+    by_id: BTreeMap<String, T>,
+}
+
+impl<T> Default for Sessions<T> {
+    fn default() -> Self {
+        Self { by_id: BTreeMap::new() }
+    }
+}
+
+impl<T> Sessions<T> {
+    /// Adds a session under a new id; an id in use is refused.
+    pub fn insert_new(&mut self, id: String, session: T) -> Result<(), String> {
+        if self.by_id.contains_key(&id) {
+            return Err(format!("id {id} already exists"));
+        }
+        self.by_id.insert(id, session);
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&T> {
+        self.by_id.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.by_id.get_mut(id)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<T> {
+        self.by_id.remove(id)
+    }
+
+    /// Removes the first session (in id order) the predicate picks.
+    pub fn remove_where(&mut self, predicate: impl Fn(&T) -> bool) -> Option<(String, T)> {
+        let id = self.by_id.iter().find(|(_, session)| predicate(session))?.0.clone();
+        self.by_id.remove_entry(&id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.by_id.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_listed_in_order() {
+        let mut sessions = Sessions::default();
+        sessions.insert_new("b".into(), 2).unwrap();
+        sessions.insert_new("a".into(), 1).unwrap();
+        assert_eq!(sessions.insert_new("a".into(), 3), Err("id a already exists".into()));
+        let ids: Vec<&String> = sessions.iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(sessions.remove_where(|n| *n == 2), Some(("b".into(), 2)));
+        assert_eq!(sessions.remove("a"), Some(1));
+        assert!(sessions.get("a").is_none());
+    }
+}
