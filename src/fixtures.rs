@@ -105,3 +105,14 @@ impl<S> Default for SessionsOnly<S> {
         Self { sessions: Vec::new() }
     }
 }
+
+/// Where a vendor's fixture section keeps its sessions.
+pub trait FixtureSessions<S> {
+    fn sessions(&self) -> &[S];
+}
+
+impl<S> FixtureSessions<S> for SessionsOnly<S> {
+    fn sessions(&self) -> &[S] {
+        &self.sessions
+    }
+}

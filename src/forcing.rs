@@ -27,11 +27,6 @@ pub struct Forcing {
 }
 
 impl Forcing {
-    /// Whether the answer is forced rather than computed (a delay alone still computes it).
-    pub fn replaces_answer(&self) -> bool {
-        self.status.is_some() || self.example.is_some() || self.drop_connection
-    }
-
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }

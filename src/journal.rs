@@ -80,10 +80,6 @@ impl Journal {
         }
     }
 
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
-
     /// Appends an entry (its sequence number is assigned here), dropping the oldest past the limit.
     pub fn record(&self, mut entry: Entry) {
         if self.limit == 0 {
@@ -116,14 +112,6 @@ impl Journal {
     /// Forgets the namespace's entries.
     pub fn clear(&self, namespace: &str) {
         self.lock().retain(|e| e.namespace != namespace);
-    }
-
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Entry>> {

@@ -63,14 +63,14 @@ impl<V: Vendor> VendorContext<V> {
             tokio::time::sleep(delay).await;
         }
         if forcing.drop_connection {
-            self.journal(operation, request, 0, &Reply::empty(StatusCode::OK), true);
+            self.journal(operation, request, None, true);
             return Ok(dropped_connection());
         }
         let forced = self.forced_reply(operation, &forcing);
         let is_forced = forced.is_some();
         let reply = forced.unwrap_or_else(|| handle(self, &request));
         let origin = request.headers.get(http::header::ORIGIN).cloned();
-        self.journal(operation, request, reply.status.as_u16(), &reply, is_forced);
+        self.journal(operation, request, Some(&reply), is_forced);
         let mut response = reply.into_response();
         cors::decorate(response.headers_mut(), origin.as_ref());
         if is_forced {
@@ -113,7 +113,8 @@ impl<V: Vendor> VendorContext<V> {
     }
 
     /// Records the request; takes it by value so that its path moves into the entry uncopied.
-    fn journal(&self, operation: &'static Operation, request: Incoming, status: u16, reply: &Reply, forced: bool) {
+    /// `reply` is `None` for a dropped connection, journaled with status 0.
+    fn journal(&self, operation: &'static Operation, request: Incoming, reply: Option<&Reply>, forced: bool) {
         let namespace = request.namespace();
         self.shared.journal.record(journal::Entry {
             sequence: 0,
@@ -124,9 +125,9 @@ impl<V: Vendor> VendorContext<V> {
             method: operation.method,
             template: operation.template,
             path: request.path,
-            status,
-            body: reply.body.clone().unwrap_or_default(),
-            departure: reply.departure,
+            status: reply.map_or(0, |r| r.status.as_u16()),
+            body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
+            departure: reply.and_then(|r| r.departure),
             forced,
         });
     }

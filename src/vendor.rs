@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
+use crate::fixtures::FixtureSessions;
 use crate::pipeline::VendorContext;
 use crate::sessions::Sessions;
 use crate::spec;
@@ -39,16 +40,19 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     /// One stored session; a tenant's state is a [`Sessions`] of them.
     type Session: Send + 'static;
     /// The vendor's section of a fixtures file.
-    type Fixture: DeserializeOwned + Default + Send + Sync + 'static;
+    type Fixture: DeserializeOwned + Default + FixtureSessions<Self::SessionSpec> + Send + Sync + 'static;
     /// A session to create, through the control API or a fixture.
     type SessionSpec: DeserializeOwned + JsonSchema + Clone + Send + Sync + 'static;
     /// A session as the control API shows it.
     type SessionView: Serialize + JsonSchema + Send + Sync + 'static;
 
+    /// Whether a control call's `?credential=` is one the vendor would accept (so that a typo is
+    /// refused instead of naming a tenant no request can reach). Vendors without one accept anything.
+    fn accepts_credential(_credential: &str) -> bool {
+        true
+    }
     /// Registers the vendor's endpoints, with [`crate::register_operation`].
     fn register(api: &mut Api<Self>) -> Result<(), String>;
-    /// The sessions a fixture creates in every new tenant.
-    fn fixture_sessions(fixture: &Self::Fixture) -> &[Self::SessionSpec];
     /// Checks a spec against the tenant's sessions and builds the session it describes, with its id
     /// (generated in the vendor's format when the spec names none); the error names the rule broken.
     fn new_session(
@@ -67,6 +71,13 @@ pub trait Vendor: Sized + Send + Sync + 'static {
 }
 
 pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
+
+/// The path parameter of the operations on `/…/{sessionId}` (Dynamic's revoke, Paragraph's deny).
+#[derive(serde::Deserialize, JsonSchema)]
+pub struct SessionIdPath {
+    #[serde(rename = "sessionId")]
+    pub session_id: String,
+}
 
 /// Where the spec puts an operation: checked against the spec, so a vendor module cannot drift
 /// from it unnoticed.
@@ -170,7 +181,7 @@ pub fn create_session<V: Vendor>(
 /// Builds a tenant's state from a fixture; errors name the entry (`sessions[2]: …`).
 pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result<State<V>, String> {
     let mut sessions = Sessions::default();
-    for (index, spec) in V::fixture_sessions(fixture).iter().enumerate() {
+    for (index, spec) in fixture.sessions().iter().enumerate() {
         create_session::<V>(&mut sessions, spec.clone(), now).map_err(|e| format!("sessions[{index}]: {e}"))?;
     }
     Ok(sessions)

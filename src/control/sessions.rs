@@ -67,10 +67,18 @@ impl VendorVisitor for Registrar<'_> {
     }
 }
 
-fn credential<V: Vendor>(query: CredentialQuery) -> String {
-    match V::DEFAULT_CREDENTIAL {
-        "" => String::new(),
+fn credential<V: Vendor>(query: CredentialQuery) -> Result<String, HttpError> {
+    let credential = match V::DEFAULT_CREDENTIAL {
+        "" => return Ok(String::new()),
         default => query.credential.unwrap_or_else(|| default.to_string()),
+    };
+    if V::accepts_credential(&credential) {
+        Ok(credential)
+    } else {
+        Err(HttpError::for_bad_request(
+            None,
+            format!("{credential:?} is not a credential {} accepts", V::NAME),
+        ))
     }
 }
 
@@ -80,12 +88,12 @@ fn with_tenant<V: Vendor, R>(
     rqctx: &Context,
     query: Query<CredentialQuery>,
     act: impl FnOnce(&mut State<V>, DateTime<Utc>) -> R,
-) -> R {
+) -> Result<R, HttpError> {
     let vendor = rqctx.context().vendor::<V>();
     let namespace = namespace(rqctx);
     let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner());
-    vendor.store.with(&namespace, &credential, now, |state| act(state, now))
+    let credential = credential::<V>(query.into_inner())?;
+    Ok(vendor.store.with(&namespace, &credential, now, |state| act(state, now)))
 }
 
 fn not_found<V: Vendor>(id: &str) -> HttpError {
@@ -99,7 +107,7 @@ async fn create<V: Vendor>(
     body: TypedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
     let spec = body.into_inner();
-    let created = with_tenant::<V, _>(&rqctx, query, |state, now| create_session::<V>(state, spec, now));
+    let created = with_tenant::<V, _>(&rqctx, query, |state, now| create_session::<V>(state, spec, now))?;
     created
         .map(HttpResponseCreated)
         .map_err(|e| HttpError::for_bad_request(None, e))
@@ -112,7 +120,7 @@ async fn list<V: Vendor>(
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
     let views = with_tenant::<V, _>(&rqctx, query, |state, now| {
         state.iter().map(|(id, s)| V::view(id, s, now)).collect()
-    });
+    })?;
     Ok(HttpResponseOk(views))
 }
 
@@ -123,7 +131,7 @@ async fn get<V: Vendor>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
     let id = path.into_inner().id;
-    let found = with_tenant::<V, _>(&rqctx, query, |state, now| state.get(&id).map(|s| V::view(&id, s, now)));
+    let found = with_tenant::<V, _>(&rqctx, query, |state, now| state.get(&id).map(|s| V::view(&id, s, now)))?;
     found.map(HttpResponseOk).ok_or_else(|| not_found::<V>(&id))
 }
 
@@ -134,7 +142,7 @@ async fn delete<V: Vendor>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
     let id = path.into_inner().id;
-    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| state.remove(&id).is_some());
+    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| state.remove(&id).is_some())?;
     deleted
         .then_some(HttpResponseDeleted())
         .ok_or_else(|| not_found::<V>(&id))

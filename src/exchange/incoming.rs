@@ -65,11 +65,6 @@ impl Incoming {
         let text = String::from_utf8_lossy(value.as_bytes());
         Some(text.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
     }
-
-    /// True when the body is present and not empty (a body that could not be read counts as present).
-    pub fn has_body(&self) -> bool {
-        !matches!(&self.body, RequestBody::Bytes(bytes) if bytes.is_empty())
-    }
 }
 
 /// What the `Authorization` header holds.

@@ -5,7 +5,7 @@ mod incoming;
 mod reply;
 
 pub use incoming::{bearer_token, Bearer, Incoming, RequestBody, DEFAULT_NAMESPACE, NAMESPACE_HEADER};
-pub use reply::{serialised_once, Reply, DEPARTURE_HEADER};
+pub use reply::{reason, serialised_once, Reply, DEPARTURE_HEADER};
 
 /// Which truth the mock follows where the vendor's service and its spec disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]

@@ -97,3 +97,10 @@ pub fn serialised_once<T: Serialize>(
             .into()
     })
 }
+
+/// A status's reason phrase (`Service Unavailable`) and its snake-case code
+/// (`service_unavailable`): the words of a forced status for which the vendor's own code has none.
+pub fn reason(status: StatusCode) -> (&'static str, String) {
+    let phrase = status.canonical_reason().unwrap_or("Error");
+    (phrase, phrase.to_ascii_lowercase().replace([' ', '-'], "_"))
+}

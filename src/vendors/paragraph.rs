@@ -15,11 +15,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::exchange::{serialised_once, Fidelity, Reply};
+use crate::exchange::{reason, serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
 use crate::pipeline::VendorContext;
 use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, Vendor};
+use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
 
 pub struct Paragraph;
 
@@ -114,12 +114,8 @@ impl Vendor for Paragraph {
             Paragraph,
             &DENY_SESSION,
             deny_session,
-            preflight_with_path::<Paragraph, SessionIdParam>
+            preflight_with_path::<Paragraph, SessionIdPath>
         )
-    }
-
-    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
-        &fixture.sessions
     }
 
     fn new_session(
@@ -163,7 +159,7 @@ impl Vendor for Paragraph {
     }
 
     fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
-        let msg = status.canonical_reason().unwrap_or("Error").to_string();
+        let msg = reason(status).0.to_string();
         Reply::json(status, &DeleteAuthSession500Response { success: false, msg })
     }
 
@@ -185,15 +181,9 @@ impl Vendor for Paragraph {
     }
 }
 
-#[derive(Deserialize, JsonSchema)]
-pub struct SessionIdParam {
-    #[serde(rename = "sessionId")]
-    session_id: String,
-}
-
 async fn deny_session(
     rqctx: RequestContext<Arc<VendorContext<Paragraph>>>,
-    path: Path<SessionIdParam>,
+    path: Path<SessionIdPath>,
     raw: RawRequest,
 ) -> Result<Response<Body>, HttpError> {
     let session_id = path.into_inner().session_id;

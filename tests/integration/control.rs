@@ -141,6 +141,16 @@ async fn invalid_session_specs_are_refused_with_the_rule_named() {
         ),
         ("/paragraph/sessions", json!({"status": "approved"}), "unknown variant"),
         ("/nango/sessions", json!({"ttl": 5}), "unknown field"),
+        (
+            "/moonkey/sessions?credential=sk_test_typo",
+            json!({}),
+            "not a credential moonkey accepts",
+        ),
+        (
+            "/dynamic/sessions?credential=dyn_short",
+            json!({}),
+            "not a credential dynamic accepts",
+        ),
     ] {
         let (status, answer) = mock.control().call("POST", path, Some(body)).await;
         assert_eq!(status, 400, "{path}: {answer}");

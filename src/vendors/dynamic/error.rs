@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::StatusCode;
-use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::departures::Departure;
 use crate::exchange::{serialised_once, Reply};
@@ -20,58 +20,38 @@ pub(super) enum DynamicError {
     NotFound,
 }
 
-#[derive(Serialize)]
-struct NotFoundBody {
-    error: &'static str,
-    code: &'static str,
-}
-
-#[derive(Serialize)]
-struct BadRequestBody {
-    error: &'static str,
-}
-
 impl DynamicError {
+    /// The answer; each body is serialised once and shared by every later response.
     pub(super) fn reply(self) -> Reply {
-        static NO_JWT: OnceLock<Bytes> = OnceLock::new();
-        static INVALID_TOKEN: OnceLock<Bytes> = OnceLock::new();
-        static FORBIDDEN: OnceLock<Bytes> = OnceLock::new();
-        static BAD_ID: OnceLock<Bytes> = OnceLock::new();
-        static NOT_FOUND: OnceLock<Bytes> = OnceLock::new();
+        static BODIES: [OnceLock<Bytes>; 5] = [const { OnceLock::new() }; 5];
+        let (status, departure) = match self {
+            Self::NoJwt | Self::InvalidToken => (StatusCode::UNAUTHORIZED, None),
+            Self::Forbidden => (StatusCode::FORBIDDEN, None),
+            Self::InvalidSessionId => (StatusCode::BAD_REQUEST, Some("dynamic-400-invalid-session-id")),
+            Self::NotFound => (StatusCode::NOT_FOUND, Some("dynamic-404-unknown-session")),
+        };
+        let reply = Reply::json_bytes(status, serialised_once(&BODIES[self as usize], || self.body()));
+        match departure {
+            Some(id) => reply.departing(id),
+            None => reply,
+        }
+    }
+
+    /// The documented statuses use the spec's own types; 400 and 404 have no schema in the spec.
+    fn body(self) -> Value {
+        let error = |text: &str| Some(text.to_string());
         match self {
-            Self::NoJwt => Reply::json_bytes(
-                StatusCode::UNAUTHORIZED,
-                serialised_once(&NO_JWT, || Unauthorized {
-                    error: Some("No jwt provided!".into()),
-                }),
-            ),
-            Self::InvalidToken => Reply::json_bytes(
-                StatusCode::UNAUTHORIZED,
-                serialised_once(&INVALID_TOKEN, || Unauthorized {
-                    error: Some("Unauthorized".into()),
-                }),
-            ),
-            Self::Forbidden => Reply::json_bytes(
-                StatusCode::FORBIDDEN,
-                serialised_once(&FORBIDDEN, || Forbidden {
-                    error: Some("Access Forbidden".into()),
-                }),
-            ),
-            Self::InvalidSessionId => Reply::json_bytes(
-                StatusCode::BAD_REQUEST,
-                serialised_once(&BAD_ID, || BadRequestBody {
-                    error: "sessionId must be a UUID",
-                }),
-            )
-            .departing("dynamic-400-invalid-session-id"),
-            Self::NotFound => Reply::json_bytes(
-                StatusCode::NOT_FOUND,
-                serialised_once(&NOT_FOUND, || NotFoundBody {
-                    error: "Not Found",
-                    code: "not_found",
-                }),
-            )
-            .departing("dynamic-404-unknown-session"),
+            Self::NoJwt => json!(Unauthorized {
+                error: error("No jwt provided!")
+            }),
+            Self::InvalidToken => json!(Unauthorized {
+                error: error("Unauthorized")
+            }),
+            Self::Forbidden => json!(Forbidden {
+                error: error("Access Forbidden")
+            }),
+            Self::InvalidSessionId => json!({"error": "sessionId must be a UUID"}),
+            Self::NotFound => json!({"error": "Not Found", "code": "not_found"}),
         }
     }
 }

@@ -21,11 +21,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::exchange::{bearer_token, Bearer, Fidelity, Incoming, Reply};
+use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
 use crate::pipeline::VendorContext;
 use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, Vendor};
+use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
 use error::{DynamicError, DEPARTURES};
 
 pub struct Dynamic;
@@ -86,6 +86,12 @@ pub struct SessionSpec {
     pub revoked: bool,
 }
 
+impl crate::fixtures::FixtureSessions<SessionSpec> for Fixture {
+    fn sessions(&self) -> &[SessionSpec] {
+        &self.sessions
+    }
+}
+
 impl Vendor for Dynamic {
     const NAME: &'static str = "dynamic";
     const DEFAULT_PORT: u16 = 4011;
@@ -102,12 +108,12 @@ impl Vendor for Dynamic {
             Dynamic,
             &REVOKE_SESSION,
             revoke_session,
-            preflight_with_path::<Dynamic, SessionIdParam>
+            preflight_with_path::<Dynamic, SessionIdPath>
         )
     }
 
-    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
-        &fixture.sessions
+    fn accepts_credential(credential: &str) -> bool {
+        is_well_formed(credential)
     }
 
     fn new_session(
@@ -138,10 +144,7 @@ impl Vendor for Dynamic {
             StatusCode::UNAUTHORIZED => DynamicError::NoJwt.reply(),
             StatusCode::FORBIDDEN => DynamicError::Forbidden.reply(),
             StatusCode::NOT_FOUND => DynamicError::NotFound.reply(),
-            _ => Reply::json(
-                status,
-                &serde_json::json!({"error": status.canonical_reason().unwrap_or("Error")}),
-            ),
+            _ => Reply::json(status, &serde_json::json!({"error": reason(status).0})),
         }
     }
 
@@ -187,15 +190,9 @@ fn millis(time: DateTime<Utc>) -> DateTime<Utc> {
     time.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(time)
 }
 
-#[derive(Deserialize, JsonSchema)]
-pub struct SessionIdParam {
-    #[serde(rename = "sessionId")]
-    session_id: String,
-}
-
 async fn revoke_session(
     rqctx: RequestContext<Arc<VendorContext<Dynamic>>>,
-    path: Path<SessionIdParam>,
+    path: Path<SessionIdPath>,
     raw: RawRequest,
 ) -> Result<Response<Body>, HttpError> {
     let session_id = path.into_inner().session_id;

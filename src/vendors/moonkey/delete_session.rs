@@ -90,11 +90,17 @@ fn secret_key(request: &Incoming) -> Result<&str, MoonKeyError> {
     let Bearer::Token(key) = bearer_token(&request.headers) else {
         return Err(MoonKeyError::Unauthorized);
     };
-    let body = key.strip_prefix("sk_test_").or_else(|| key.strip_prefix("sk_live_"));
-    match body {
-        Some(body) if body.len() == 48 && crate::ids::is_base62(body) => Ok(key),
-        _ => Err(MoonKeyError::Unauthorized),
+    if is_secret_key(key) {
+        Ok(key)
+    } else {
+        Err(MoonKeyError::Unauthorized)
     }
+}
+
+/// `sk_test_` or `sk_live_` followed by 48 alphanumerics.
+pub fn is_secret_key(key: &str) -> bool {
+    let body = key.strip_prefix("sk_test_").or_else(|| key.strip_prefix("sk_live_"));
+    body.is_some_and(|body| body.len() == 48 && crate::ids::is_base62(body))
 }
 
 /// The one identifier the body names. A missing or empty value counts as absent.

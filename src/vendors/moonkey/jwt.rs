@@ -16,6 +16,8 @@ pub const ISSUER: &str = "https://api.moonkey.fun";
 /// The `kid` of the mock's signing key.
 pub const KEY_ID: &str = "understudy-moonkey-mock";
 
+/// The public half is `mock_jwt_public_key.pem` beside this file, for clients that verify session
+/// JWTs locally.
 const PRIVATE_KEY_PEM: &[u8] = include_bytes!("mock_jwt_private_key.pem");
 const PUBLIC_KEY_PEM: &[u8] = include_bytes!("mock_jwt_public_key.pem");
 
@@ -59,11 +61,6 @@ fn keys() -> &'static Keys {
         encoding: EncodingKey::from_rsa_pem(PRIVATE_KEY_PEM).expect("the committed private key parses"),
         decoding: DecodingKey::from_rsa_pem(PUBLIC_KEY_PEM).expect("the committed public key parses"),
     })
-}
-
-/// The mock's public key (PEM), for clients that verify session JWTs locally.
-pub fn public_key_pem() -> &'static str {
-    std::str::from_utf8(PUBLIC_KEY_PEM).expect("a PEM file is ASCII")
 }
 
 /// Issues a JWT for a session at `now`.
@@ -119,6 +116,23 @@ mod tests {
         assert_eq!(
             verify(&token, now + TimeDelta::seconds(LIFETIME_SECS)),
             Err(JwtError::Expired)
+        );
+    }
+
+    #[test]
+    fn the_session_sits_under_the_vendors_claim_with_a_300_second_lifetime() {
+        let now = Utc::now();
+        let token = issue("sess_abc", "user_x", now, now);
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.required_spec_claims.clear();
+        let claims = jsonwebtoken::decode::<serde_json::Value>(&token, &keys().decoding, &validation)
+            .unwrap()
+            .claims;
+        assert_eq!(claims[SESSION_CLAIM]["session_id"], "sess_abc");
+        assert_eq!(claims["sub"], "user_x");
+        assert_eq!(
+            claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+            LIFETIME_SECS
         );
     }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use http::StatusCode;
 
 use crate::departures::Departure;
-use crate::exchange::{Fidelity, Reply};
+use crate::exchange::{reason, Fidelity, Reply};
 use crate::sessions::Sessions;
 use crate::vendor::{Api, Vendor};
 use state::{Session, SessionSpec, SessionView};
@@ -40,8 +40,8 @@ impl Vendor for MoonKey {
         delete_session::register(api)
     }
 
-    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
-        &fixture.sessions
+    fn accepts_credential(credential: &str) -> bool {
+        delete_session::is_secret_key(credential)
     }
 
     fn new_session(
@@ -57,9 +57,8 @@ impl Vendor for MoonKey {
     }
 
     fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
-        let reason = status.canonical_reason().unwrap_or("Error");
-        let error_type = reason.to_ascii_lowercase().replace([' ', '-'], "_");
-        error::body(status, &error_type, &format!("{reason}."))
+        let (phrase, error_type) = reason(status);
+        error::body(status, &error_type, &format!("{phrase}."))
     }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {

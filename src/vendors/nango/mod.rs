@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::departures::Departure;
-use crate::exchange::{Fidelity, Incoming, Reply};
+use crate::exchange::{reason, Fidelity, Incoming, Reply};
 use crate::pipeline::VendorContext;
 use crate::sessions::Sessions;
 use crate::vendor::{preflight, Api, Operation, Vendor};
@@ -100,10 +100,6 @@ impl Vendor for Nango {
         )
     }
 
-    fn fixture_sessions(fixture: &Fixture) -> &[SessionSpec] {
-        &fixture.sessions
-    }
-
     fn new_session(
         _: &Sessions<ConnectSession>,
         spec: SessionSpec,
@@ -145,9 +141,8 @@ impl Vendor for Nango {
             )
             .with_header(http::header::RETRY_AFTER, HeaderValue::from_static("1")),
             _ => {
-                let reason = status.canonical_reason().unwrap_or("Error");
-                let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
-                Reply::json(status, &json!({"error": {"code": code, "message": reason}}))
+                let (phrase, code) = reason(status);
+                Reply::json(status, &json!({"error": {"code": code, "message": phrase}}))
             }
         }
     }
