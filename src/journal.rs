@@ -1,24 +1,29 @@
-//! The request journal: every request to a vendor API, newest last, bounded so that memory stays
-//! flat under load (the oldest entries are dropped past the limit). Whether a response conforms to
-//! the spec is worked out when the journal is read, not on the request's path.
+//! The request journal: every request to a vendor API, by namespace, oldest first. Each namespace
+//! keeps its own most recent entries, up to a per-namespace limit, whatever the other namespaces
+//! send. A total limit keeps memory flat when very many namespaces are busy: past it, the namespace
+//! holding the most entries gives up its oldest, so a quiet namespace's few entries outlast any
+//! neighbour's flood. Whether a response conforms to the spec is worked out when the journal is
+//! read, not on the request's path.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// How many entries the journal keeps unless told otherwise (`--journal-limit`).
+use crate::locks::lock;
+
+/// How many entries one namespace keeps unless told otherwise (`--journal-limit`).
 pub const DEFAULT_LIMIT: usize = 10_000;
+/// How many entries all namespaces keep together unless told otherwise (`--journal-total-limit`).
+pub const DEFAULT_TOTAL_LIMIT: usize = 100_000;
 
 /// One request as it was answered.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub sequence: u64,
     pub time: DateTime<Utc>,
-    pub namespace: String,
     pub vendor: &'static str,
     pub operation: &'static str,
     pub method: &'static str,
@@ -32,10 +37,17 @@ pub struct Entry {
     pub forced: bool,
 }
 
+/// An entry as the journal keeps it: numbered in the order the journal received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub sequence: u64,
+    pub entry: Entry,
+}
+
 /// Which entries a query selects; every field that is set must match.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct Filter {
-    /// `moonkey`, `dynamic`, `paragraph` or `nango`.
+    /// A vendor's name, as in the startup line.
     pub vendor: Option<String>,
     /// The operation id, as in the spec (`revokeSessionById`), or derived from method and path where
     /// the spec has none (`delete_connect_session`).
@@ -66,57 +78,106 @@ pub struct EntryView {
 
 pub struct Journal {
     /// A std `Mutex`: appends are a push and maybe a pop, and nothing awaits while it is held.
-    entries: Mutex<VecDeque<Entry>>,
-    next_sequence: std::sync::atomic::AtomicU64,
-    limit: usize,
+    entries: Mutex<Entries>,
+    per_namespace: usize,
+    total: usize,
+}
+
+#[derive(Default)]
+struct Entries {
+    by_namespace: HashMap<Arc<str>, VecDeque<Recorded>>,
+    /// (entries held, namespace) for every namespace: the last one holds the most.
+    sizes: BTreeSet<(usize, Arc<str>)>,
+    total: usize,
+    next_sequence: u64,
 }
 
 impl Journal {
-    pub fn new(limit: usize) -> Self {
+    /// A journal that keeps `per_namespace` entries per namespace and `total` in all.
+    pub fn new(per_namespace: usize, total: usize) -> Self {
         Self {
-            entries: Mutex::new(VecDeque::with_capacity(limit.min(1024))),
-            next_sequence: std::sync::atomic::AtomicU64::new(1),
-            limit,
+            entries: Mutex::new(Entries::default()),
+            per_namespace,
+            total,
         }
     }
 
-    /// Appends an entry (its sequence number is assigned here), dropping the oldest past the limit.
-    pub fn record(&self, mut entry: Entry) {
-        if self.limit == 0 {
+    /// Appends an entry to its namespace, numbering it, and drops what the limits say to drop.
+    pub fn record(&self, namespace: &str, entry: Entry) {
+        if self.per_namespace == 0 || self.total == 0 {
             return;
         }
-        entry.sequence = self.next_sequence.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut entries = self.lock();
-        if entries.len() >= self.limit {
-            entries.pop_front();
+        let mut entries = lock(&self.entries);
+        entries.next_sequence += 1;
+        let recorded = Recorded {
+            sequence: entries.next_sequence,
+            entry,
+        };
+        let key: Arc<str> = match entries.by_namespace.get_key_value(namespace) {
+            Some((key, _)) => key.clone(),
+            None => Arc::from(namespace),
+        };
+        let held = entries.by_namespace.get(&key).map_or(0, VecDeque::len);
+        if held >= self.per_namespace {
+            entries.pop_oldest(&key);
         }
-        entries.push_back(entry);
+        entries.push(key, recorded);
+        while entries.total > self.total {
+            let Some((_, fullest)) = entries.sizes.last().cloned() else {
+                break;
+            };
+            entries.pop_oldest(&fullest);
+        }
     }
 
     /// The namespace's entries that match the filter, oldest first.
-    pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Entry> {
-        self.lock()
-            .iter()
-            .filter(|e| e.namespace == namespace && filter.matches(e))
-            .cloned()
-            .collect()
+    pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Recorded> {
+        let entries = lock(&self.entries);
+        let held = entries.by_namespace.get(namespace).into_iter().flatten();
+        held.filter(|r| filter.matches(&r.entry)).cloned().collect()
     }
 
     pub fn count(&self, namespace: &str, filter: &Filter) -> usize {
-        self.lock()
-            .iter()
-            .filter(|e| e.namespace == namespace && filter.matches(e))
-            .count()
+        let entries = lock(&self.entries);
+        let held = entries.by_namespace.get(namespace).into_iter().flatten();
+        held.filter(|r| filter.matches(&r.entry)).count()
     }
 
     /// Forgets the namespace's entries.
     pub fn clear(&self, namespace: &str) {
-        self.lock().retain(|e| e.namespace != namespace);
+        let mut entries = lock(&self.entries);
+        if let Some((key, held)) = entries.by_namespace.remove_entry(namespace) {
+            entries.total -= held.len();
+            entries.sizes.remove(&(held.len(), key));
+        }
+    }
+}
+
+impl Entries {
+    fn push(&mut self, namespace: Arc<str>, recorded: Recorded) {
+        let held = self.by_namespace.entry(namespace.clone()).or_default();
+        let before = held.len();
+        held.push_back(recorded);
+        self.sizes.remove(&(before, namespace.clone()));
+        self.sizes.insert((before + 1, namespace));
+        self.total += 1;
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<Entry>> {
-        // Entries are whole values pushed or popped in one step: a poisoned lock holds no torn entry.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn pop_oldest(&mut self, namespace: &Arc<str>) {
+        let Some(held) = self.by_namespace.get_mut(namespace) else {
+            return;
+        };
+        let before = held.len();
+        if held.pop_front().is_none() {
+            return;
+        }
+        self.total -= 1;
+        self.sizes.remove(&(before, namespace.clone()));
+        if before == 1 {
+            self.by_namespace.remove(namespace);
+        } else {
+            self.sizes.insert((before - 1, namespace.clone()));
+        }
     }
 }
 
@@ -128,25 +189,27 @@ impl Filter {
     }
 }
 
-impl Entry {
+impl Recorded {
     /// The entry as the control API shows it, with its conformance to the vendor's spec.
-    pub fn view(&self) -> EntryView {
-        let verdict = crate::spec::of(self.vendor)
-            .responses
-            .check(self.method, self.template, self.status, &self.body);
+    pub fn view(&self, namespace: &str) -> EntryView {
+        let entry = &self.entry;
+        let verdict =
+            crate::spec::of(entry.vendor)
+                .responses
+                .check(entry.method, entry.template, entry.status, &entry.body);
         EntryView {
             sequence: self.sequence,
-            time: self.time,
-            namespace: self.namespace.clone(),
-            vendor: self.vendor.to_string(),
-            operation: self.operation.to_string(),
-            method: self.method.to_string(),
-            path: self.path.clone(),
-            status: self.status,
+            time: entry.time,
+            namespace: namespace.to_string(),
+            vendor: entry.vendor.to_string(),
+            operation: entry.operation.to_string(),
+            method: entry.method.to_string(),
+            path: entry.path.clone(),
+            status: entry.status,
             conforms: verdict.is_ok(),
             nonconformance: verdict.err().map(|e| e.to_string()),
-            departure: self.departure.map(str::to_string),
-            forced: self.forced,
+            departure: entry.departure.map(str::to_string),
+            forced: entry.forced,
         }
     }
 }
@@ -155,11 +218,9 @@ impl Entry {
 mod tests {
     use super::*;
 
-    fn entry(namespace: &str, status: u16) -> Entry {
+    fn entry(status: u16) -> Entry {
         Entry {
-            sequence: 0,
             time: Utc::now(),
-            namespace: namespace.into(),
             vendor: "nango",
             operation: "delete_connect_session",
             method: "DELETE",
@@ -173,25 +234,48 @@ mod tests {
     }
 
     #[test]
-    fn the_journal_stays_at_its_limit_dropping_the_oldest() {
-        let journal = Journal::new(3);
+    fn a_namespace_keeps_its_last_entries_up_to_its_limit() {
+        let journal = Journal::new(3, 100);
         for status in [201, 202, 203, 204, 205] {
-            journal.record(entry("ns", status));
+            journal.record("ns", entry(status));
         }
         let statuses: Vec<u16> = journal
             .select("ns", &Filter::default())
             .iter()
-            .map(|e| e.status)
+            .map(|r| r.entry.status)
             .collect();
         assert_eq!(statuses, vec![203, 204, 205]);
     }
 
     #[test]
+    fn past_the_total_the_fullest_namespace_gives_up_its_oldest() {
+        // Six namespaces share 60 entries: the quiet one's 10 are within its share and survive.
+        let journal = Journal::new(100, 60);
+        for _ in 0..10 {
+            journal.record("quiet", entry(204));
+        }
+        for round in 0..500 {
+            journal.record(&format!("busy-{}", round % 5), entry(401));
+        }
+        assert_eq!(journal.count("quiet", &Filter::default()), 10, "the neighbours' flood");
+        let busy: usize = (0..5)
+            .map(|i| journal.count(&format!("busy-{i}"), &Filter::default()))
+            .sum();
+        assert_eq!(busy, 50, "the total stays at its limit");
+        let sequences: Vec<u64> = journal
+            .select("quiet", &Filter::default())
+            .iter()
+            .map(|r| r.sequence)
+            .collect();
+        assert_eq!(sequences, (1..=10).collect::<Vec<u64>>());
+    }
+
+    #[test]
     fn queries_see_only_their_namespace_and_filter() {
-        let journal = Journal::new(10);
-        journal.record(entry("a", 204));
-        journal.record(entry("a", 401));
-        journal.record(entry("b", 204));
+        let journal = Journal::new(10, 100);
+        journal.record("a", entry(204));
+        journal.record("a", entry(401));
+        journal.record("b", entry(204));
         let only_204 = Filter {
             status: Some(204),
             ..Filter::default()
@@ -210,13 +294,23 @@ mod tests {
         journal.clear("a");
         assert_eq!(journal.count("a", &Filter::default()), 0);
         assert_eq!(journal.count("b", &Filter::default()), 1);
+        journal.record("a", entry(204));
+        assert_eq!(
+            journal.count("a", &Filter::default()),
+            1,
+            "a cleared namespace records again"
+        );
     }
 
     #[test]
     fn a_204_without_body_conforms_to_nangos_spec() {
-        let view = entry("ns", 204).view();
+        let recorded = |status| Recorded {
+            sequence: 1,
+            entry: entry(status),
+        };
+        let view = recorded(204).view("ns");
         assert!(view.conforms, "{:?}", view.nonconformance);
-        let undocumented = entry("ns", 418).view();
+        let undocumented = recorded(418).view("ns");
         assert!(!undocumented.conforms);
     }
 }

@@ -30,6 +30,7 @@ pub mod forcing;
 pub mod generated;
 pub mod ids;
 pub mod journal;
+pub mod locks;
 pub mod pipeline;
 pub mod server;
 pub mod sessions;

@@ -81,9 +81,13 @@ struct ServeArgs {
     /// Start every tenant with this data (YAML or JSON) instead of the embedded default data.
     #[arg(long, value_name = "FILE", env = "UNDERSTUDY_FIXTURES")]
     fixtures: Option<PathBuf>,
-    /// How many requests the journal keeps (the oldest are dropped past it).
+    /// How many requests the journal keeps per namespace (its oldest are dropped past it).
     #[arg(long, default_value_t = understudy::journal::DEFAULT_LIMIT)]
     journal_limit: usize,
+    /// How many requests the journal keeps across all namespaces (past it, the namespace holding
+    /// the most drops its oldest).
+    #[arg(long, default_value_t = understudy::journal::DEFAULT_TOTAL_LIMIT)]
+    journal_total_limit: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
@@ -121,6 +125,7 @@ impl ServeArgs {
             log_level: self.log_level.clone(),
             body_limit: DEFAULT_BODY_LIMIT,
             journal_limit: self.journal_limit,
+            journal_total_limit: self.journal_total_limit,
             fixtures,
         })
     }

@@ -11,7 +11,7 @@ use http::{HeaderValue, Response, StatusCode};
 
 use crate::clock::Clock;
 use crate::cors;
-use crate::exchange::{Fidelity, Incoming, Reply};
+use crate::exchange::{Fidelity, Incoming, Reply, RequestBody};
 use crate::forcing::{self, Forcing, Scenarios};
 use crate::journal::{self, Journal};
 use crate::spec::{DocumentedBody, VendorSpec};
@@ -68,7 +68,15 @@ impl<V: Vendor> VendorContext<V> {
         }
         let forced = self.forced_reply(operation, &forcing);
         let is_forced = forced.is_some();
-        let reply = forced.unwrap_or_else(|| handle(self, &request));
+        let reply = match forced {
+            Some(reply) => reply,
+            // The body stalled: answer 408 in the vendor's shape and close the connection.
+            None if request.body == RequestBody::TimedOut => {
+                V::forced_error(StatusCode::REQUEST_TIMEOUT, self.fidelity())
+                    .with_header(http::header::CONNECTION, HeaderValue::from_static("close"))
+            }
+            None => answer_without_panicking::<V>(|| handle(self, &request), self.fidelity()),
+        };
         let origin = request.headers.get(http::header::ORIGIN).cloned();
         self.journal(operation, request, Some(&reply), is_forced);
         let mut response = reply.into_response();
@@ -115,11 +123,9 @@ impl<V: Vendor> VendorContext<V> {
     /// Records the request; takes it by value so that its path moves into the entry uncopied.
     /// `reply` is `None` for a dropped connection, journaled with status 0.
     fn journal(&self, operation: &'static Operation, request: Incoming, reply: Option<&Reply>, forced: bool) {
-        let namespace = request.namespace();
-        self.shared.journal.record(journal::Entry {
-            sequence: 0,
-            time: self.now(namespace),
-            namespace: namespace.to_string(),
+        let namespace = request.namespace().to_string();
+        let entry = journal::Entry {
+            time: self.now(&namespace),
             vendor: V::NAME,
             operation: operation.id,
             method: operation.method,
@@ -129,8 +135,17 @@ impl<V: Vendor> VendorContext<V> {
             body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
             departure: reply.and_then(|r| r.departure),
             forced,
-        });
+        };
+        self.shared.journal.record(&namespace, entry);
     }
+}
+
+/// Runs a vendor handler. Handlers are written not to panic on any input; should one still panic,
+/// the request gets a 500 in the vendor's shape (journaled like any answer) and the server, its
+/// locks and the namespace's state stay usable (see [`crate::locks`]).
+fn answer_without_panicking<V: Vendor>(handle: impl FnOnce() -> Reply, fidelity: Fidelity) -> Reply {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handle))
+        .unwrap_or_else(|_| V::forced_error(StatusCode::INTERNAL_SERVER_ERROR, fidelity))
 }
 
 /// A response whose body fails before its first byte: hyper then closes the connection, and the

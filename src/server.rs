@@ -34,7 +34,10 @@ pub struct Options {
     pub fidelity: Fidelity,
     pub log_level: ConfigLoggingLevel,
     pub body_limit: usize,
+    /// Journal entries kept per namespace.
     pub journal_limit: usize,
+    /// Journal entries kept across all namespaces.
+    pub journal_total_limit: usize,
     /// The data every new tenant starts with: the embedded default data unless `--fixtures` is given.
     pub fixtures: Fixtures,
 }
@@ -50,6 +53,7 @@ impl Default for Options {
             log_level: ConfigLoggingLevel::Warn,
             body_limit: DEFAULT_BODY_LIMIT,
             journal_limit: journal::DEFAULT_LIMIT,
+            journal_total_limit: journal::DEFAULT_TOTAL_LIMIT,
             fixtures: Fixtures::embedded(),
         }
     }
@@ -144,7 +148,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
     let shared = Arc::new(Shared {
         fidelity: options.fidelity,
         clock: Clock::default(),
-        journal: Journal::new(options.journal_limit),
+        journal: Journal::new(options.journal_limit, options.journal_total_limit),
         scenarios: Scenarios::default(),
     });
     let mut launcher = Launcher {

@@ -37,12 +37,6 @@ impl<T> Sessions<T> {
         self.by_id.remove(id)
     }
 
-    /// Removes the first session (in id order) the predicate picks.
-    pub fn remove_where(&mut self, predicate: impl Fn(&T) -> bool) -> Option<(String, T)> {
-        let id = self.by_id.iter().find(|(_, session)| predicate(session))?.0.clone();
-        self.by_id.remove_entry(&id)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
         self.by_id.iter()
     }
@@ -60,7 +54,8 @@ mod tests {
         assert_eq!(sessions.insert_new("a".into(), 3), Err("id a already exists".into()));
         let ids: Vec<&String> = sessions.iter().map(|(id, _)| id).collect();
         assert_eq!(ids, ["a", "b"]);
-        assert_eq!(sessions.remove_where(|n| *n == 2), Some(("b".into(), 2)));
+        assert_eq!(sessions.get_mut("b").map(|n| std::mem::replace(n, 4)), Some(2));
+        assert_eq!(sessions.get("b"), Some(&4));
         assert_eq!(sessions.remove("a"), Some(1));
         assert!(sessions.get("a").is_none());
     }

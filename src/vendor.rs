@@ -38,7 +38,7 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     /// empty where the vendor has no credential that separates apps.
     const DEFAULT_CREDENTIAL: &'static str;
     /// One stored session; a tenant's state is a [`Sessions`] of them.
-    type Session: Send + 'static;
+    type Session: Clone + Send + Sync + 'static;
     /// The vendor's section of a fixtures file.
     type Fixture: DeserializeOwned + Default + FixtureSessions<Self::SessionSpec> + Send + Sync + 'static;
     /// A session to create, through the control API or a fixture.
@@ -178,11 +178,14 @@ pub fn create_session<V: Vendor>(
     Ok(view)
 }
 
-/// Builds a tenant's state from a fixture; errors name the entry (`sessions[2]: …`).
+/// Builds a tenant's state from a fixture; errors name the entry (`sessions[2]: …`). No view is made:
+/// a view can be costly (MoonKey's signs a JWT), and seeding only needs the sessions.
 pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result<State<V>, String> {
     let mut sessions = Sessions::default();
     for (index, spec) in fixture.sessions().iter().enumerate() {
-        create_session::<V>(&mut sessions, spec.clone(), now).map_err(|e| format!("sessions[{index}]: {e}"))?;
+        V::new_session(&sessions, spec.clone(), now)
+            .and_then(|(id, session)| sessions.insert_new(id, session))
+            .map_err(|e| format!("sessions[{index}]: {e}"))?;
     }
     Ok(sessions)
 }

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeDelta, Utc};
 use dropshot::{
     endpoint, ApiDescription, HttpError, HttpResponseCreated, HttpResponseOk, HttpResponseUpdatedNoContent, Query,
-    RequestContext, TypedBody,
+    RequestContext,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
 use crate::forcing::{Scenario, ScenarioSpec};
 use crate::journal::{EntryView, Filter};
@@ -60,12 +61,9 @@ async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError
 /// The namespace's journal entries that match the filter, oldest first.
 #[endpoint { method = GET, path = "/journal" }]
 async fn journal_list(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
-    let entries = rqctx
-        .context()
-        .shared
-        .journal
-        .select(&namespace(&rqctx), &filter.into_inner());
-    Ok(HttpResponseOk(entries.iter().map(|e| e.view()).collect()))
+    let namespace = namespace(&rqctx);
+    let entries = rqctx.context().shared.journal.select(&namespace, &filter.into_inner());
+    Ok(HttpResponseOk(entries.iter().map(|e| e.view(&namespace)).collect()))
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -108,20 +106,30 @@ async fn clock_read(rqctx: Context) -> Result<HttpResponseOk<ClockView>, HttpErr
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Advance {
+    /// Whole seconds, 0 or more; the clock runs at most 100 years ahead in all.
     #[serde(default)]
     seconds: i64,
+    /// Milliseconds, 0 or more, added to `seconds`.
     #[serde(default)]
     milliseconds: i64,
 }
 
-/// Moves the namespace's clock forward.
+/// Moves the namespace's clock forward, at most 100 years ahead of the system time in all.
 #[endpoint { method = POST, path = "/clock/advance" }]
-async fn clock_advance(rqctx: Context, body: TypedBody<Advance>) -> Result<HttpResponseOk<ClockView>, HttpError> {
+async fn clock_advance(rqctx: Context, body: TimedBody<Advance>) -> Result<HttpResponseOk<ClockView>, HttpError> {
     let namespace = namespace(&rqctx);
     let Advance { seconds, milliseconds } = body.into_inner();
+    let max_seconds = crate::clock::MAX_AHEAD.num_seconds();
+    let out_of_range = || {
+        HttpError::for_bad_request(
+            None,
+            format!("seconds and milliseconds must each be between 0 and {max_seconds} seconds' worth (100 years)"),
+        )
+    };
     let by = TimeDelta::try_seconds(seconds)
-        .and_then(|s| s.checked_add(&TimeDelta::milliseconds(milliseconds)))
-        .ok_or_else(|| HttpError::for_bad_request(None, "the clock cannot move that far".into()))?;
+        .zip(TimeDelta::try_milliseconds(milliseconds))
+        .and_then(|(s, ms)| s.checked_add(&ms))
+        .ok_or_else(out_of_range)?;
     let now = rqctx
         .context()
         .shared
@@ -136,7 +144,7 @@ async fn clock_advance(rqctx: Context, body: TypedBody<Advance>) -> Result<HttpR
 #[endpoint { method = POST, path = "/scenarios" }]
 async fn scenario_create(
     rqctx: Context,
-    body: TypedBody<ScenarioSpec>,
+    body: TimedBody<ScenarioSpec>,
 ) -> Result<HttpResponseCreated<Scenario>, HttpError> {
     let spec = body.into_inner();
     if !crate::vendors::NAMES.contains(&spec.vendor.as_str()) {

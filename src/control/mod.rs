@@ -6,6 +6,7 @@
 
 mod global;
 mod sessions;
+mod timed_body;
 
 use std::any::Any;
 use std::collections::HashMap;

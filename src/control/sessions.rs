@@ -8,13 +8,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use dropshot::{
     ApiDescription, ApiEndpoint, ApiEndpointVersions, HttpError, HttpResponseCreated, HttpResponseDeleted,
-    HttpResponseOk, HttpResponseUpdatedNoContent, Path, Query, RequestContext, TypedBody,
+    HttpResponseOk, HttpResponseUpdatedNoContent, Path, Query, RequestContext,
 };
 use http::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
+use crate::store::Tenant;
 use crate::vendor::{create_session, State, Vendor};
 use crate::vendors::VendorVisitor;
 
@@ -87,13 +89,15 @@ fn credential<V: Vendor>(query: CredentialQuery) -> Result<String, HttpError> {
 fn with_tenant<V: Vendor, R>(
     rqctx: &Context,
     query: Query<CredentialQuery>,
-    act: impl FnOnce(&mut State<V>, DateTime<Utc>) -> R,
+    act: impl FnOnce(&mut Tenant<'_, State<V>>, DateTime<Utc>) -> R,
 ) -> Result<R, HttpError> {
     let vendor = rqctx.context().vendor::<V>();
     let namespace = namespace(rqctx);
     let now = vendor.now(&namespace);
     let credential = credential::<V>(query.into_inner())?;
-    Ok(vendor.store.with(&namespace, &credential, now, |state| act(state, now)))
+    Ok(vendor
+        .store
+        .update(&namespace, &credential, now, |tenant| act(tenant, now)))
 }
 
 fn not_found<V: Vendor>(id: &str) -> HttpError {
@@ -104,10 +108,12 @@ fn not_found<V: Vendor>(id: &str) -> HttpError {
 async fn create<V: Vendor>(
     rqctx: Context,
     query: Query<CredentialQuery>,
-    body: TypedBody<V::SessionSpec>,
+    body: TimedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
     let spec = body.into_inner();
-    let created = with_tenant::<V, _>(&rqctx, query, |state, now| create_session::<V>(state, spec, now))?;
+    let created = with_tenant::<V, _>(&rqctx, query, |tenant, now| {
+        create_session::<V>(tenant.change(), spec, now)
+    })?;
     created
         .map(HttpResponseCreated)
         .map_err(|e| HttpError::for_bad_request(None, e))
@@ -142,7 +148,9 @@ async fn delete<V: Vendor>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
     let id = path.into_inner().id;
-    let deleted = with_tenant::<V, _>(&rqctx, query, |state, _| state.remove(&id).is_some())?;
+    let deleted = with_tenant::<V, _>(&rqctx, query, |tenant, _| {
+        tenant.get(&id).is_some() && tenant.change().remove(&id).is_some()
+    })?;
     deleted
         .then_some(HttpResponseDeleted())
         .ok_or_else(|| not_found::<V>(&id))

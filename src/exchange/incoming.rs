@@ -14,7 +14,14 @@ pub enum RequestBody {
     TooLarge,
     /// The connection failed while the body was read.
     Unreadable,
+    /// The body did not arrive within [`BODY_READ_TIMEOUT`].
+    TimedOut,
 }
+
+/// How long a request's body may take to arrive once its headers have: a client that stalls
+/// mid-body gets a 408 and its connection closed instead of holding it open. (Headers have hyper's
+/// own 30-second limit.)
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Selects the namespace (an isolated copy of the data, journal and clock) of a request.
 pub const NAMESPACE_HEADER: &str = "x-understudy-namespace";
@@ -34,10 +41,12 @@ pub struct Incoming {
 impl Incoming {
     pub async fn read(raw: RawRequest, body_limit: usize) -> Self {
         let (parts, body) = raw.into_inner().into_parts();
-        let body = match Limited::new(body, body_limit).collect().await {
-            Ok(collected) => RequestBody::Bytes(collected.to_bytes()),
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => RequestBody::TooLarge,
-            Err(_) => RequestBody::Unreadable,
+        let read = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, body_limit).collect());
+        let body = match read.await {
+            Ok(Ok(collected)) => RequestBody::Bytes(collected.to_bytes()),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => RequestBody::TooLarge,
+            Ok(Err(_)) => RequestBody::Unreadable,
+            Err(_) => RequestBody::TimedOut,
         };
         Self {
             path: parts.uri.path().to_string(),

@@ -4,7 +4,9 @@
 mod incoming;
 mod reply;
 
-pub use incoming::{bearer_token, Bearer, Incoming, RequestBody, DEFAULT_NAMESPACE, NAMESPACE_HEADER};
+pub use incoming::{
+    bearer_token, Bearer, Incoming, RequestBody, BODY_READ_TIMEOUT, DEFAULT_NAMESPACE, NAMESPACE_HEADER,
+};
 pub use reply::{reason, serialised_once, Reply, DEPARTURE_HEADER};
 
 /// Which truth the mock follows where the vendor's service and its spec disagree.

@@ -192,11 +192,11 @@ async fn deny_session(
         .serve(&DENY_SESSION, raw, |context, request| {
             let namespace = request.namespace();
             let now = context.now(namespace);
-            let denied = context.store.with(namespace, "", now, |state| {
-                let pending = state
+            let denied = context.store.update(namespace, "", now, |tenant| {
+                let pending = tenant
                     .get(&session_id)
                     .is_some_and(|s| s.status_at(now) == Status::Pending);
-                pending && state.remove(&session_id).is_some()
+                pending && tenant.change().remove(&session_id).is_some()
             });
             if denied {
                 denied_reply()

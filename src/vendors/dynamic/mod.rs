@@ -218,9 +218,13 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
     }
     let namespace = request.namespace();
     let now = millis(context.now(namespace));
-    let revoked = context.store.with(namespace, token, now, |sessions| {
-        let stored = sessions.get_mut(session_id)?;
-        stored.revoked_at.get_or_insert(now);
+    let revoked = context.store.update(namespace, token, now, |tenant| {
+        let stored = tenant.get(session_id)?;
+        if stored.revoked_at.is_some() {
+            return Some(view(session_id, stored));
+        }
+        let stored = tenant.change().get_mut(session_id)?;
+        stored.revoked_at = Some(now);
         Some(view(session_id, stored))
     });
     Ok(Reply::json(StatusCode::OK, &revoked.ok_or(DynamicError::NotFound)?))

@@ -57,18 +57,18 @@ fn answer(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply,
         })?),
         _ => None,
     };
-    let deleted = context
-        .store
-        .with(namespace, secret_key, now, |sessions| match &identifier {
-            Identifier::Token(token) => sessions
-                .remove_where(|session| session.session_token == *token)
-                .map(|_| ()),
-            Identifier::Id(id) => sessions.remove(id).map(|_| ()),
-            Identifier::Jwt(_) => session_id_from_jwt
-                .as_deref()
-                .and_then(|id| sessions.remove(id))
-                .map(|_| ()),
-        });
+    let deleted = context.store.update(namespace, secret_key, now, |tenant| {
+        let session_id = match &identifier {
+            Identifier::Token(token) => tenant
+                .iter()
+                .find(|(_, session)| session.session_token == *token)
+                .map(|(id, _)| id.clone()),
+            Identifier::Id(id) => Some(id.clone()),
+            Identifier::Jwt(_) => session_id_from_jwt,
+        };
+        let session_id = session_id.filter(|id| tenant.get(id).is_some())?;
+        tenant.change().remove(&session_id)
+    });
     match deleted {
         Some(_) => Ok(Reply::json_bytes(StatusCode::OK, deleted_body())),
         None => Err(MoonKeyError::SessionNotFound),
@@ -111,7 +111,7 @@ pub fn identifier(request: &Incoming) -> Result<Identifier, MoonKeyError> {
     let bytes = match &request.body {
         RequestBody::Bytes(bytes) => bytes,
         RequestBody::TooLarge => return Err(MoonKeyError::Validation(error::TOO_LARGE)),
-        RequestBody::Unreadable => return Err(MoonKeyError::Validation(error::MALFORMED_JSON)),
+        RequestBody::Unreadable | RequestBody::TimedOut => return Err(MoonKeyError::Validation(error::MALFORMED_JSON)),
     };
     if bytes.is_empty() {
         return Err(MoonKeyError::Validation(error::NONE_GIVEN));

@@ -94,6 +94,7 @@ fn checked(
     let Some(value) = chosen else { return Ok(generate()) };
     match value.strip_prefix(prefix) {
         Some(body) if ids::is_base62(body) && body.len() <= 128 => Ok(value),
+        _ if prefix.is_empty() => Err(format!("{field} must be 1 to 128 letters and digits, not {value:?}")),
         _ => Err(format!(
             "{field} must be `{prefix}` followed by 1 to 128 letters and digits, not {value:?}"
         )),
@@ -133,5 +134,13 @@ mod tests {
         assert!(create_session::<MoonKey>(&mut sessions, bad, Utc::now())
             .unwrap_err()
             .contains("session_id must be"));
+        let bad_token = SessionSpec {
+            session_token: Some("not-base62".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            create_session::<MoonKey>(&mut sessions, bad_token, Utc::now()).unwrap_err(),
+            "session_token must be 1 to 128 letters and digits, not \"not-base62\""
+        );
     }
 }

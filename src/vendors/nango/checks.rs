@@ -49,7 +49,7 @@ pub(super) fn check_body(body: &RequestBody) -> Result<(), NangoError> {
     let bytes = match body {
         RequestBody::Bytes(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => return Ok(()),
         RequestBody::Bytes(bytes) => bytes,
-        RequestBody::TooLarge | RequestBody::Unreadable => {
+        RequestBody::TooLarge | RequestBody::Unreadable | RequestBody::TimedOut => {
             return Err(NangoError::InvalidBody(vec![issue(
                 "invalid_type",
                 "Invalid input: request body is too large or unreadable",

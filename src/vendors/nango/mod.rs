@@ -182,19 +182,21 @@ fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, N
         return Err(NangoError::InvalidContentType);
     }
     let token = connect_session_token(request)?;
+    // The query and body are read before the store is touched, but their errors rank below the
+    // token's (the service authenticates first), so they are only answered once the token is known.
+    let inputs = check_query(request.query.as_deref()).and_then(|()| check_body(&request.body));
     let namespace = request.namespace();
     let now = context.now(namespace);
-    // The token is checked first; the session is deleted only once the query and body pass too.
-    let known = context.store.with(namespace, "", now, |state| {
-        state.get(token).is_some_and(|s| s.is_live(now))
-    });
-    if !known {
-        return Err(NangoError::UnknownToken);
-    }
-    check_query(request.query.as_deref())?;
-    check_body(&request.body)?;
-    context.store.with(namespace, "", now, |state| state.remove(token));
-    Ok(Reply::empty(StatusCode::NO_CONTENT))
+    // One step under the store's lock: the token is live, the inputs pass, the session goes. Two
+    // requests racing on one token cannot both find it live.
+    context.store.update(namespace, "", now, |tenant| {
+        if !tenant.get(token).is_some_and(|s| s.is_live(now)) {
+            return Err(NangoError::UnknownToken);
+        }
+        inputs?;
+        tenant.change().remove(token);
+        Ok(Reply::empty(StatusCode::NO_CONTENT))
+    })
 }
 
 #[cfg(test)]
