@@ -21,11 +21,16 @@ fn operations() -> Vec<Call> {
 #[tokio::test]
 async fn malformed_invalid_utf8_and_oversized_bodies_get_vendor_answers() {
     let mock = Mock::start().await;
-    let bodies: [Vec<u8>; 4] = [
+    let bodies: [Vec<u8>; 7] = [
         b"{\"session_token\": ".to_vec(),
         vec![0xc3, 0x28, 0xff],
         vec![b'a'; 1024 * 1024],
         b"null".to_vec(),
+        // Nested past the JSON reader's depth limit, and past any stack's if it had none.
+        format!("{}{}", "[".repeat(30_000), "]".repeat(30_000)).into_bytes(),
+        format!("{}1{}", "{\"session_id\":".repeat(20_000), "}".repeat(20_000)).into_bytes(),
+        // Invalid UTF-8 inside a JSON string.
+        b"{\"session_id\": \"\xff\xfe\"}".to_vec(),
     ];
     for call in operations() {
         for body in &bodies {
