@@ -11,15 +11,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-#[path = "src/spec/operation_id.rs"]
+#[path = "src/openapi/operation_id.rs"]
 mod operation_id;
+#[path = "src/openapi/walk.rs"]
+#[allow(dead_code)]
+mod walk;
 
 const SPEC_DIR: &str = "specs";
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC_DIR}");
-    println!("cargo:rerun-if-changed=src/spec/operation_id.rs");
+    println!("cargo:rerun-if-changed=src/openapi/operation_id.rs");
+    println!("cargo:rerun-if-changed=src/openapi/walk.rs");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     let mut spec_files: Vec<PathBuf> = std::fs::read_dir(SPEC_DIR)
@@ -116,33 +119,29 @@ fn normalise(doc: &mut Value) -> Vec<String> {
         }
     }
 
-    let components = doc.get("components").cloned().unwrap_or_else(|| json!({}));
+    let original = doc.clone();
     let mut hoisted: BTreeMap<String, Value> = BTreeMap::new();
 
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths.iter_mut() {
-            for method in HTTP_METHODS {
-                let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
-                    continue;
-                };
-                let operation_id = match operation.get("operationId").and_then(Value::as_str) {
-                    Some(id) => id.to_string(),
-                    None => {
-                        let id = operation_id::derived(method, path);
-                        changes.push(format!(
-                            "`{} {path}` has no operationId: named `{id}`",
-                            method.to_uppercase()
-                        ));
-                        operation.insert("operationId".into(), json!(id));
-                        id
-                    }
-                };
-                if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
-                    normalise_responses(&operation_id, responses, &components, &mut hoisted, &mut changes);
-                }
+    walk::for_each_operation_mut(doc, |path, method, operation| {
+        let Some(operation) = operation.as_object_mut() else {
+            return;
+        };
+        let operation_id = match operation.get("operationId").and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            None => {
+                let id = operation_id::derived(method, path);
+                changes.push(format!(
+                    "`{} {path}` has no operationId: named `{id}`",
+                    method.to_uppercase()
+                ));
+                operation.insert("operationId".into(), json!(id));
+                id
             }
+        };
+        if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+            normalise_responses(&operation_id, responses, &original, &mut hoisted, &mut changes);
         }
-    }
+    });
 
     let schemas = doc
         .as_object_mut()
@@ -168,15 +167,14 @@ fn normalise(doc: &mut Value) -> Vec<String> {
 fn normalise_responses(
     operation_id: &str,
     responses: &mut Map<String, Value>,
-    components: &Value,
+    document: &Value,
     hoisted: &mut BTreeMap<String, Value>,
     changes: &mut Vec<String>,
 ) {
     for (status, response) in responses.iter_mut() {
-        if let Some(reference) = response.get("$ref").and_then(Value::as_str) {
-            if let Some(target) = resolve(components, reference) {
-                *response = target.clone();
-            }
+        if response.get("$ref").is_some() {
+            let resolved = walk::resolve(document, response).clone();
+            *response = resolved;
         }
         let Some(schema) = response.pointer_mut("/content/application~1json/schema") else {
             continue;
@@ -241,11 +239,6 @@ fn require_nullable_properties(schema_name: &str, schema: &mut Value, changes: &
 
 fn is_error_status(status: &str) -> bool {
     status.starts_with('4') || status.starts_with('5') || status == "default"
-}
-
-fn resolve<'a>(components: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix("#/components")?;
-    components.pointer(pointer)
 }
 
 fn write(path: &Path, contents: &str) {

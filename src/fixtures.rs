@@ -3,10 +3,8 @@
 //! the vendor's extras. The embedded default data (src/fixtures/default.yaml) is such a file;
 //! `--fixtures FILE` replaces it. Errors name the file, the entry and the problem.
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-use crate::vendor::Vendor;
 
 /// The embedded default data.
 const DEFAULT_DATA: &str = include_str!("fixtures/default.yaml");
@@ -50,9 +48,9 @@ impl Fixtures {
     }
 
     /// A vendor's section; a vendor the file does not mention starts with no data.
-    pub fn section<V: Vendor>(&self) -> Result<V::Fixture, String> {
-        match self.document.get(V::NAME) {
-            None | Some(Value::Null) => Ok(V::Fixture::default()),
+    pub fn section<F: DeserializeOwned + Default>(&self, vendor: &str) -> Result<F, String> {
+        match self.document.get(vendor) {
+            None | Some(Value::Null) => Ok(F::default()),
             Some(section) => serde_path_to_error::deserialize(section).map_err(|e| {
                 let place = e.path().to_string();
                 let place = if place == "." {
@@ -60,7 +58,7 @@ impl Fixtures {
                 } else {
                     format!(".{place}")
                 };
-                format!("{}: {}{place}: {}", self.source, V::NAME, e.inner())
+                format!("{}: {vendor}{place}: {}", self.source, e.inner())
             }),
         }
     }
@@ -88,31 +86,5 @@ impl Fixtures {
                 known.join(", ")
             )),
         }
-    }
-}
-
-/// A vendor section that holds only `sessions` (every vendor but Dynamic, which adds its
-/// restricted tokens).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionsOnly<S> {
-    #[serde(default = "Vec::new")]
-    pub sessions: Vec<S>,
-}
-
-impl<S> Default for SessionsOnly<S> {
-    fn default() -> Self {
-        Self { sessions: Vec::new() }
-    }
-}
-
-/// Where a vendor's fixture section keeps its sessions.
-pub trait FixtureSessions<S> {
-    fn sessions(&self) -> &[S];
-}
-
-impl<S> FixtureSessions<S> for SessionsOnly<S> {
-    fn sessions(&self) -> &[S] {
-        &self.sessions
     }
 }

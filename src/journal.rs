@@ -194,7 +194,7 @@ impl Recorded {
     pub fn view(&self, namespace: &str) -> EntryView {
         let entry = &self.entry;
         let verdict =
-            crate::spec::of(entry.vendor)
+            crate::openapi::of(entry.vendor)
                 .responses
                 .check(entry.method, entry.template, entry.status, &entry.body);
         EntryView {

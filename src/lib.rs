@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //! - [`generated`]: the progenitor clients and types that `build.rs` generates from `specs/*.yaml`.
-//! - [`spec`]: the vendored specs: embedded raw documents, page extraction, response validation.
+//! - [`openapi`]: the vendored OpenAPI documents: embedded raw documents, page extraction, response validation.
 //! - [`clock`]: the per-namespace clocks that every expiry follows.
 //! - [`ids`]: random identifiers in the vendors' formats.
 //! - [`store`]: namespaced in-memory state, one copy of the default data per tenant.
@@ -30,11 +30,13 @@ pub mod forcing;
 pub mod generated;
 pub mod ids;
 pub mod journal;
+pub mod listen;
 pub mod locks;
+pub mod openapi;
 pub mod pipeline;
 pub mod server;
 pub mod sessions;
-pub mod spec;
+pub mod shared;
 pub mod store;
 pub mod vendor;
 pub mod vendors;

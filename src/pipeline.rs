@@ -3,51 +3,21 @@
 //! add CORS headers. Nothing here knows a vendor by name.
 
 use std::pin::Pin;
-use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use dropshot::{Body, HttpError, RawRequest};
 use http::{HeaderValue, Response, StatusCode};
 
-use crate::clock::Clock;
 use crate::cors;
 use crate::exchange::{Fidelity, Incoming, Reply, RequestBody};
-use crate::forcing::{self, Forcing, Scenarios};
-use crate::journal::{self, Journal};
-use crate::spec::{DocumentedBody, VendorSpec};
-use crate::store::Store;
-use crate::vendor::{Operation, State, Vendor};
+use crate::forcing::{self, Forcing};
+use crate::journal;
+use crate::openapi::DocumentedBody;
+use crate::vendor::{Operation, Vendor, VendorContext};
 
 /// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
 pub const FORCED_HEADER: &str = "x-understudy-forced";
 
-/// What every server of one process shares.
-pub struct Shared {
-    pub fidelity: Fidelity,
-    pub clock: Clock,
-    pub journal: Journal,
-    pub scenarios: Scenarios,
-}
-
-/// Everything a vendor's handlers share: the spec, the fixture, the tenants' state and [`Shared`].
-pub struct VendorContext<V: Vendor> {
-    pub spec: &'static VendorSpec,
-    pub fixture: Arc<V::Fixture>,
-    pub store: Store<State<V>>,
-    pub shared: Arc<Shared>,
-    pub body_limit: usize,
-}
-
 impl<V: Vendor> VendorContext<V> {
-    pub fn fidelity(&self) -> Fidelity {
-        self.shared.fidelity
-    }
-
-    /// The time in a namespace.
-    pub fn now(&self, namespace: &str) -> DateTime<Utc> {
-        self.shared.clock.now(namespace)
-    }
-
     /// Runs one request through the pipeline: read it, apply a forced response if one is asked for,
     /// otherwise let `handle` answer; journal the answer; add CORS headers.
     pub async fn serve(

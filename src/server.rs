@@ -2,22 +2,22 @@
 //! path of its spec's production server URL, plus the control API, and reports where they listen.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::Utc;
-use dropshot::{ApiDescription, ConfigDropshot, ConfigLogging, ConfigLoggingLevel, HandlerTaskMode, ServerBuilder};
+use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingLevel};
 
 use crate::clock::Clock;
-use crate::control::ControlApi;
 use crate::exchange::Fidelity;
 use crate::fixtures::Fixtures;
 use crate::forcing::Scenarios;
 use crate::journal::{self, Journal};
-use crate::pipeline::{Shared, VendorContext};
-use crate::spec;
+use crate::listen::{start_server, Served};
+use crate::openapi;
+use crate::shared::Shared;
 use crate::store::Store;
-use crate::vendor::{seed_state, Vendor};
+use crate::vendor::{seed_state, VendorContext};
+use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
 /// invalid one (none of the four operations takes more than a few hundred bytes).
@@ -78,34 +78,6 @@ impl Options {
     }
 }
 
-/// Closes one server, waiting for its requests in flight.
-type StopFn = Box<dyn FnOnce() -> Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> + Send + Sync>;
-
-/// One running server.
-pub struct Served {
-    pub name: &'static str,
-    /// Base URL including the spec's base path, e.g. `http://127.0.0.1:4011/api/v0`.
-    pub url: String,
-    pub defaults: Vec<(&'static str, String)>,
-    stop: StopFn,
-}
-
-impl Served {
-    pub fn new<C: dropshot::ServerContext>(
-        name: &'static str,
-        url: String,
-        defaults: Vec<(&'static str, String)>,
-        server: dropshot::HttpServer<C>,
-    ) -> Self {
-        Self {
-            name,
-            url,
-            defaults,
-            stop: Box::new(move || Box::pin(server.close())),
-        }
-    }
-}
-
 /// The running servers of one Understudy process.
 pub struct Running {
     /// The vendors' servers, then the control API's.
@@ -132,7 +104,7 @@ impl Running {
     /// Stops every server, waiting for requests in flight.
     pub async fn stop(self) -> Result<(), String> {
         for served in self.served {
-            (served.stop)().await?;
+            served.stop().await?;
         }
         Ok(())
     }
@@ -152,38 +124,42 @@ pub async fn start(options: Options) -> Result<Running, String> {
         scenarios: Scenarios::default(),
     });
     let mut launcher = Launcher {
-        control: ControlApi::new(shared.clone()),
         options,
         log,
         shared: shared.clone(),
         served: Vec::new(),
     };
-    crate::vendors::visit_all(&mut launcher)?;
-    launcher.options.fixtures.check_vendors(&crate::vendors::NAMES)?;
-    let address = launcher.options.address("control", crate::control::DEFAULT_PORT);
-    let control = launcher
-        .control
-        .start(address, &launcher.log, launcher.options.body_limit)?;
-    launcher.served.push(control);
-    Ok(Running {
-        served: launcher.served,
-        shared,
-    })
+    let contexts = Contexts::build(&mut launcher)?;
+    let Launcher {
+        options,
+        log,
+        mut served,
+        ..
+    } = launcher;
+    options.fixtures.check_vendors(crate::vendors::NAMES)?;
+    let address = options.address("control", crate::control::DEFAULT_PORT);
+    served.push(crate::control::serve(
+        shared.clone(),
+        contexts,
+        address,
+        &log,
+        options.body_limit,
+    )?);
+    Ok(Running { served, shared })
 }
 
-/// Starts vendor servers one by one, as [`crate::vendors::visit_all`] names them.
-pub struct Launcher {
+/// Starts vendor servers one by one, in the order of the vendor list.
+struct Launcher {
     options: Options,
     log: slog::Logger,
     shared: Arc<Shared>,
-    control: ControlApi,
     served: Vec<Served>,
 }
 
-impl crate::vendors::VendorVisitor for Launcher {
-    fn visit<V: Vendor>(&mut self) -> Result<(), String> {
-        let spec = spec::of(V::NAME);
-        let fixture: Arc<V::Fixture> = Arc::new(self.options.fixtures.section::<V>()?);
+impl ContextBuilder for Launcher {
+    fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String> {
+        let spec = openapi::of(V::NAME);
+        let fixture: Arc<V::Fixture> = Arc::new(self.options.fixtures.section::<V::Fixture>(V::NAME)?);
         // Seed once now, so that a bad fixture stops the start with its entry named.
         seed_state::<V>(&fixture, Utc::now()).map_err(|e| self.options.fixtures.error(V::NAME, &e))?;
         let seed_fixture = fixture.clone();
@@ -199,34 +175,18 @@ impl crate::vendors::VendorVisitor for Launcher {
         });
         let mut api = ApiDescription::new();
         V::register(&mut api).map_err(|e| format!("{}: {e}", V::NAME))?;
-        self.control.add_vendor(context.clone())?;
         let address = self.options.address(V::NAME, V::DEFAULT_PORT);
-        let server = start_server(api, context, address, &self.log, V::NAME, self.options.body_limit)?;
+        let server = start_server(
+            api,
+            context.clone(),
+            address,
+            &self.log,
+            V::NAME,
+            self.options.body_limit,
+        )?;
         let url = format!("http://{}{}", server.local_addr(), spec.base_path);
         self.served
             .push(Served::new(V::NAME, url, V::defaults(&fixture), server));
-        Ok(())
+        Ok(context)
     }
-}
-
-/// Starts one dropshot server.
-pub fn start_server<C: dropshot::ServerContext>(
-    api: ApiDescription<C>,
-    context: C,
-    address: SocketAddr,
-    log: &slog::Logger,
-    name: &'static str,
-    body_limit: usize,
-) -> Result<dropshot::HttpServer<C>, String> {
-    let config = ConfigDropshot {
-        bind_address: address,
-        // Vendor handlers read bodies themselves (RawRequest), with this limit and vendor answers.
-        default_request_body_max_bytes: body_limit,
-        default_handler_task_mode: HandlerTaskMode::Detached,
-        ..Default::default()
-    };
-    ServerBuilder::new(api, context, log.new(slog::o!("server" => name)))
-        .config(config)
-        .start()
-        .map_err(|e| format!("{name}: cannot listen on {address}: {e}"))
 }

@@ -13,10 +13,10 @@ use serde::Serialize;
 use crate::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
-use crate::fixtures::FixtureSessions;
-use crate::pipeline::VendorContext;
+use crate::openapi::{self, VendorSpec};
 use crate::sessions::Sessions;
-use crate::spec;
+use crate::shared::Shared;
+use crate::store::Store;
 
 /// A vendor operation as its handler names it; [`route`] checks it against the spec.
 #[derive(Debug)]
@@ -72,6 +72,27 @@ pub trait Vendor: Sized + Send + Sync + 'static {
 
 pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
 
+/// Everything a vendor's handlers share: the spec, the fixture, the tenants' state and what the
+/// whole process shares. Its request path, [`VendorContext::serve`], is in [`crate::pipeline`].
+pub struct VendorContext<V: Vendor> {
+    pub spec: &'static VendorSpec,
+    pub fixture: Arc<V::Fixture>,
+    pub store: Store<State<V>>,
+    pub shared: Arc<Shared>,
+    pub body_limit: usize,
+}
+
+impl<V: Vendor> VendorContext<V> {
+    pub fn fidelity(&self) -> Fidelity {
+        self.shared.fidelity
+    }
+
+    /// The time in a namespace.
+    pub fn now(&self, namespace: &str) -> DateTime<Utc> {
+        self.shared.clock.now(namespace)
+    }
+}
+
 /// The path parameter of the operations on `/…/{sessionId}` (Dynamic's revoke, Paragraph's deny).
 #[derive(serde::Deserialize, JsonSchema)]
 pub struct SessionIdPath {
@@ -89,7 +110,7 @@ pub struct Route {
 }
 
 pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
-    let spec = spec::of(V::NAME);
+    let spec = openapi::of(V::NAME);
     let found = spec
         .operations()
         .into_iter()
@@ -188,4 +209,30 @@ pub fn seed_state<V: Vendor>(fixture: &V::Fixture, now: DateTime<Utc>) -> Result
             .map_err(|e| format!("sessions[{index}]: {e}"))?;
     }
     Ok(sessions)
+}
+
+/// Where a vendor's fixture section keeps its sessions.
+pub trait FixtureSessions<S> {
+    fn sessions(&self) -> &[S];
+}
+
+/// A vendor's fixture section that holds only `sessions` (every vendor but Dynamic, which adds its
+/// restricted tokens).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionsOnly<S> {
+    #[serde(default = "Vec::new")]
+    pub sessions: Vec<S>,
+}
+
+impl<S> Default for SessionsOnly<S> {
+    fn default() -> Self {
+        Self { sessions: Vec::new() }
+    }
+}
+
+impl<S> FixtureSessions<S> for SessionsOnly<S> {
+    fn sessions(&self) -> &[S] {
+        &self.sessions
+    }
 }

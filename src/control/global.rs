@@ -49,9 +49,7 @@ async fn openapi(rqctx: Context) -> Result<HttpResponseOk<serde_json::Value>, Ht
 async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     let context = rqctx.context();
     let namespace = namespace(&rqctx);
-    for reset in &context.resets {
-        reset(&namespace);
-    }
+    context.vendors.reset_namespace(&namespace);
     context.shared.journal.clear(&namespace);
     context.shared.scenarios.clear(&namespace);
     context.shared.clock.reset(&namespace);
@@ -156,7 +154,7 @@ async fn scenario_create(
         return Err(HttpError::for_bad_request(None, message));
     }
     if let Some(operation) = &spec.operation {
-        let known: Vec<String> = crate::spec::of(&spec.vendor)
+        let known: Vec<String> = crate::openapi::of(&spec.vendor)
             .operations()
             .iter()
             .map(|op| op.id())

@@ -8,44 +8,25 @@ mod global;
 mod sessions;
 mod timed_body;
 
-use std::any::Any;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use dropshot::{ApiDescription, RequestContext};
 
 use crate::exchange::{DEFAULT_NAMESPACE, NAMESPACE_HEADER};
-use crate::pipeline::{Shared, VendorContext};
-use crate::server::{start_server, Served};
-use crate::vendor::Vendor;
+use crate::listen::{start_server, Served};
+use crate::shared::Shared;
+use crate::vendors::Contexts;
 
 pub const DEFAULT_PORT: u16 = 4000;
 const TITLE: &str = "Understudy control API";
 const VERSION: semver::Version = semver::Version::new(1, 0, 0);
 
-/// Resets one vendor's data in a namespace.
-type ResetNamespace = Box<dyn Fn(&str) + Send + Sync>;
-
 /// What the control handlers reach: the shared clock, journal and scenarios, and each vendor.
 pub struct ControlContext {
-    pub shared: Arc<Shared>,
-    /// Each vendor's context, by vendor name, as `Arc<VendorContext<V>>`.
-    vendors: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
-    /// Resets one namespace of one vendor, for `POST /reset`.
-    resets: Vec<ResetNamespace>,
+    shared: Arc<Shared>,
+    vendors: Contexts,
     openapi: serde_json::Value,
-}
-
-impl ControlContext {
-    /// The vendor's context. Every vendor's control endpoints are registered with its context, so
-    /// the lookup cannot miss.
-    fn vendor<V: Vendor>(&self) -> &VendorContext<V> {
-        self.vendors
-            .get(V::NAME)
-            .and_then(|any| any.downcast_ref::<VendorContext<V>>())
-            .expect("control endpoints are registered with their vendor's context")
-    }
 }
 
 /// The namespace a control call acts in.
@@ -61,49 +42,27 @@ fn namespace<C: dropshot::ServerContext>(rqctx: &RequestContext<C>) -> String {
         .to_string()
 }
 
-/// The control API being put together while the vendors start.
-pub struct ControlApi {
-    api: ApiDescription<Arc<ControlContext>>,
+/// Starts the control API over the started vendors' contexts.
+pub fn serve(
     shared: Arc<Shared>,
-    vendors: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
-    resets: Vec<ResetNamespace>,
-}
-
-impl ControlApi {
-    pub fn new(shared: Arc<Shared>) -> Self {
-        Self {
-            api: description(),
-            shared,
-            vendors: HashMap::new(),
-            resets: Vec::new(),
-        }
-    }
-
-    /// Hands the control API a started vendor's context.
-    pub fn add_vendor<V: Vendor>(&mut self, context: Arc<VendorContext<V>>) -> Result<(), String> {
-        let for_reset = context.clone();
-        self.resets
-            .push(Box::new(move |namespace| for_reset.store.reset_namespace(namespace)));
-        self.vendors.insert(V::NAME, context);
-        Ok(())
-    }
-
-    pub fn start(self, address: SocketAddr, log: &slog::Logger, body_limit: usize) -> Result<Served, String> {
-        let openapi = openapi_document(&self.api);
-        let context = Arc::new(ControlContext {
-            shared: self.shared,
-            vendors: self.vendors,
-            resets: self.resets,
-            openapi,
-        });
-        let server = start_server(self.api, context, address, log, "control", body_limit)?;
-        Ok(Served::new(
-            "control",
-            format!("http://{}", server.local_addr()),
-            Vec::new(),
-            server,
-        ))
-    }
+    vendors: Contexts,
+    address: SocketAddr,
+    log: &slog::Logger,
+    body_limit: usize,
+) -> Result<Served, String> {
+    let api = description();
+    let context = Arc::new(ControlContext {
+        shared,
+        vendors,
+        openapi: openapi_document(&api),
+    });
+    let server = start_server(api, context, address, log, "control", body_limit)?;
+    Ok(Served::new(
+        "control",
+        format!("http://{}", server.local_addr()),
+        Vec::new(),
+        server,
+    ))
 }
 
 /// The control API's endpoints: the shared ones and, for every vendor, its sessions.

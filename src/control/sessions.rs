@@ -17,8 +17,8 @@ use serde::Deserialize;
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
 use crate::store::Tenant;
-use crate::vendor::{create_session, State, Vendor};
-use crate::vendors::VendorVisitor;
+use crate::vendor::{create_session, State};
+use crate::vendors::{Listed, VendorVisitor};
 
 type Context = RequestContext<Arc<ControlContext>>;
 
@@ -41,7 +41,7 @@ pub struct Registrar<'a> {
 }
 
 impl VendorVisitor for Registrar<'_> {
-    fn visit<V: Vendor>(&mut self) -> Result<(), String> {
+    fn visit<V: Listed>(&mut self) -> Result<(), String> {
         let collection = format!("/{}/sessions", V::NAME);
         let item = format!("{collection}/{{id}}");
         let reset = format!("/{}/reset", V::NAME);
@@ -69,7 +69,7 @@ impl VendorVisitor for Registrar<'_> {
     }
 }
 
-fn credential<V: Vendor>(query: CredentialQuery) -> Result<String, HttpError> {
+fn credential<V: Listed>(query: CredentialQuery) -> Result<String, HttpError> {
     let credential = match V::DEFAULT_CREDENTIAL {
         "" => return Ok(String::new()),
         default => query.credential.unwrap_or_else(|| default.to_string()),
@@ -86,12 +86,12 @@ fn credential<V: Vendor>(query: CredentialQuery) -> Result<String, HttpError> {
 
 /// Runs `act` on the state of the tenant a control call names (its namespace header and
 /// `?credential=`), at that namespace's time.
-fn with_tenant<V: Vendor, R>(
+fn with_tenant<V: Listed, R>(
     rqctx: &Context,
     query: Query<CredentialQuery>,
     act: impl FnOnce(&mut Tenant<'_, State<V>>, DateTime<Utc>) -> R,
 ) -> Result<R, HttpError> {
-    let vendor = rqctx.context().vendor::<V>();
+    let vendor = V::context(&rqctx.context().vendors);
     let namespace = namespace(rqctx);
     let now = vendor.now(&namespace);
     let credential = credential::<V>(query.into_inner())?;
@@ -100,12 +100,12 @@ fn with_tenant<V: Vendor, R>(
         .update(&namespace, &credential, now, |tenant| act(tenant, now)))
 }
 
-fn not_found<V: Vendor>(id: &str) -> HttpError {
+fn not_found<V: Listed>(id: &str) -> HttpError {
     HttpError::for_not_found(None, format!("no {} session {id}", V::NAME))
 }
 
 /// Creates a session with chosen or generated identifiers.
-async fn create<V: Vendor>(
+async fn create<V: Listed>(
     rqctx: Context,
     query: Query<CredentialQuery>,
     body: TimedBody<V::SessionSpec>,
@@ -120,7 +120,7 @@ async fn create<V: Vendor>(
 }
 
 /// The sessions of the namespace (and credential).
-async fn list<V: Vendor>(
+async fn list<V: Listed>(
     rqctx: Context,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
@@ -131,7 +131,7 @@ async fn list<V: Vendor>(
 }
 
 /// One session.
-async fn get<V: Vendor>(
+async fn get<V: Listed>(
     rqctx: Context,
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
@@ -142,7 +142,7 @@ async fn get<V: Vendor>(
 }
 
 /// Deletes a session (as if the vendor had).
-async fn delete<V: Vendor>(
+async fn delete<V: Listed>(
     rqctx: Context,
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
@@ -157,7 +157,9 @@ async fn delete<V: Vendor>(
 }
 
 /// Puts the vendor's data in this namespace back to the fixtures.
-async fn reset_vendor<V: Vendor>(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
-    rqctx.context().vendor::<V>().store.reset_namespace(&namespace(&rqctx));
+async fn reset_vendor<V: Listed>(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+    V::context(&rqctx.context().vendors)
+        .store
+        .reset_namespace(&namespace(&rqctx));
     Ok(HttpResponseUpdatedNoContent())
 }

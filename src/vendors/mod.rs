@@ -1,42 +1,87 @@
-//! The four vendors. Each module names its operation, its spec file and its departures at the top,
-//! and plugs into the server through [`crate::vendor::Vendor`] in the same way: a `State` per tenant
-//! seeded from its fixture, an error shape, one handler per operation, and session specs and views
-//! for the control API.
+//! The vendors, and the one list of them. Each vendor is a folder here with the same layout: `mod.rs`
+//! names its operation and spec and implements [`crate::vendor::Vendor`] (its sessions, its handler);
+//! `error.rs` holds its error shape ([`crate::vendor::VendorError`]) and its departures from the spec.
+//!
+//! Adding a vendor adds one line to [`vendor_list!`] below: its server, port flag, startup line entry,
+//! control endpoints, register section and the test harness's generic checks all follow from it.
 
-pub mod dynamic;
-pub mod moonkey;
-pub mod nango;
-pub mod paragraph;
+use std::sync::Arc;
 
 use crate::departures::Departure;
-use crate::vendor::Vendor;
+use crate::vendor::{Vendor, VendorContext};
 
-/// Every vendor, by name, in the order of the startup line.
-pub const NAMES: [&str; 4] = [
-    moonkey::MoonKey::NAME,
-    dynamic::Dynamic::NAME,
-    paragraph::Paragraph::NAME,
-    nango::Nango::NAME,
-];
-
-/// Something done once per vendor type: starting its server, registering its control endpoints…
-pub trait VendorVisitor {
-    fn visit<V: Vendor>(&mut self) -> Result<(), String>;
+/// A vendor of the list: one whose context the control API can reach by type.
+pub trait Listed: Vendor {
+    fn context(contexts: &Contexts) -> &Arc<VendorContext<Self>>;
 }
 
-/// Visits every vendor, in the order of [`NAMES`]. The only place that lists the vendor types.
-pub fn visit_all(visitor: &mut impl VendorVisitor) -> Result<(), String> {
-    visitor.visit::<moonkey::MoonKey>()?;
-    visitor.visit::<dynamic::Dynamic>()?;
-    visitor.visit::<paragraph::Paragraph>()?;
-    visitor.visit::<nango::Nango>()
+/// Something done once per vendor type: registering its control endpoints, collecting its departures…
+pub trait VendorVisitor {
+    fn visit<V: Listed>(&mut self) -> Result<(), String>;
+}
+
+/// Builds each vendor's context (and, at start-up, its server), vendor by vendor.
+pub trait ContextBuilder {
+    fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String>;
+}
+
+/// Declares the vendor modules and everything that is written once per vendor.
+macro_rules! vendor_list {
+    ($($module:ident :: $vendor:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        /// Every vendor's name, in the order of the list (and of the startup output).
+        pub const NAMES: &[&str] = &[$(<$module::$vendor as Vendor>::NAME),+];
+
+        /// Every vendor's context, one field each.
+        pub struct Contexts {
+            $($module: Arc<VendorContext<$module::$vendor>>,)+
+        }
+
+        impl Contexts {
+            /// Builds every vendor's context, in the order of the list.
+            pub fn build(builder: &mut impl ContextBuilder) -> Result<Self, String> {
+                Ok(Self { $($module: builder.build::<$module::$vendor>()?,)+ })
+            }
+
+            /// Puts every vendor's data in `namespace` back to the fixtures.
+            pub fn reset_namespace(&self, namespace: &str) {
+                $(self.$module.store.reset_namespace(namespace);)+
+            }
+        }
+
+        $(impl Listed for $module::$vendor {
+            fn context(contexts: &Contexts) -> &Arc<VendorContext<Self>> {
+                &contexts.$module
+            }
+        })+
+
+        /// Visits every vendor, in the order of the list.
+        pub fn visit_all(visitor: &mut impl VendorVisitor) -> Result<(), String> {
+            $(visitor.visit::<$module::$vendor>()?;)+
+            Ok(())
+        }
+
+        /// Each vendor's name and default port, in the order of the list.
+        pub const DEFAULT_PORTS: &[(&str, u16)] = &[
+            $((<$module::$vendor as Vendor>::NAME, <$module::$vendor as Vendor>::DEFAULT_PORT)),+
+        ];
+    };
+}
+
+// The list: one line per vendor, in the order of the startup output.
+vendor_list! {
+    moonkey::MoonKey,
+    dynamic::Dynamic,
+    paragraph::Paragraph,
+    nango::Nango,
 }
 
 /// The whole register of departures, vendor by vendor.
 pub fn departures() -> Vec<&'static Departure> {
     struct Collect(Vec<&'static Departure>);
     impl VendorVisitor for Collect {
-        fn visit<V: Vendor>(&mut self) -> Result<(), String> {
+        fn visit<V: Listed>(&mut self) -> Result<(), String> {
             self.0.extend(V::departures());
             Ok(())
         }

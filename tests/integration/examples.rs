@@ -17,7 +17,7 @@ fn credentials(vendor: &str) -> Vec<(&'static str, String)> {
 #[tokio::test]
 async fn every_spec_example_pair_is_answered_with_the_example_response() {
     let mut pairs_checked = 0;
-    for spec in understudy::spec::all() {
+    for spec in understudy::openapi::all() {
         for pair in spec.example_pairs() {
             // A fresh server per pair: each example starts from the default data.
             let mock = Mock::start().await;

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 use understudy::exchange::{Fidelity, DEPARTURE_HEADER};
+use understudy::openapi::Nonconformance;
 use understudy::server::Options;
-use understudy::spec::Nonconformance;
 use understudy::Running;
 
 /// A running Understudy and an HTTP client for it.
@@ -206,7 +206,7 @@ impl Response {
     /// of this vendor says. In spec mode a departure may only be a status the spec does not document:
     /// a documented status always gets a body that validates.
     pub fn check_against_spec(&self, fidelity: Fidelity) {
-        let spec = understudy::spec::of(self.call.vendor);
+        let spec = understudy::openapi::of(self.call.vendor);
         let verdict = spec
             .responses
             .check(self.call.method, self.call.template, self.status, &self.body);

@@ -9,7 +9,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 #[test]
 fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
     let mut checked = 0;
-    for spec in understudy::spec::all() {
+    for spec in understudy::openapi::all() {
         let vendor = spec.vendor;
         let provenance: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(Path::new(ROOT).join(format!("specs/{vendor}.provenance.json")))
@@ -85,7 +85,7 @@ fn the_normalisation_report_records_what_progenitor_needed() {
 
 #[test]
 fn each_vendor_is_served_under_its_production_base_path() {
-    let base = |vendor: &str| understudy::spec::of(vendor).base_path.clone();
+    let base = |vendor: &str| understudy::openapi::of(vendor).base_path.clone();
     assert_eq!(base("moonkey"), "");
     assert_eq!(base("dynamic"), "/api/v0");
     assert_eq!(base("paragraph"), "/api");

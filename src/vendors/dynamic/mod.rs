@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::departures::Departure;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
-use crate::pipeline::VendorContext;
+use crate::vendor::VendorContext;
 use crate::sessions::Sessions;
 use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
 use error::{DynamicError, DEPARTURES};
@@ -86,7 +86,7 @@ pub struct SessionSpec {
     pub revoked: bool,
 }
 
-impl crate::fixtures::FixtureSessions<SessionSpec> for Fixture {
+impl crate::vendor::FixtureSessions<SessionSpec> for Fixture {
     fn sessions(&self) -> &[SessionSpec] {
         &self.sessions
     }

@@ -12,7 +12,7 @@ use super::error::{self, MoonKeyError};
 use super::{jwt, MoonKey};
 use crate::exchange::{bearer_token, serialised_once, Bearer, Incoming, Reply, RequestBody};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
-use crate::pipeline::VendorContext;
+use crate::vendor::VendorContext;
 use crate::vendor::{preflight, Api, Operation};
 
 pub const DELETE_SESSION: Operation = Operation {

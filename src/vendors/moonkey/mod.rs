@@ -25,7 +25,7 @@ pub struct MoonKey;
 pub const EXAMPLE_SECRET_KEY: &str = "sk_test_pRqweh3wvWmJAAVYv7Z0T5iPLzFM4ql0muoyQcjOxGeN3p1r";
 
 /// MoonKey's section of a fixtures file: its sessions.
-pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
+pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
 
 impl Vendor for MoonKey {
     const NAME: &'static str = "moonkey";

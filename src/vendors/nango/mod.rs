@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::departures::Departure;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
-use crate::pipeline::VendorContext;
+use crate::vendor::VendorContext;
 use crate::sessions::Sessions;
 use crate::vendor::{preflight, Api, Operation, Vendor};
 use checks::{check_body, check_query, connect_session_token};
@@ -59,7 +59,7 @@ impl ConnectSession {
 }
 
 /// Nango's section of a fixtures file: its sessions.
-pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
+pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
 
 /// A connect session to create (as `POST /connect/sessions` would, with the secret key).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]

@@ -7,6 +7,7 @@ pub mod examples;
 pub mod extract;
 pub mod operation_id;
 pub mod validate;
+pub mod walk;
 
 use std::sync::OnceLock;
 
@@ -81,19 +82,13 @@ pub struct ExamplePair {
 
 impl VendorSpec {
     pub fn operations(&self) -> Vec<Operation> {
-        let mut operations = Vec::new();
-        for (path, item) in self.document["paths"].as_object().into_iter().flatten() {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                if validate::is_http_method(method) {
-                    operations.push(Operation {
-                        method: method.to_uppercase(),
-                        path: path.clone(),
-                        operation_id: operation["operationId"].as_str().map(str::to_string),
-                    });
-                }
-            }
-        }
-        operations
+        walk::operations(&self.document)
+            .map(|(path, method, operation)| Operation {
+                method: method.to_uppercase(),
+                path: path.to_string(),
+                operation_id: operation["operationId"].as_str().map(str::to_string),
+            })
+            .collect()
     }
 
     /// Every (request example, response example) pair the spec gives for one operation: each named
@@ -126,12 +121,9 @@ impl VendorSpec {
         pairs
     }
 
-    /// Follows a local `$ref` (one level is all these documents use); other values come back as they are.
+    /// Follows a local `$ref` of the document; other values come back as they are.
     pub fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
-        match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => self.document.pointer(pointer).unwrap_or(value),
-            None => value,
-        }
+        walk::resolve(&self.document, value)
     }
 }
 

@@ -6,13 +6,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use jsonschema::{Draft, Validator};
+
+use super::walk;
 use serde_json::{json, Map, Value};
-
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-pub(crate) fn is_http_method(name: &str) -> bool {
-    HTTP_METHODS.contains(&name)
-}
 
 /// What the spec says a response with a given status looks like.
 enum Documented {
@@ -55,23 +51,18 @@ impl ResponseValidators {
         openapi_nullable_to_json_schema(&mut converted);
         let components = converted.get("components").cloned().unwrap_or_else(|| json!({}));
         let mut operations = HashMap::new();
-        for (path, item) in converted["paths"].as_object().into_iter().flatten() {
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                if !is_http_method(method) {
-                    continue;
-                }
-                let mut by_status = HashMap::new();
-                for (status, response) in operation["responses"].as_object().into_iter().flatten() {
-                    let Ok(status) = status.parse::<u16>() else { continue };
-                    let response = resolve(&converted, response);
-                    let documented = match response.pointer("/content/application~1json/schema") {
-                        None => Documented::NoContent,
-                        Some(schema) => Documented::Json(Box::new(compile(schema, &components))),
-                    };
-                    by_status.insert(status, documented);
-                }
-                operations.insert((method.to_uppercase(), path.clone()), by_status);
+        for (path, method, operation) in walk::operations(&converted) {
+            let mut by_status = HashMap::new();
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                let Ok(status) = status.parse::<u16>() else { continue };
+                let response = walk::resolve(&converted, response);
+                let documented = match response.pointer("/content/application~1json/schema") {
+                    None => Documented::NoContent,
+                    Some(schema) => Documented::Json(Box::new(compile(schema, &components))),
+                };
+                by_status.insert(status, documented);
             }
+            operations.insert((method.to_uppercase(), path.to_string()), by_status);
         }
         Self { operations }
     }
@@ -112,13 +103,6 @@ impl ResponseValidators {
                 }
             }
         }
-    }
-}
-
-fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
-    match value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-        Some(pointer) => document.pointer(pointer).unwrap_or(value),
-        None => value,
     }
 }
 

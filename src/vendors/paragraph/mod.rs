@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::departures::Departure;
 use crate::exchange::{reason, serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
-use crate::pipeline::VendorContext;
+use crate::vendor::VendorContext;
 use crate::sessions::Sessions;
 use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
 
@@ -67,7 +67,7 @@ impl AuthSession {
 }
 
 /// Paragraph's section of a fixtures file: its sessions.
-pub type Fixture = crate::fixtures::SessionsOnly<SessionSpec>;
+pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
 
 /// An auth session to create (as `POST /v1/api/auth/sessions` and the browser approval would).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
