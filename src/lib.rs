@@ -1,44 +1,54 @@
-//! Understudy: a faithful, stateful mock of four vendors' session APIs, generated from their OpenAPI
+//! Understudy: a faithful, stateful mock of vendors' session APIs, generated from their OpenAPI
 //! documents.
 //!
-//! # Layout
+//! # Public API
+//! - [`start`] with [`Options`] runs every vendor's server and the control API in this process, and
+//!   gives back the [`Running`] servers (their URLs, the startup line, a way to stop them).
+//! - [`Fidelity`]: answer as the live services do, or as their specs document.
+//! - [`Fixtures`]: the data every tenant starts with (the embedded default, or a file).
+//! - The headers Understudy reads and writes: [`NAMESPACE_HEADER`], [`DEPARTURE_HEADER`],
+//!   [`FORCED_HEADER`]; and how long a request body may take, [`BODY_READ_TIMEOUT`].
+//! - [`vendors`]: the vendor list, and per vendor its operation, example credential and departures.
+//! - [`departures`]: the register of departures from the specs, and its markdown.
+//! - [`openapi`]: the vendored OpenAPI documents, their examples, and response validation.
 //! - [`generated`]: the progenitor clients and types that `build.rs` generates from `specs/*.yaml`.
-//! - [`openapi`]: the vendored OpenAPI documents: embedded raw documents, page extraction, response validation.
-//! - [`clock`]: the per-namespace clocks that every expiry follows.
-//! - [`ids`]: random identifiers in the vendors' formats.
-//! - [`store`]: namespaced in-memory state, one copy of the default data per tenant.
-//! - [`sessions`]: a tenant's sessions by id, the state every vendor keeps.
-//! - [`fixtures`]: the data a new tenant starts with (embedded default, or `--fixtures FILE`).
-//! - [`journal`]: the bounded record of every vendor request.
-//! - [`forcing`]: forced responses (`Prefer` header, control-API scenarios).
-//! - [`cors`]: CORS headers and preflights for browsers.
-//! - [`control`]: the control API (sessions, reset, journal, clock, scenarios).
-//! - [`exchange`]: the vendor-neutral request/response plumbing every vendor handler goes through.
-//! - [`departures`]: the register of places where a vendor (or the mock) departs from the spec.
-//! - [`vendors`]: one module per vendor: its state, its error shape, its handlers.
-//! - [`vendor`]: how a vendor module plugs in (the `Vendor` trait, operations, registration).
-//! - [`pipeline`]: the path every vendor request takes (namespace, forcing, journal, CORS).
-//! - [`server`]: starts the servers, one per vendor and one for control.
+//! - [`control_openapi`]: the control API's OpenAPI document.
+//!
+//! # Layout, from the top
+//! - `server`: start-up (one server per vendor, then the control API); `listen`: binding one server.
+//! - `control`: the control API (sessions, reset, journal, clock, scenarios).
+//! - `vendors`: one folder per vendor (`mod.rs`: the [`vendor::Vendor`] impl and handler;
+//!   `error.rs`: its error shape and departures), and the one list of them.
+//! - `pipeline`: the path every vendor request takes (namespace, forcing, journal, CORS).
+//! - `vendor`: the plug-in contract (`Vendor`, `VendorError`, `VendorContext`, `Operation`).
+//! - Leaf machinery: `store` (tenants), `sessions`, `journal`, `clock`, `forcing`, `cors`,
+//!   `exchange` (requests and replies), `fixtures`, `shared`, `locks`, `ids`, `openapi`.
 
-pub mod clock;
-pub mod control;
-pub mod cors;
+mod clock;
+mod control;
+mod cors;
 pub mod departures;
-pub mod exchange;
-pub mod fixtures;
-pub mod forcing;
+mod exchange;
+mod fixtures;
+mod forcing;
 pub mod generated;
-pub mod ids;
-pub mod journal;
-pub mod listen;
-pub mod locks;
+mod ids;
+mod journal;
+mod listen;
+mod locks;
 pub mod openapi;
-pub mod pipeline;
-pub mod server;
-pub mod sessions;
-pub mod shared;
-pub mod store;
-pub mod vendor;
+mod pipeline;
+mod server;
+mod sessions;
+mod shared;
+mod store;
+mod vendor;
 pub mod vendors;
 
-pub use server::{start, Options, Running};
+pub use control::control_openapi;
+pub use exchange::{Fidelity, BODY_READ_TIMEOUT, DEPARTURE_HEADER, NAMESPACE_HEADER};
+pub use fixtures::Fixtures;
+pub use listen::Served;
+pub use pipeline::FORCED_HEADER;
+pub use server::{default_ports, start, Options, Running};
+pub use vendor::Operation;

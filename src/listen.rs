@@ -14,7 +14,10 @@ pub struct Served {
     pub name: &'static str,
     /// Base URL including the spec's base path, e.g. `http://127.0.0.1:4011/api/v0`.
     pub url: String,
+    /// Credentials and identifiers that work out of the box, for the startup output.
     pub defaults: Vec<(&'static str, String)>,
+    /// The `Authorization: Bearer` credential that works with the default data, if any.
+    pub bearer: Option<String>,
     stop: StopFn,
 }
 
@@ -34,6 +37,7 @@ impl Served {
             name,
             url,
             defaults,
+            bearer: None,
             stop: Box::new(move || Box::pin(server.close())),
         }
     }

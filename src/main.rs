@@ -5,17 +5,15 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, Command as ClapCommand, FromArgMatches, Parser, Subcommand};
 use dropshot::ConfigLoggingLevel;
-use understudy::exchange::Fidelity;
-use understudy::fixtures::Fixtures;
-use understudy::server::{Options, DEFAULT_BODY_LIMIT};
+use understudy::{Fidelity, Fixtures, Options};
 
-/// A faithful, stateful mock of the MoonKey, Dynamic, Paragraph and Nango session APIs.
+/// A faithful, stateful mock of vendors' session APIs, generated from their OpenAPI documents.
 ///
-/// With no subcommand, serves all four vendors and the control API. The first line on stdout is a
-/// JSON object mapping each vendor (and `control`) to its base URL; human-readable lines follow.
-/// Logs go to stderr.
+/// With no subcommand, serves every vendor and the control API. The first line on stdout is a JSON
+/// object mapping each vendor (and `control`) to its base URL; human-readable lines follow. Logs go
+/// to stderr.
 #[derive(Parser)]
 #[command(name = "understudy", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -27,7 +25,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the four mock APIs (the default).
+    /// Serve every vendor's mock API and the control API (the default).
     Serve(ServeArgs),
     /// Work with the vendored specs.
     #[command(subcommand)]
@@ -57,21 +55,9 @@ struct ServeArgs {
     /// Address to bind every server to.
     #[arg(long, default_value = "127.0.0.1", env = "UNDERSTUDY_BIND")]
     bind: IpAddr,
-    /// Port of the MoonKey API.
-    #[arg(long, default_value_t = 4010)]
-    moonkey_port: u16,
-    /// Port of the Dynamic API.
-    #[arg(long, default_value_t = 4011)]
-    dynamic_port: u16,
-    /// Port of the Paragraph API.
-    #[arg(long, default_value_t = 4012)]
-    paragraph_port: u16,
-    /// Port of the Nango API.
-    #[arg(long, default_value_t = 4013)]
-    nango_port: u16,
-    /// Port of the control API.
-    #[arg(long, default_value_t = understudy::control::DEFAULT_PORT)]
-    control_port: u16,
+    /// A server's port, as NAME=PORT (repeatable); NAME is a vendor or `control`.
+    #[arg(long = "port", value_name = "NAME=PORT", value_parser = parse_port)]
+    ports: Vec<(String, u16)>,
     /// Let the OS choose every port not given explicitly (read the URLs from the first stdout line).
     #[arg(long)]
     ephemeral_ports: bool,
@@ -82,15 +68,53 @@ struct ServeArgs {
     #[arg(long, value_name = "FILE", env = "UNDERSTUDY_FIXTURES")]
     fixtures: Option<PathBuf>,
     /// How many requests the journal keeps per namespace (its oldest are dropped past it).
-    #[arg(long, default_value_t = understudy::journal::DEFAULT_LIMIT)]
+    #[arg(long, default_value_t = Options::default().journal_limit)]
     journal_limit: usize,
     /// How many requests the journal keeps across all namespaces (past it, the namespace holding
     /// the most drops its oldest).
-    #[arg(long, default_value_t = understudy::journal::DEFAULT_TOTAL_LIMIT)]
+    #[arg(long, default_value_t = Options::default().journal_total_limit)]
     journal_total_limit: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
+}
+
+fn parse_port(text: &str) -> Result<(String, u16), String> {
+    let (name, port) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=PORT"))?;
+    let port = port.parse().map_err(|e| format!("{port:?} is not a port: {e}"))?;
+    Ok((name.to_string(), port))
+}
+
+/// The old per-server flags (`--moonkey-port 4010`, …, `--control-port 4000`), one for every server
+/// of the vendor list; hidden from the help, which shows `--port NAME=PORT`.
+fn per_server_port_flags(command: ClapCommand) -> ClapCommand {
+    let defaults: Vec<String> = understudy::default_ports()
+        .into_iter()
+        .map(|(name, port)| format!("{name}={port}"))
+        .collect();
+    let command = command.mut_arg("ports", |arg| {
+        arg.help(format!(
+            "A server's port, as NAME=PORT (repeatable); the defaults are {}. `--NAME-port PORT` works as well",
+            defaults.join(", ")
+        ))
+    });
+    understudy::default_ports()
+        .into_iter()
+        .fold(command, |command, (name, default)| {
+            command.arg(
+                Arg::new(format!("{name}_port"))
+                    .long(format!("{name}-port"))
+                    .value_name("PORT")
+                    .value_parser(clap::value_parser!(u16))
+                    .action(ArgAction::Set)
+                    .help(format!(
+                        "Port of the {name} server (default {default}); same as --port {name}=PORT"
+                    ))
+                    .hide(true),
+            )
+        })
 }
 
 fn parse_level(text: &str) -> Result<ConfigLoggingLevel, String> {
@@ -99,18 +123,11 @@ fn parse_level(text: &str) -> Result<ConfigLoggingLevel, String> {
 }
 
 impl ServeArgs {
-    fn options(&self, matches: &clap::ArgMatches) -> Result<Options, String> {
-        let mut ports = Vec::new();
-        for (vendor, id, port) in [
-            ("moonkey", "moonkey_port", self.moonkey_port),
-            ("dynamic", "dynamic_port", self.dynamic_port),
-            ("paragraph", "paragraph_port", self.paragraph_port),
-            ("nango", "nango_port", self.nango_port),
-            ("control", "control_port", self.control_port),
-        ] {
-            let explicit = matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-            if explicit || !self.ephemeral_ports {
-                ports.push((vendor.to_string(), port));
+    fn options(&self, matches: &ArgMatches) -> Result<Options, String> {
+        let mut ports = self.ports.clone();
+        for (name, _) in understudy::default_ports() {
+            if let Some(port) = matches.get_one::<u16>(&format!("{name}_port")) {
+                ports.push((name.to_string(), *port));
             }
         }
         let fixtures = match &self.fixtures {
@@ -123,17 +140,19 @@ impl ServeArgs {
             ephemeral_ports: self.ephemeral_ports,
             fidelity: self.mode,
             log_level: self.log_level.clone(),
-            body_limit: DEFAULT_BODY_LIMIT,
             journal_limit: self.journal_limit,
             journal_total_limit: self.journal_total_limit,
             fixtures,
+            ..Options::default()
         })
     }
 }
 
 fn main() -> ExitCode {
-    let matches = <Cli as clap::CommandFactory>::command().get_matches();
-    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let command =
+        per_server_port_flags(<Cli as clap::CommandFactory>::command()).mut_subcommand("serve", per_server_port_flags);
+    let matches = command.get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         None => cli.serve.options(&matches).and_then(serve),
         Some(Command::Serve(args)) => {
@@ -146,8 +165,10 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::ControlOpenapi) => {
-            let document = understudy::control::openapi_document(&understudy::control::description());
-            println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&understudy::control_openapi()).unwrap_or_default()
+            );
             Ok(())
         }
         Some(Command::Departures) => {
@@ -186,9 +207,10 @@ fn serve(options: Options) -> Result<(), String> {
             Fidelity::Live => "live",
             Fidelity::Spec => "spec",
         };
+        let vendors = understudy::vendors::NAMES.join(", ");
         let _ = writeln!(
             out,
-            "Understudy is serving the four vendor APIs in {mode} mode, and its control API. Ctrl-C stops it."
+            "Understudy is serving the {vendors} APIs in {mode} mode, and its control API. Ctrl-C stops it."
         );
         for served in &running.served {
             let _ = writeln!(out, "\n{:<10} {}", served.name, served.url);

@@ -42,7 +42,7 @@ impl<V: Vendor> VendorContext<V> {
             Some(reply) => reply,
             // The body stalled: answer 408 in the vendor's shape and close the connection.
             None if request.body == RequestBody::TimedOut => {
-                V::forced_error(StatusCode::REQUEST_TIMEOUT, self.fidelity())
+                V::status_error(StatusCode::REQUEST_TIMEOUT, self.fidelity())
                     .with_header(http::header::CONNECTION, HeaderValue::from_static("close"))
             }
             None => answer_without_panicking::<V>(|| handle(self, &request), self.fidelity()),
@@ -84,7 +84,7 @@ impl<V: Vendor> VendorContext<V> {
             .documented_body(operation.method, operation.template, status.as_u16());
         Some(match documented {
             DocumentedBody::Example(body) => Reply::json(status, &body),
-            _ if status.is_client_error() || status.is_server_error() => V::forced_error(status, self.fidelity()),
+            _ if status.is_client_error() || status.is_server_error() => V::status_error(status, self.fidelity()),
             DocumentedBody::FromSchema(body) => Reply::json(status, &body),
             DocumentedBody::Empty | DocumentedBody::Undocumented => Reply::empty(status),
         })
@@ -103,7 +103,7 @@ impl<V: Vendor> VendorContext<V> {
             path: request.path,
             status: reply.map_or(0, |r| r.status.as_u16()),
             body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
-            departure: reply.and_then(|r| r.departure),
+            departure: reply.and_then(|r| r.departure).map(|d| d.id),
             forced,
         };
         self.shared.journal.record(&namespace, entry);
@@ -115,7 +115,7 @@ impl<V: Vendor> VendorContext<V> {
 /// locks and the namespace's state stay usable (see [`crate::locks`]).
 fn answer_without_panicking<V: Vendor>(handle: impl FnOnce() -> Reply, fidelity: Fidelity) -> Reply {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(handle))
-        .unwrap_or_else(|_| V::forced_error(StatusCode::INTERNAL_SERVER_ERROR, fidelity))
+        .unwrap_or_else(|_| V::status_error(StatusCode::INTERNAL_SERVER_ERROR, fidelity))
 }
 
 /// A response whose body fails before its first byte: hyper then closes the connection, and the

@@ -21,13 +21,21 @@ use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
 /// invalid one (none of the four operations takes more than a few hundred bytes).
-pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// Every server's name (each vendor's, then `control`) and the port it listens on unless told
+/// otherwise.
+pub fn default_ports() -> Vec<(&'static str, u16)> {
+    let mut ports = crate::vendors::DEFAULT_PORTS.to_vec();
+    ports.push(("control", crate::control::DEFAULT_PORT));
+    ports
+}
 
 /// How to run the servers.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub bind: IpAddr,
-    /// Per-server ports (`moonkey`, …, `control`) that override the defaults.
+    /// Per-server ports (a vendor's name, or `control`) that override the defaults.
     pub ports: Vec<(String, u16)>,
     /// Let the OS pick every port (for parallel CI jobs); explicit `ports` still win.
     pub ephemeral_ports: bool,
@@ -76,19 +84,40 @@ impl Options {
         };
         SocketAddr::new(self.bind, port)
     }
+
+    /// Refuses a port given for a server that does not exist (a typo would otherwise go unseen).
+    fn check_ports(&self) -> Result<(), String> {
+        let known = default_ports();
+        match self
+            .ports
+            .iter()
+            .find(|(name, _)| !known.iter().any(|(k, _)| k == name))
+        {
+            None => Ok(()),
+            Some((name, _)) => Err(format!(
+                "no server is called {name:?} (known: {})",
+                known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
 }
 
 /// The running servers of one Understudy process.
 pub struct Running {
     /// The vendors' servers, then the control API's.
     pub served: Vec<Served>,
-    pub shared: Arc<Shared>,
 }
 
 impl Running {
     /// The base URL of a vendor's server, or of `control`.
     pub fn url(&self, name: &str) -> Option<&str> {
         self.served.iter().find(|s| s.name == name).map(|s| s.url.as_str())
+    }
+
+    /// The `Authorization: Bearer` credential that works with a vendor's default data, if its
+    /// operation takes one.
+    pub fn bearer(&self, vendor: &str) -> Option<&str> {
+        self.served.iter().find(|s| s.name == vendor)?.bearer.as_deref()
     }
 
     /// The startup line: one JSON object mapping each vendor (and `control`) to its base URL.
@@ -112,6 +141,7 @@ impl Running {
 
 /// Starts every vendor's server and the control API.
 pub async fn start(options: Options) -> Result<Running, String> {
+    options.check_ports()?;
     let log = ConfigLogging::StderrTerminal {
         level: options.log_level.clone(),
     }
@@ -145,7 +175,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         &log,
         options.body_limit,
     )?);
-    Ok(Running { served, shared })
+    Ok(Running { served })
 }
 
 /// Starts vendor servers one by one, in the order of the vendor list.
@@ -185,8 +215,9 @@ impl ContextBuilder for Launcher {
             self.options.body_limit,
         )?;
         let url = format!("http://{}{}", server.local_addr(), spec.base_path);
-        self.served
-            .push(Served::new(V::NAME, url, V::defaults(&fixture), server));
+        let mut served = Served::new(V::NAME, url, V::defaults(&fixture), server);
+        served.bearer = V::bearer(&fixture);
+        self.served.push(served);
         Ok(context)
     }
 }

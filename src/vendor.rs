@@ -21,6 +21,8 @@ use crate::store::Store;
 /// A vendor operation as its handler names it; [`route`] checks it against the spec.
 #[derive(Debug)]
 pub struct Operation {
+    /// The vendor's [`Vendor::NAME`].
+    pub vendor: &'static str,
     /// The spec's operationId, or `method_path` where the spec has none (as build.rs names it).
     pub id: &'static str,
     pub method: &'static str,
@@ -62,12 +64,23 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     ) -> Result<(String, Self::Session), String>;
     /// A session as the control API shows it at `now`.
     fn view(id: &str, session: &Self::Session, now: DateTime<Utc>) -> Self::SessionView;
-    /// The vendor's answer for a forced error status, in its own error shape.
-    fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply;
+    /// The vendor's answer, in its own error shape, for an error status its own errors do not
+    /// cover: a forced status, a body that never arrived (408), a handler that failed (500).
+    fn status_error(status: StatusCode, fidelity: Fidelity) -> Reply;
+    /// The `Authorization: Bearer` credential that works with the default data, if the operation
+    /// takes one.
+    fn bearer(fixture: &Self::Fixture) -> Option<String>;
     /// Credentials and identifiers that work out of the box, for the startup output.
     fn defaults(fixture: &Self::Fixture) -> Vec<(&'static str, String)>;
     /// Where this vendor's service, or the mock, departs from its spec.
-    fn departures() -> &'static [Departure];
+    fn departures() -> &'static [&'static Departure];
+}
+
+/// A vendor's refusal of a request: every vendor's error type answers through this one contract.
+pub trait VendorError {
+    /// The answer in the vendor's error shape, as `fidelity` asks, marked with the register entry
+    /// it departs by, if any.
+    fn reply(self, fidelity: Fidelity) -> Reply;
 }
 
 pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
@@ -110,6 +123,14 @@ pub struct Route {
 }
 
 pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
+    if operation.vendor != V::NAME {
+        return Err(format!(
+            "operation `{}` belongs to {}, not {}",
+            operation.id,
+            operation.vendor,
+            V::NAME
+        ));
+    }
     let spec = openapi::of(V::NAME);
     let found = spec
         .operations()

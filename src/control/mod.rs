@@ -65,8 +65,13 @@ pub fn serve(
     ))
 }
 
+/// The control API's OpenAPI document, as served at `/openapi.json`.
+pub fn control_openapi() -> serde_json::Value {
+    openapi_document(&description())
+}
+
 /// The control API's endpoints: the shared ones and, for every vendor, its sessions.
-pub fn description() -> ApiDescription<Arc<ControlContext>> {
+fn description() -> ApiDescription<Arc<ControlContext>> {
     let mut api = ApiDescription::new();
     // Registration only fails for an inconsistent endpoint definition: a bug in this module, which
     // every test run would show at once.
@@ -75,8 +80,8 @@ pub fn description() -> ApiDescription<Arc<ControlContext>> {
     api
 }
 
-/// The OpenAPI document of the control API, as served at `/openapi.json`.
-pub fn openapi_document(api: &ApiDescription<Arc<ControlContext>>) -> serde_json::Value {
+/// The OpenAPI document of the control API's endpoints.
+fn openapi_document(api: &ApiDescription<Arc<ControlContext>>) -> serde_json::Value {
     let mut definition = api.openapi(TITLE, VERSION);
     definition.description(
         "Seed, inspect and reset the mock's data, read the request journal, move the clock and force responses. \

@@ -84,20 +84,38 @@ fn credential<V: Listed>(query: CredentialQuery) -> Result<String, HttpError> {
     }
 }
 
-/// Runs `act` on the state of the tenant a control call names (its namespace header and
-/// `?credential=`), at that namespace's time.
-fn with_tenant<V: Listed, R>(
+/// The tenant a control call names (its namespace header and `?credential=`), and that
+/// namespace's time.
+fn tenant<V: Listed>(
+    rqctx: &Context,
+    query: Query<CredentialQuery>,
+) -> Result<(String, String, DateTime<Utc>), HttpError> {
+    let namespace = namespace(rqctx);
+    let now = V::context(&rqctx.context().vendors).now(&namespace);
+    let credential = credential::<V>(query.into_inner())?;
+    Ok((namespace, credential, now))
+}
+
+/// Reads the state of the tenant a control call names, at that namespace's time.
+fn read_tenant<V: Listed, R>(
+    rqctx: &Context,
+    query: Query<CredentialQuery>,
+    read: impl FnOnce(&State<V>, DateTime<Utc>) -> R,
+) -> Result<R, HttpError> {
+    let (namespace, credential, now) = tenant::<V>(rqctx, query)?;
+    let store = &V::context(&rqctx.context().vendors).store;
+    Ok(store.read(&namespace, &credential, now, |state| read(state, now)))
+}
+
+/// Changes the state of the tenant a control call names, at that namespace's time.
+fn update_tenant<V: Listed, R>(
     rqctx: &Context,
     query: Query<CredentialQuery>,
     act: impl FnOnce(&mut Tenant<'_, State<V>>, DateTime<Utc>) -> R,
 ) -> Result<R, HttpError> {
-    let vendor = V::context(&rqctx.context().vendors);
-    let namespace = namespace(rqctx);
-    let now = vendor.now(&namespace);
-    let credential = credential::<V>(query.into_inner())?;
-    Ok(vendor
-        .store
-        .update(&namespace, &credential, now, |tenant| act(tenant, now)))
+    let (namespace, credential, now) = tenant::<V>(rqctx, query)?;
+    let store = &V::context(&rqctx.context().vendors).store;
+    Ok(store.update(&namespace, &credential, now, |tenant| act(tenant, now)))
 }
 
 fn not_found<V: Listed>(id: &str) -> HttpError {
@@ -111,7 +129,7 @@ async fn create<V: Listed>(
     body: TimedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
     let spec = body.into_inner();
-    let created = with_tenant::<V, _>(&rqctx, query, |tenant, now| {
+    let created = update_tenant::<V, _>(&rqctx, query, |tenant, now| {
         create_session::<V>(tenant.change(), spec, now)
     })?;
     created
@@ -124,7 +142,7 @@ async fn list<V: Listed>(
     rqctx: Context,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
-    let views = with_tenant::<V, _>(&rqctx, query, |state, now| {
+    let views = read_tenant::<V, _>(&rqctx, query, |state, now| {
         state.iter().map(|(id, s)| V::view(id, s, now)).collect()
     })?;
     Ok(HttpResponseOk(views))
@@ -137,7 +155,7 @@ async fn get<V: Listed>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
     let id = path.into_inner().id;
-    let found = with_tenant::<V, _>(&rqctx, query, |state, now| state.get(&id).map(|s| V::view(&id, s, now)))?;
+    let found = read_tenant::<V, _>(&rqctx, query, |state, now| state.get(&id).map(|s| V::view(&id, s, now)))?;
     found.map(HttpResponseOk).ok_or_else(|| not_found::<V>(&id))
 }
 
@@ -148,7 +166,7 @@ async fn delete<V: Listed>(
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
     let id = path.into_inner().id;
-    let deleted = with_tenant::<V, _>(&rqctx, query, |tenant, _| {
+    let deleted = update_tenant::<V, _>(&rqctx, query, |tenant, _| {
         tenant.get(&id).is_some() && tenant.change().remove(&id).is_some()
     })?;
     deleted

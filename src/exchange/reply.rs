@@ -6,6 +6,8 @@ use dropshot::Body;
 use http::{HeaderName, HeaderValue, Response, StatusCode};
 use serde::Serialize;
 
+use crate::departures::Departure;
+
 /// Marks a response that departs from the vendor's spec; its value is an id in the register of
 /// departures (`understudy departures`, specs/DEPARTURES.md).
 pub const DEPARTURE_HEADER: &str = "x-understudy-departure";
@@ -16,7 +18,7 @@ pub struct Reply {
     /// Serialised JSON, or `None` for an empty body (Nango's 204). `Bytes`, so that constant bodies
     /// are serialised once and shared by every response.
     pub body: Option<Bytes>,
-    pub departure: Option<&'static str>,
+    pub departure: Option<&'static Departure>,
     /// Headers beyond content type and departure (Nango's `Retry-After`); empty for most answers.
     pub extra_headers: Vec<(HeaderName, HeaderValue)>,
 }
@@ -52,9 +54,9 @@ impl Reply {
         }
     }
 
-    /// Marks this answer as departing from the spec, as the register entry `id` describes.
-    pub fn departing(mut self, id: &'static str) -> Self {
-        self.departure = Some(id);
+    /// Marks this answer as departing from the spec, as the register entry describes.
+    pub fn departing(mut self, departure: &'static Departure) -> Self {
+        self.departure = Some(departure);
         self
     }
 
@@ -68,8 +70,8 @@ impl Reply {
         for (name, value) in self.extra_headers {
             builder = builder.header(name, value);
         }
-        if let Some(id) = self.departure {
-            builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(id));
+        if let Some(departure) = self.departure {
+            builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
         }
         let response = match self.body {
             Some(json) => builder

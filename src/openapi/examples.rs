@@ -9,7 +9,7 @@ use super::VendorSpec;
 
 /// What the spec documents for one status of an operation.
 #[derive(Debug, Clone, PartialEq)]
-pub enum DocumentedBody {
+pub(crate) enum DocumentedBody {
     /// The status is not documented.
     Undocumented,
     /// Documented without content.
@@ -26,7 +26,7 @@ impl VendorSpec {
     }
 
     /// The example named `name` among the operation's responses, with its status.
-    pub fn named_example(&self, method: &str, template: &str, name: &str) -> Option<(u16, Value)> {
+    pub(crate) fn named_example(&self, method: &str, template: &str, name: &str) -> Option<(u16, Value)> {
         let responses = self.operation(method, template)["responses"].as_object()?;
         responses.iter().find_map(|(status, response)| {
             let example = self.resolve(response)["content"]["application/json"]["examples"][name]["value"].clone();
@@ -37,7 +37,7 @@ impl VendorSpec {
     }
 
     /// The body the spec gives for `status` of an operation.
-    pub fn documented_body(&self, method: &str, template: &str, status: u16) -> DocumentedBody {
+    pub(crate) fn documented_body(&self, method: &str, template: &str, status: u16) -> DocumentedBody {
         let response = &self.operation(method, template)["responses"][status.to_string()];
         if response.is_null() {
             return DocumentedBody::Undocumented;

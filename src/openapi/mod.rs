@@ -3,23 +3,23 @@
 //!
 //! The raw documents are never normalised: what is checked here is the vendor's own text.
 
-pub mod examples;
+mod examples;
 pub mod extract;
-pub mod operation_id;
-pub mod validate;
-pub mod walk;
+mod operation_id;
+mod validate;
+mod walk;
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-pub use examples::DocumentedBody;
+pub(crate) use examples::DocumentedBody;
 pub use validate::{Nonconformance, ResponseValidators};
 
 /// One vendor's spec, parsed once at first use.
 pub struct VendorSpec {
     pub vendor: &'static str,
-    pub document: Value,
+    pub(crate) document: Value,
     /// The path of the production server URL (`servers[0]`), for example `/api/v0`; empty at the root.
     pub base_path: String,
     pub responses: ResponseValidators,
@@ -122,7 +122,7 @@ impl VendorSpec {
     }
 
     /// Follows a local `$ref` of the document; other values come back as they are.
-    pub fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
+    pub(crate) fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
         walk::resolve(&self.document, value)
     }
 }

@@ -11,17 +11,17 @@ use crate::departures::Departure;
 use crate::vendor::{Vendor, VendorContext};
 
 /// A vendor of the list: one whose context the control API can reach by type.
-pub trait Listed: Vendor {
+pub(crate) trait Listed: Vendor {
     fn context(contexts: &Contexts) -> &Arc<VendorContext<Self>>;
 }
 
 /// Something done once per vendor type: registering its control endpoints, collecting its departures…
-pub trait VendorVisitor {
+pub(crate) trait VendorVisitor {
     fn visit<V: Listed>(&mut self) -> Result<(), String>;
 }
 
 /// Builds each vendor's context (and, at start-up, its server), vendor by vendor.
-pub trait ContextBuilder {
+pub(crate) trait ContextBuilder {
     fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String>;
 }
 
@@ -34,18 +34,18 @@ macro_rules! vendor_list {
         pub const NAMES: &[&str] = &[$(<$module::$vendor as Vendor>::NAME),+];
 
         /// Every vendor's context, one field each.
-        pub struct Contexts {
+        pub(crate) struct Contexts {
             $($module: Arc<VendorContext<$module::$vendor>>,)+
         }
 
         impl Contexts {
             /// Builds every vendor's context, in the order of the list.
-            pub fn build(builder: &mut impl ContextBuilder) -> Result<Self, String> {
+            pub(crate) fn build(builder: &mut impl ContextBuilder) -> Result<Self, String> {
                 Ok(Self { $($module: builder.build::<$module::$vendor>()?,)+ })
             }
 
             /// Puts every vendor's data in `namespace` back to the fixtures.
-            pub fn reset_namespace(&self, namespace: &str) {
+            pub(crate) fn reset_namespace(&self, namespace: &str) {
                 $(self.$module.store.reset_namespace(namespace);)+
             }
         }
@@ -57,7 +57,7 @@ macro_rules! vendor_list {
         })+
 
         /// Visits every vendor, in the order of the list.
-        pub fn visit_all(visitor: &mut impl VendorVisitor) -> Result<(), String> {
+        pub(crate) fn visit_all(visitor: &mut impl VendorVisitor) -> Result<(), String> {
             $(visitor.visit::<$module::$vendor>()?;)+
             Ok(())
         }
@@ -77,12 +77,12 @@ vendor_list! {
     nango::Nango,
 }
 
-/// The whole register of departures, vendor by vendor.
-pub fn departures() -> Vec<&'static Departure> {
-    struct Collect(Vec<&'static Departure>);
+/// The whole register of departures, vendor by vendor: each with the name of its vendor.
+pub fn departures() -> Vec<(&'static str, &'static Departure)> {
+    struct Collect(Vec<(&'static str, &'static Departure)>);
     impl VendorVisitor for Collect {
         fn visit<V: Listed>(&mut self) -> Result<(), String> {
-            self.0.extend(V::departures());
+            self.0.extend(V::departures().iter().map(|d| (V::NAME, *d)));
             Ok(())
         }
     }

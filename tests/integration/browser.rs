@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+use understudy::vendors::{dynamic, moonkey};
 
+use crate::default_data;
 use crate::harness::Mock;
 
 /// `UNDERSTUDY_CHROMIUM`, or the first Chromium-like browser on `PATH`.
@@ -29,21 +30,21 @@ fn page(mock: &Mock) -> String {
     let cases = json!([
         ["moonkey_200", format!("{}/v1/auth/sessions/delete", mock.url("moonkey")), "DELETE",
          {"Authorization": format!("Bearer {}", moonkey::EXAMPLE_SECRET_KEY), "Content-Type": "application/json"},
-         json!({"session_token": moonkey::state::DEFAULT_SESSION_TOKEN}).to_string()],
+         json!({"session_token": default_data::moonkey_session_token()}).to_string()],
         ["moonkey_401", format!("{}/v1/auth/sessions/delete", mock.url("moonkey")), "DELETE",
          {"Content-Type": "application/json"}, json!({"session_id": "x"}).to_string()],
-        ["dynamic_200", format!("{}/sessions/{}/revoke", mock.url("dynamic"), dynamic::DEFAULT_SESSION_ID), "PUT",
+        ["dynamic_200", format!("{}/sessions/{}/revoke", mock.url("dynamic"), default_data::dynamic_session_id()), "PUT",
          {"Authorization": format!("Bearer {}", dynamic::EXAMPLE_TOKEN)}, null],
-        ["dynamic_401", format!("{}/sessions/{}/revoke", mock.url("dynamic"), dynamic::DEFAULT_SESSION_ID), "PUT", {}, null],
-        ["paragraph_200", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
-        ["paragraph_404", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::PENDING_SESSION_ID), "DELETE", {}, null],
+        ["dynamic_401", format!("{}/sessions/{}/revoke", mock.url("dynamic"), default_data::dynamic_session_id()), "PUT", {}, null],
+        ["paragraph_200", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), default_data::paragraph_session_id("pending")), "DELETE", {}, null],
+        ["paragraph_404", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), default_data::paragraph_session_id("pending")), "DELETE", {}, null],
         // Paragraph's operation takes no credential, so its 401 can only be forced.
-        ["paragraph_401", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), paragraph::COMPLETED_SESSION_ID), "DELETE",
+        ["paragraph_401", format!("{}/v1/api/auth/sessions/{}", mock.url("paragraph"), default_data::paragraph_session_id("completed")), "DELETE",
          {"Prefer": "code=401"}, null],
         ["nango_204", format!("{}/connect/session", mock.url("nango")), "DELETE",
-         {"Authorization": format!("Bearer {}", nango::DEFAULT_TOKEN)}, null],
+         {"Authorization": format!("Bearer {}", default_data::nango_token())}, null],
         ["nango_401", format!("{}/connect/session", mock.url("nango")), "DELETE",
-         {"Authorization": format!("Bearer {}", nango::DEFAULT_TOKEN)}, null],
+         {"Authorization": format!("Bearer {}", default_data::nango_token())}, null],
         ["nango_forced_500", format!("{}/connect/session", mock.url("nango")), "DELETE", {"Prefer": "code=500"}, null],
     ]);
     format!(

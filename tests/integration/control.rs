@@ -2,9 +2,10 @@
 //! formats, inspection, reset, the journal and the clock, and isolation between namespaces.
 
 use serde_json::{json, Value};
-use understudy::server::Options;
 use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+use understudy::Options;
 
+use crate::default_data;
 use crate::harness::{Call, Mock};
 
 #[tokio::test]
@@ -40,7 +41,7 @@ async fn a_moonkey_session_created_through_control_is_deleted_by_its_jwt() {
     );
     assert_eq!(created["session_token"].as_str().unwrap().len(), 64);
     let jwt = created["session_jwt"].as_str().unwrap();
-    let delete = Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete").bearer(moonkey::EXAMPLE_SECRET_KEY);
+    let delete = Call::to(&moonkey::DELETE_SESSION).bearer(moonkey::EXAMPLE_SECRET_KEY);
     assert_eq!(
         mock.send(delete.clone().json(json!({"session_jwt": jwt}))).await.status,
         200
@@ -68,7 +69,7 @@ async fn sessions_are_created_with_chosen_identifiers_in_each_vendor() {
         )
         .await;
     assert_eq!(moonkey["session_id"], "sess_Chosen1");
-    let delete = Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete").json(json!({"session_id": "sess_Chosen1"}));
+    let delete = Call::to(&moonkey::DELETE_SESSION).json(json!({"session_id": "sess_Chosen1"}));
     assert_eq!(
         mock.send(delete.clone().bearer(moonkey::EXAMPLE_SECRET_KEY))
             .await
@@ -90,7 +91,7 @@ async fn sessions_are_created_with_chosen_identifiers_in_each_vendor() {
         (dynamic["id"].as_str(), dynamic["userAgent"].clone()),
         (Some(id), Value::Null)
     );
-    let revoke = Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
+    let revoke = Call::to(&dynamic::REVOKE_SESSION)
         .param("sessionId", id)
         .bearer(dynamic::EXAMPLE_TOKEN);
     let revoked = mock.send(revoke).await;
@@ -99,7 +100,7 @@ async fn sessions_are_created_with_chosen_identifiers_in_each_vendor() {
         (200, json!("198.51.100.4"))
     );
 
-    let deny = |id: &str| Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", id);
+    let deny = |id: &str| Call::to(&paragraph::DENY_SESSION).param("sessionId", id);
     for (status, expected) in [("pending", 200), ("completed", 404), ("expired", 404)] {
         let created = control.post("/paragraph/sessions", json!({"status": status})).await;
         let session_id = created["session_id"].as_str().unwrap();
@@ -112,7 +113,7 @@ async fn sessions_are_created_with_chosen_identifiers_in_each_vendor() {
         .to_string();
     assert!(token.starts_with("nango_connect_session_") && token.len() == 22 + 64);
     assert_eq!(
-        mock.send(Call::new("nango", "DELETE", "/connect/session").bearer(&token))
+        mock.send(Call::to(&nango::DELETE_CONNECT_SESSION).bearer(&token))
             .await
             .status,
         204
@@ -130,7 +131,7 @@ async fn invalid_session_specs_are_refused_with_the_rule_named() {
         ),
         (
             "/moonkey/sessions",
-            json!({"session_id": moonkey::state::DEFAULT_SESSION_ID}),
+            json!({"session_id": default_data::moonkey_session_id()}),
             "already exists",
         ),
         ("/dynamic/sessions", json!({"id": "NOT-A-UUID"}), "lowercase UUID"),
@@ -174,20 +175,30 @@ async fn listing_inspecting_deleting_and_resetting_a_namespace() {
         .collect();
     assert_eq!(
         ids,
-        vec![dynamic::ANONYMOUS_SESSION_ID, dynamic::DEFAULT_SESSION_ID],
+        vec![
+            default_data::dynamic_anonymous_session_id(),
+            default_data::dynamic_session_id()
+        ],
         "the default data"
     );
     let one = control
-        .get(&format!("/paragraph/sessions/{}", paragraph::PENDING_SESSION_ID))
+        .get(&format!(
+            "/paragraph/sessions/{}",
+            default_data::paragraph_session_id("pending")
+        ))
         .await;
     assert_eq!(one["status"], "pending");
 
     let (status, _) = control
-        .call("DELETE", &format!("/nango/sessions/{}", nango::DEFAULT_TOKEN), None)
+        .call(
+            "DELETE",
+            &format!("/nango/sessions/{}", default_data::nango_token()),
+            None,
+        )
         .await;
     assert_eq!(status, 204);
-    let delete = Call::new("nango", "DELETE", "/connect/session")
-        .bearer(nango::DEFAULT_TOKEN)
+    let delete = Call::to(&nango::DELETE_CONNECT_SESSION)
+        .bearer(default_data::nango_token())
         .namespace("inspect");
     assert_eq!(mock.send(delete.clone()).await.status, 401, "deleted through control");
     assert_eq!(
@@ -209,15 +220,15 @@ async fn the_journal_counts_filters_and_judges_conformance() {
     let mock = Mock::start().await;
     let control = mock.control().namespace("journal");
     let revoke = |token: &str| {
-        Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
-            .param("sessionId", dynamic::DEFAULT_SESSION_ID)
+        Call::to(&dynamic::REVOKE_SESSION)
+            .param("sessionId", default_data::dynamic_session_id())
             .bearer(token)
             .namespace("journal")
     };
     mock.send(revoke(dynamic::EXAMPLE_TOKEN)).await;
     mock.send(revoke("dyn_bad")).await;
     mock.send(
-        Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
+        Call::to(&paragraph::DENY_SESSION)
             .param("sessionId", "nope")
             .namespace("journal"),
     )
@@ -266,7 +277,7 @@ async fn the_journal_stays_at_its_cap() {
     })
     .await;
     for _ in 0..60 {
-        mock.send(Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", "x"))
+        mock.send(Call::to(&paragraph::DENY_SESSION).param("sessionId", "x"))
             .await;
     }
     assert_eq!(mock.control().count("").await, 25);
@@ -298,7 +309,7 @@ async fn the_clock_expires_tokens_sessions_and_jwts() {
 
     let nango = mock
         .send(
-            Call::new("nango", "DELETE", "/connect/session")
+            Call::to(&nango::DELETE_CONNECT_SESSION)
                 .bearer(&token)
                 .namespace("clock"),
         )
@@ -307,7 +318,7 @@ async fn the_clock_expires_tokens_sessions_and_jwts() {
         (nango.status, nango.json()["error"]["code"].as_str()),
         (401, Some("unknown_connect_session_token"))
     );
-    let deny = Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
+    let deny = Call::to(&paragraph::DENY_SESSION)
         .param("sessionId", &pending)
         .namespace("clock");
     assert_eq!(
@@ -315,7 +326,7 @@ async fn the_clock_expires_tokens_sessions_and_jwts() {
         404,
         "a pending session expires after 15 minutes"
     );
-    let moonkey = Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
+    let moonkey = Call::to(&moonkey::DELETE_SESSION)
         .bearer(moonkey::EXAMPLE_SECRET_KEY)
         .namespace("clock");
     assert_eq!(
@@ -324,7 +335,7 @@ async fn the_clock_expires_tokens_sessions_and_jwts() {
     );
 
     let default_ns = mock
-        .send(Call::new("nango", "DELETE", "/connect/session").bearer(nango::DEFAULT_TOKEN))
+        .send(Call::to(&nango::DELETE_CONNECT_SESSION).bearer(default_data::nango_token()))
         .await;
     assert_eq!(default_ns.status, 204, "the other namespaces' clocks did not move");
     let (status, _) = control
@@ -346,7 +357,7 @@ async fn sixteen_parallel_clients_in_sixteen_namespaces_do_not_cross_talk() {
                 .post("/dynamic/sessions", json!({"user_agent": format!("worker {i}")}))
                 .await;
             let id = created["id"].as_str().unwrap().to_string();
-            let revoke = Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
+            let revoke = Call::to(&dynamic::REVOKE_SESSION)
                 .param("sessionId", &id)
                 .bearer(dynamic::EXAMPLE_TOKEN)
                 .namespace(&namespace);
@@ -355,8 +366,8 @@ async fn sixteen_parallel_clients_in_sixteen_namespaces_do_not_cross_talk() {
                 (revoked.status, revoked.json()["userAgent"].clone()),
                 (200, json!(format!("worker {i}")))
             );
-            let nango = Call::new("nango", "DELETE", "/connect/session")
-                .bearer(nango::DEFAULT_TOKEN)
+            let nango = Call::to(&nango::DELETE_CONNECT_SESSION)
+                .bearer(default_data::nango_token())
                 .namespace(&namespace);
             assert_eq!(
                 mock.send(nango).await.status,

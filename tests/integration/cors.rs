@@ -1,6 +1,7 @@
 //! CORS over HTTP: every answer to a vendor operation (success, error, forced) echoes the Origin and
 //! allows credentials, and every operation answers its preflight.
 
+use crate::default_data;
 use crate::harness::{Call, Mock};
 use understudy::vendors::{dynamic, moonkey, nango, paragraph};
 
@@ -9,22 +10,21 @@ const ORIGIN: &str = "http://localhost:5173";
 fn operations() -> Vec<(Call, &'static str)> {
     vec![
         (
-            Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete").bearer(moonkey::EXAMPLE_SECRET_KEY),
+            Call::to(&moonkey::DELETE_SESSION).bearer(moonkey::EXAMPLE_SECRET_KEY),
             "DELETE",
         ),
         (
-            Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
-                .param("sessionId", dynamic::DEFAULT_SESSION_ID)
+            Call::to(&dynamic::REVOKE_SESSION)
+                .param("sessionId", default_data::dynamic_session_id())
                 .bearer(dynamic::EXAMPLE_TOKEN),
             "PUT",
         ),
         (
-            Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
-                .param("sessionId", paragraph::PENDING_SESSION_ID),
+            Call::to(&paragraph::DENY_SESSION).param("sessionId", default_data::paragraph_session_id("pending")),
             "DELETE",
         ),
         (
-            Call::new("nango", "DELETE", "/connect/session").bearer(nango::DEFAULT_TOKEN),
+            Call::to(&nango::DELETE_CONNECT_SESSION).bearer(default_data::nango_token()),
             "DELETE",
         ),
     ]

@@ -1,17 +1,19 @@
 //! Dynamic `PUT /api/v0/sessions/{sessionId}/revoke`: token checks, the undocumented 400 and 404,
 //! a `revokedAt` that is set once and kept, explicit nulls, and one environment per token.
 
-use chrono::TimeDelta;
-use understudy::exchange::Fidelity;
+use dynamic::EXAMPLE_TOKEN;
 use understudy::generated::dynamic::Client;
-use understudy::vendors::dynamic::{ANONYMOUS_SESSION_ID, DEFAULT_SESSION_ID, EXAMPLE_TOKEN, RESTRICTED_TOKEN};
+use understudy::Fidelity;
 
+use understudy::vendors::dynamic;
+
+use crate::default_data;
 use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 const OTHER_ENVIRONMENT_TOKEN: &str = "dyn_B20LwS7GuY22QkshRXI7vRpXRqjiVksDZDLI";
 
 fn revoke(session_id: &str) -> Call {
-    Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke").param("sessionId", session_id)
+    Call::to(&dynamic::REVOKE_SESSION).param("sessionId", session_id)
 }
 
 fn client(mock: &Mock, token: &str) -> Client {
@@ -23,31 +25,31 @@ fn error_rows() -> Vec<(&'static str, Call, u16, serde_json::Value)> {
     vec![
         (
             "no_bearer",
-            revoke(DEFAULT_SESSION_ID),
+            revoke(default_data::dynamic_session_id()),
             401,
             json!({"error": "No jwt provided!"}),
         ),
         (
             "basic_scheme",
-            revoke(DEFAULT_SESSION_ID).header("authorization", "Basic abc"),
+            revoke(default_data::dynamic_session_id()).header("authorization", "Basic abc"),
             401,
             json!({"error": "No jwt provided!"}),
         ),
         (
             "malformed_token",
-            revoke(DEFAULT_SESSION_ID).bearer("dyn_tooshort"),
+            revoke(default_data::dynamic_session_id()).bearer("dyn_tooshort"),
             401,
             json!({"error": "Unauthorized"}),
         ),
         (
             "restricted_token",
-            revoke(DEFAULT_SESSION_ID).bearer(RESTRICTED_TOKEN),
+            revoke(default_data::dynamic_session_id()).bearer(default_data::dynamic_restricted_token()),
             403,
             json!({"error": "Access Forbidden"}),
         ),
         (
             "uppercase_uuid",
-            revoke(&DEFAULT_SESSION_ID.to_uppercase()).bearer(EXAMPLE_TOKEN),
+            revoke(&default_data::dynamic_session_id().to_uppercase()).bearer(EXAMPLE_TOKEN),
             400,
             json!({"error": "sessionId must be a UUID"}),
         ),
@@ -88,22 +90,21 @@ async fn a_revoked_session_keeps_its_first_revoked_at() {
     let client = client(&mock, EXAMPLE_TOKEN);
     let first = client
         .revoke_session_by_id()
-        .session_id(DEFAULT_SESSION_ID)
+        .session_id(default_data::dynamic_session_id())
         .send()
         .await
         .expect("revoke succeeds");
     let revoked_at = first.revoked_at.expect("revokedAt is set");
-    assert_eq!(first.id.as_deref().map(String::as_str), Some(DEFAULT_SESSION_ID));
+    assert_eq!(
+        first.id.as_deref().map(String::as_str),
+        Some(default_data::dynamic_session_id())
+    );
     assert!(first.created_at.is_some_and(|created| created < revoked_at));
 
-    mock.running
-        .shared
-        .clock
-        .advance("default", TimeDelta::minutes(5))
-        .unwrap();
+    mock.control().advance(5 * 60).await;
     let second = client
         .revoke_session_by_id()
-        .session_id(DEFAULT_SESSION_ID)
+        .session_id(default_data::dynamic_session_id())
         .send()
         .await
         .expect("a repeat revoke succeeds");
@@ -113,14 +114,18 @@ async fn a_revoked_session_keeps_its_first_revoked_at() {
         "a second revoke keeps the original revokedAt"
     );
 
-    let raw = mock.send(revoke(DEFAULT_SESSION_ID).bearer(EXAMPLE_TOKEN)).await;
+    let raw = mock
+        .send(revoke(default_data::dynamic_session_id()).bearer(EXAMPLE_TOKEN))
+        .await;
     assert_snapshot("dynamic__revoked", &raw);
 }
 
 #[tokio::test]
 async fn unknown_ip_address_and_user_agent_are_sent_as_explicit_null() {
     let mock = Mock::start().await;
-    let response = mock.send(revoke(ANONYMOUS_SESSION_ID).bearer(EXAMPLE_TOKEN)).await;
+    let response = mock
+        .send(revoke(default_data::dynamic_anonymous_session_id()).bearer(EXAMPLE_TOKEN))
+        .await;
     assert_eq!(response.status, 200);
     let body = response.json();
     let fields = body.as_object().expect("a Session object");
@@ -142,18 +147,14 @@ async fn each_token_is_its_own_environment() {
     let mock = Mock::start().await;
     let first = client(&mock, EXAMPLE_TOKEN)
         .revoke_session_by_id()
-        .session_id(DEFAULT_SESSION_ID)
+        .session_id(default_data::dynamic_session_id())
         .send()
         .await
         .unwrap();
-    mock.running
-        .shared
-        .clock
-        .advance("default", TimeDelta::minutes(1))
-        .unwrap();
+    mock.control().advance(60).await;
     let other = client(&mock, OTHER_ENVIRONMENT_TOKEN)
         .revoke_session_by_id()
-        .session_id(DEFAULT_SESSION_ID)
+        .session_id(default_data::dynamic_session_id())
         .send()
         .await
         .unwrap();

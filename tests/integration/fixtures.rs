@@ -4,9 +4,12 @@
 use std::process::Command;
 
 use serde_json::json;
-use understudy::fixtures::Fixtures;
-use understudy::server::Options;
+use understudy::Fixtures;
+use understudy::Options;
 
+use understudy::vendors::{moonkey, nango};
+
+use crate::default_data;
 use crate::harness::{Call, Mock};
 
 const FIXTURES: &str = r#"
@@ -27,15 +30,14 @@ async fn a_fixtures_file_replaces_the_default_data() {
         ..Options::ephemeral()
     })
     .await;
-    let delete = Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
-        .bearer(understudy::vendors::moonkey::EXAMPLE_SECRET_KEY);
+    let delete = Call::to(&moonkey::DELETE_SESSION).bearer(moonkey::EXAMPLE_SECRET_KEY);
     assert_eq!(
         mock.send(delete.clone().json(json!({"session_token": "FixtureTokenOne"})))
             .await
             .status,
         200
     );
-    let default = json!({"session_token": understudy::vendors::moonkey::state::DEFAULT_SESSION_TOKEN});
+    let default = json!({"session_token": default_data::moonkey_session_token()});
     assert_eq!(
         mock.send(delete.json(default)).await.status,
         404,
@@ -43,7 +45,7 @@ async fn a_fixtures_file_replaces_the_default_data() {
     );
     let token = "nango_connect_session_1111111111111111111111111111111111111111111111111111111111111111";
     assert_eq!(
-        mock.send(Call::new("nango", "DELETE", "/connect/session").bearer(token))
+        mock.send(Call::to(&nango::DELETE_CONNECT_SESSION).bearer(token))
             .await
             .status,
         204
@@ -106,18 +108,9 @@ async fn the_embedded_default_data_holds_the_documented_identifiers() {
     let mock = Mock::start().await;
     let control = mock.control();
     let moonkey = control.get("/moonkey/sessions").await;
-    assert_eq!(
-        moonkey[0]["session_id"],
-        understudy::vendors::moonkey::state::DEFAULT_SESSION_ID
-    );
-    assert_eq!(
-        moonkey[0]["session_token"],
-        understudy::vendors::moonkey::state::DEFAULT_SESSION_TOKEN
-    );
-    assert_eq!(
-        moonkey[0]["user_id"],
-        understudy::vendors::moonkey::state::DEFAULT_USER_ID
-    );
+    assert_eq!(moonkey[0]["session_id"], default_data::moonkey_session_id());
+    assert_eq!(moonkey[0]["session_token"], default_data::moonkey_session_token());
+    assert_eq!(moonkey[0]["user_id"], default_data::moonkey_user_id());
     let paragraph = control.get("/paragraph/sessions").await;
     let statuses: Vec<(&str, &str)> = paragraph
         .as_array()
@@ -125,16 +118,15 @@ async fn the_embedded_default_data_holds_the_documented_identifiers() {
         .iter()
         .map(|s| (s["session_id"].as_str().unwrap(), s["status"].as_str().unwrap()))
         .collect();
-    use understudy::vendors::paragraph::{COMPLETED_SESSION_ID, EXPIRED_SESSION_ID, PENDING_SESSION_ID};
     for expected in [
-        (PENDING_SESSION_ID, "pending"),
-        (COMPLETED_SESSION_ID, "completed"),
-        (EXPIRED_SESSION_ID, "expired"),
+        (default_data::paragraph_session_id("pending"), "pending"),
+        (default_data::paragraph_session_id("completed"), "completed"),
+        (default_data::paragraph_session_id("expired"), "expired"),
     ] {
         assert!(statuses.contains(&expected), "{expected:?} in {statuses:?}");
     }
     assert_eq!(
         control.get("/nango/sessions").await[0]["token"],
-        understudy::vendors::nango::DEFAULT_TOKEN
+        default_data::nango_token()
     );
 }

@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use understudy::vendors::{dynamic, moonkey, nango, paragraph};
 
+use crate::default_data;
 use crate::harness::{assert_snapshot, Call, Mock};
 
 fn revoke() -> Call {
-    Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
-        .param("sessionId", dynamic::DEFAULT_SESSION_ID)
+    Call::to(&dynamic::REVOKE_SESSION)
+        .param("sessionId", default_data::dynamic_session_id())
         .bearer(dynamic::EXAMPLE_TOKEN)
 }
 
@@ -44,7 +45,7 @@ async fn prefer_code_answers_a_documented_status_from_the_spec_and_changes_nothi
 #[tokio::test]
 async fn prefer_example_answers_the_named_spec_example() {
     let mock = Mock::start().await;
-    let call = Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
+    let call = Call::to(&moonkey::DELETE_SESSION)
         .bearer(moonkey::EXAMPLE_SECRET_KEY)
         .json(json!({"session_id": "sess_unknown"}))
         .header("prefer", "example=DeleteSessionResp");
@@ -64,19 +65,19 @@ async fn prefer_example_answers_the_named_spec_example() {
 async fn prefer_codes_the_spec_omits_answer_in_the_vendors_shape() {
     let mock = Mock::start().await;
     let nango = mock
-        .send(Call::new("nango", "DELETE", "/connect/session").header("prefer", "code=429"))
+        .send(Call::to(&nango::DELETE_CONNECT_SESSION).header("prefer", "code=429"))
         .await;
     assert_eq!(nango.json()["error"]["code"], "too_many_request");
     assert_eq!(nango.header("retry-after"), Some("1"));
     let moonkey = mock
-        .send(Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete").header("prefer", "code=503"))
+        .send(Call::to(&moonkey::DELETE_SESSION).header("prefer", "code=503"))
         .await;
     assert_eq!(
         moonkey.json(),
         json!({"error_message": "Service Unavailable.", "error_type": "service_unavailable", "status_code": 503})
     );
-    let paragraph = Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
-        .param("sessionId", paragraph::PENDING_SESSION_ID);
+    let paragraph =
+        Call::to(&paragraph::DENY_SESSION).param("sessionId", default_data::paragraph_session_id("pending"));
     let forced = mock.send(paragraph.header("prefer", "code=500")).await;
     assert_eq!(forced.json(), json!({"success": false, "msg": "Internal Server Error"}));
 }
@@ -96,7 +97,7 @@ async fn a_scenario_answers_the_next_n_requests_in_its_namespace_only() {
     let control = mock.control().namespace("flaky");
     let scenario = json!({"vendor": "nango", "operation": "delete_connect_session", "times": 2, "status": 500});
     control.post("/scenarios", scenario).await;
-    let delete = Call::new("nango", "DELETE", "/connect/session").bearer(nango::DEFAULT_TOKEN);
+    let delete = Call::to(&nango::DELETE_CONNECT_SESSION).bearer(default_data::nango_token());
     assert_eq!(
         mock.send(delete.clone()).await.status,
         204,
@@ -124,7 +125,7 @@ async fn a_scenario_can_drop_the_connection_or_delay() {
     let url = format!(
         "{}/v1/api/auth/sessions/{}",
         mock.url("paragraph"),
-        paragraph::PENDING_SESSION_ID
+        default_data::paragraph_session_id("pending")
     );
     let dropped = reqwest::Client::new()
         .delete(&url)
@@ -149,8 +150,7 @@ async fn a_scenario_can_drop_the_connection_or_delay() {
         .post("/scenarios", json!({"vendor": "paragraph", "delay_ms": 250}))
         .await;
     let started = Instant::now();
-    let call = Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
-        .param("sessionId", paragraph::PENDING_SESSION_ID);
+    let call = Call::to(&paragraph::DENY_SESSION).param("sessionId", default_data::paragraph_session_id("pending"));
     assert_eq!(
         mock.send(call).await.status,
         200,

@@ -4,11 +4,10 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use understudy::exchange::{Fidelity, DEPARTURE_HEADER};
 use understudy::openapi::Nonconformance;
-use understudy::server::Options;
-use understudy::Running;
+use understudy::{Fidelity, Operation, Options, Running, DEPARTURE_HEADER};
 
 /// A running Understudy and an HTTP client for it.
 pub struct Mock {
@@ -113,7 +112,13 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn new(vendor: &'static str, method: &'static str, template: &'static str) -> Self {
+    /// A call to one of the vendors' operations, as the vendor module names it.
+    pub fn to(operation: &'static Operation) -> Self {
+        Self::raw(operation.vendor, operation.method, operation.template)
+    }
+
+    /// A call to an operation the spec describes (for tests that walk the specs themselves).
+    pub fn raw(vendor: &'static str, method: &'static str, template: &'static str) -> Self {
         Self {
             vendor,
             method,
@@ -138,9 +143,8 @@ impl Call {
 
     /// Sends the call in a namespace of its own (replacing any namespace set before).
     pub fn namespace(mut self, namespace: &str) -> Self {
-        self.headers
-            .retain(|(name, _)| name != understudy::exchange::NAMESPACE_HEADER);
-        self.header(understudy::exchange::NAMESPACE_HEADER, namespace)
+        self.headers.retain(|(name, _)| name != understudy::NAMESPACE_HEADER);
+        self.header(understudy::NAMESPACE_HEADER, namespace)
     }
 
     pub fn bearer(self, token: &str) -> Self {
@@ -184,7 +188,7 @@ impl Response {
     }
 
     pub fn is_forced(&self) -> bool {
-        self.headers.contains_key(understudy::pipeline::FORCED_HEADER)
+        self.headers.contains_key(understudy::FORCED_HEADER)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -265,8 +269,8 @@ impl Response {
 fn registered_departures(vendor: &str) -> HashSet<&'static str> {
     understudy::vendors::departures()
         .into_iter()
-        .filter(|d| d.vendor == vendor)
-        .map(|d| d.id)
+        .filter(|(declared_by, _)| *declared_by == vendor)
+        .map(|(_, d)| d.id)
         .collect()
 }
 
@@ -305,7 +309,7 @@ impl Control<'_> {
             .http
             .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), url);
         if let Some(namespace) = &self.namespace {
-            request = request.header(understudy::exchange::NAMESPACE_HEADER, namespace);
+            request = request.header(understudy::NAMESPACE_HEADER, namespace);
         }
         if let Some(body) = body {
             request = request.json(&body);
@@ -334,6 +338,21 @@ impl Control<'_> {
             "POST {path}: {status} {answer}"
         );
         answer
+    }
+
+    /// The namespace's time.
+    pub async fn now(&self) -> DateTime<Utc> {
+        let now = self.get("/clock").await;
+        let text = now["now"].as_str().expect("the clock answers a time");
+        DateTime::parse_from_rfc3339(text)
+            .expect("an RFC 3339 time")
+            .with_timezone(&Utc)
+    }
+
+    /// Moves the namespace's clock forward.
+    pub async fn advance(&self, seconds: i64) -> DateTime<Utc> {
+        self.post("/clock/advance", json!({"seconds": seconds})).await;
+        self.now().await
     }
 
     /// How many journal entries match `query` (`vendor=…&operation=…&status=…`).

@@ -1,6 +1,7 @@
 //! Integration tests, one binary (faster to link): each test starts its own Understudy on ephemeral
 //! loopback ports, drives it over HTTP, and holds every response to the vendor's spec.
 
+mod default_data;
 mod harness;
 
 mod browser;

@@ -1,20 +1,21 @@
 //! MoonKey `DELETE /v1/auth/sessions/delete`: the secret key, the exactly-one-identifier rule, JWTs,
 //! and state that stays deleted under all three identifiers.
 
-use chrono::TimeDelta;
 use serde_json::json;
-use understudy::exchange::Fidelity;
 use understudy::generated::moonkey::types::DeleteSessionRequest;
 use understudy::generated::moonkey::Client;
-use understudy::vendors::moonkey::state::{DEFAULT_SESSION_ID, DEFAULT_SESSION_TOKEN, DEFAULT_USER_ID};
-use understudy::vendors::moonkey::{jwt, EXAMPLE_SECRET_KEY};
+use understudy::vendors::moonkey::{EXAMPLE_SECRET_KEY, JWT_LIFETIME_SECS};
+use understudy::Fidelity;
 
+use understudy::vendors::moonkey;
+
+use crate::default_data;
 use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 const OTHER_APP_KEY: &str = "sk_live_uBjYxOPfB3AYuAwZVLWDs3l5ufchhbFjy66LoihSWQS1VxUI";
 
 fn delete() -> Call {
-    Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
+    Call::to(&moonkey::DELETE_SESSION)
 }
 
 fn authorised() -> Call {
@@ -25,13 +26,20 @@ fn client(mock: &Mock, key: &str) -> Client {
     Client::new_with_client(&mock.url("moonkey"), bearer_client(key))
 }
 
+/// A session JWT for a session of the example app, freshly issued by the control API at the
+/// namespace's time.
+async fn session_jwt(mock: &Mock, session_id: &str) -> String {
+    let session = mock.control().get(&format!("/moonkey/sessions/{session_id}")).await;
+    session["session_jwt"].as_str().expect("a session_jwt").to_string()
+}
+
 fn request(body: serde_json::Value) -> DeleteSessionRequest {
     serde_json::from_value(body).expect("a DeleteSessionRequest")
 }
 
 /// (name, call, status, error_type): every way to get an error without touching state.
 fn error_rows() -> Vec<(&'static str, Call, u16, &'static str)> {
-    let token = json!({"session_token": DEFAULT_SESSION_TOKEN});
+    let token = json!({"session_token": default_data::moonkey_session_token()});
     vec![
         ("no_authorization", delete().json(token.clone()), 401, "unauthorized"),
         (
@@ -60,7 +68,7 @@ fn error_rows() -> Vec<(&'static str, Call, u16, &'static str)> {
         ("no_body", authorised(), 400, "validation_error"),
         (
             "two_identifiers",
-            authorised().json(json!({"session_token": DEFAULT_SESSION_TOKEN, "session_id": DEFAULT_SESSION_ID})),
+            authorised().json(json!({"session_token": default_data::moonkey_session_token(), "session_id": default_data::moonkey_session_id()})),
             400,
             "validation_error",
         ),
@@ -92,7 +100,7 @@ fn error_rows() -> Vec<(&'static str, Call, u16, &'static str)> {
         ),
         (
             "not_an_object",
-            authorised().json(json!([DEFAULT_SESSION_TOKEN])),
+            authorised().json(json!([default_data::moonkey_session_token()])),
             400,
             "validation_error",
         ),
@@ -148,19 +156,18 @@ async fn every_error_answers_in_moonkeys_error_shape_in_both_modes() {
 #[tokio::test]
 async fn a_session_deleted_by_token_is_gone_under_all_three_identifiers() {
     let mock = Mock::start().await;
+    let jwt = session_jwt(&mock, default_data::moonkey_session_id()).await;
     let deleted = client(&mock, EXAMPLE_SECRET_KEY)
         .delete_session()
-        .body(request(json!({"session_token": DEFAULT_SESSION_TOKEN})))
+        .body(request(json!({"session_token": default_data::moonkey_session_token()})))
         .send()
         .await
         .expect("the spec example deletes the default session");
     assert_eq!(deleted.message.as_str(), "Successfully deleted session");
 
-    let now = mock.running.shared.clock.now("default");
-    let jwt = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
     for (name, body) in [
-        ("token", json!({"session_token": DEFAULT_SESSION_TOKEN})),
-        ("id", json!({"session_id": DEFAULT_SESSION_ID})),
+        ("token", json!({"session_token": default_data::moonkey_session_token()})),
+        ("id", json!({"session_id": default_data::moonkey_session_id()})),
         ("jwt", json!({"session_jwt": jwt})),
     ] {
         let again = mock.send(authorised().json(body)).await;
@@ -173,25 +180,24 @@ async fn a_session_deleted_by_token_is_gone_under_all_three_identifiers() {
 async fn a_session_deleted_by_id_or_jwt_is_gone() {
     let mock = Mock::start().await;
     let first = mock
-        .send(authorised().json(json!({"session_id": DEFAULT_SESSION_ID})))
+        .send(authorised().json(json!({"session_id": default_data::moonkey_session_id()})))
         .await;
     assert_eq!(first.status, 200);
     assert_snapshot("moonkey__deleted", &first);
     let by_token = mock
-        .send(authorised().json(json!({"session_token": DEFAULT_SESSION_TOKEN})))
+        .send(authorised().json(json!({"session_token": default_data::moonkey_session_token()})))
         .await;
     assert_eq!(by_token.status, 404);
 
     let other = Mock::start().await;
-    let now = other.running.shared.clock.now("default");
-    let jwt = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
+    let jwt = session_jwt(&other, default_data::moonkey_session_id()).await;
     assert_eq!(
         other.send(authorised().json(json!({"session_jwt": jwt}))).await.status,
         200
     );
     assert_eq!(
         other
-            .send(authorised().json(json!({"session_id": DEFAULT_SESSION_ID})))
+            .send(authorised().json(json!({"session_id": default_data::moonkey_session_id()})))
             .await
             .status,
         404
@@ -204,7 +210,7 @@ async fn each_secret_key_is_its_own_app() {
     let other_app = client(&mock, OTHER_APP_KEY);
     let deleted = other_app
         .delete_session()
-        .body(request(json!({"session_id": DEFAULT_SESSION_ID})))
+        .body(request(json!({"session_id": default_data::moonkey_session_id()})))
         .send()
         .await;
     assert!(
@@ -213,7 +219,7 @@ async fn each_secret_key_is_its_own_app() {
     );
     let again = other_app
         .delete_session()
-        .body(request(json!({"session_id": DEFAULT_SESSION_ID})))
+        .body(request(json!({"session_id": default_data::moonkey_session_id()})))
         .send()
         .await;
     assert_eq!(
@@ -224,7 +230,7 @@ async fn each_secret_key_is_its_own_app() {
         Some(404)
     );
     let first_app = mock
-        .send(authorised().json(json!({"session_id": DEFAULT_SESSION_ID})))
+        .send(authorised().json(json!({"session_id": default_data::moonkey_session_id()})))
         .await;
     assert_eq!(
         first_app.status, 200,
@@ -235,8 +241,7 @@ async fn each_secret_key_is_its_own_app() {
 #[tokio::test]
 async fn session_jwts_are_verified_and_expire_after_300_seconds() {
     let mock = Mock::start().await;
-    let now = mock.running.shared.clock.now("default");
-    let current = jwt::issue(DEFAULT_SESSION_ID, DEFAULT_USER_ID, now, now);
+    let current = session_jwt(&mock, default_data::moonkey_session_id()).await;
 
     let (head, signature) = current.rsplit_once('.').unwrap();
     let forged = format!("{head}.{}", signature.chars().rev().collect::<String>());
@@ -246,18 +251,22 @@ async fn session_jwts_are_verified_and_expire_after_300_seconds() {
         (401, Some("invalid_session_jwt"))
     );
 
-    let unknown = jwt::issue("sess_000000000000000000000000000", DEFAULT_USER_ID, now, now);
+    // A JWT this server signed for a session it has since deleted: verified, naming no session.
+    let created = mock.control().post("/moonkey/sessions", json!({})).await;
+    let gone = created["session_id"].as_str().expect("a session_id");
+    let unknown = session_jwt(&mock, gone).await;
+    let (status, _) = mock
+        .control()
+        .call("DELETE", &format!("/moonkey/sessions/{gone}"), None)
+        .await;
+    assert_eq!(status, 204);
     let response = mock.send(authorised().json(json!({"session_jwt": unknown}))).await;
     assert_eq!(
         response.status, 404,
         "a verified JWT naming no session of this app is an unknown session"
     );
 
-    mock.running
-        .shared
-        .clock
-        .advance("default", TimeDelta::seconds(jwt::LIFETIME_SECS))
-        .unwrap();
+    mock.control().advance(JWT_LIFETIME_SECS).await;
     let response = mock.send(authorised().json(json!({"session_jwt": current}))).await;
     assert_eq!(
         (response.status, response.json()["error_type"].as_str()),
@@ -265,7 +274,7 @@ async fn session_jwts_are_verified_and_expire_after_300_seconds() {
     );
     assert_snapshot("moonkey__jwt_expired", &response);
     let still_there = mock
-        .send(authorised().json(json!({"session_id": DEFAULT_SESSION_ID})))
+        .send(authorised().json(json!({"session_id": default_data::moonkey_session_id()})))
         .await;
     assert_eq!(still_there.status, 200, "a refused JWT deletes nothing");
 }

@@ -1,15 +1,18 @@
 //! Nango `DELETE /connect/session`: the connect session token authenticates, checks run in the
 //! service's order, auth errors carry `payload` in live mode only, and a deleted token is dead.
 
+use nango::EXAMPLE_SECRET_KEY;
 use serde_json::json;
-use understudy::exchange::Fidelity;
 use understudy::generated::nango::{Client, Error};
-use understudy::vendors::nango::{DEFAULT_TOKEN, EXAMPLE_SECRET_KEY};
+use understudy::Fidelity;
 
+use understudy::vendors::nango;
+
+use crate::default_data;
 use crate::harness::{assert_snapshot, bearer_client, Call, Mock};
 
 fn delete() -> Call {
-    Call::new("nango", "DELETE", "/connect/session")
+    Call::to(&nango::DELETE_CONNECT_SESSION)
 }
 
 fn client(mock: &Mock, token: &str) -> Client {
@@ -43,13 +46,13 @@ fn error_rows() -> Vec<(&'static str, Call, u16, &'static str)> {
         ),
         (
             "uppercase_hex",
-            delete().bearer(&DEFAULT_TOKEN.to_uppercase()),
+            delete().bearer(&default_data::nango_token().to_uppercase()),
             401,
             "invalid_connect_session_token_format",
         ),
         (
             "basic_scheme",
-            delete().header("authorization", &format!("Basic {DEFAULT_TOKEN}")),
+            delete().header("authorization", &format!("Basic {}", default_data::nango_token())),
             401,
             "invalid_connect_session_token_format",
         ),
@@ -61,19 +64,21 @@ fn error_rows() -> Vec<(&'static str, Call, u16, &'static str)> {
         ),
         (
             "query_parameter",
-            delete().bearer(DEFAULT_TOKEN).query("foo=bar"),
+            delete().bearer(default_data::nango_token()).query("foo=bar"),
             400,
             "invalid_query_params",
         ),
         (
             "non_empty_body",
-            delete().bearer(DEFAULT_TOKEN).json(json!({"token": DEFAULT_TOKEN})),
+            delete()
+                .bearer(default_data::nango_token())
+                .json(json!({"token": default_data::nango_token()})),
             400,
             "invalid_body",
         ),
         (
             "array_body",
-            delete().bearer(DEFAULT_TOKEN).json(json!([])),
+            delete().bearer(default_data::nango_token()).json(json!([])),
             400,
             "invalid_body",
         ),
@@ -101,7 +106,7 @@ async fn every_refusal_follows_the_services_order_and_bodies() {
         }
         // None of the refusals consumed the token.
         assert_eq!(
-            mock.send(delete().bearer(DEFAULT_TOKEN)).await.status,
+            mock.send(delete().bearer(default_data::nango_token())).await.status,
             204,
             "{mode} mode"
         );
@@ -112,7 +117,7 @@ async fn every_refusal_follows_the_services_order_and_bodies() {
 async fn deleting_with_the_connect_session_token_kills_it() {
     for fidelity in [Fidelity::Live, Fidelity::Spec] {
         let mock = Mock::start_in(fidelity).await;
-        let client = client(&mock, DEFAULT_TOKEN);
+        let client = client(&mock, default_data::nango_token());
         let deleted = client
             .delete_connect_session()
             .send()
@@ -142,7 +147,9 @@ async fn deleting_with_the_connect_session_token_kills_it() {
 #[tokio::test]
 async fn an_empty_json_object_body_is_accepted() {
     let mock = Mock::start().await;
-    let response = mock.send(delete().bearer(DEFAULT_TOKEN).json(json!({}))).await;
+    let response = mock
+        .send(delete().bearer(default_data::nango_token()).json(json!({})))
+        .await;
     assert_eq!(response.status, 204);
     assert!(response.body.is_empty(), "204 has no body");
     assert_snapshot("nango__deleted", &response);

@@ -1,14 +1,16 @@
 //! Paragraph `DELETE /api/v1/api/auth/sessions/{sessionId}`: only a pending session can be denied,
 //! and a denied session is gone.
 
-use understudy::exchange::Fidelity;
 use understudy::generated::paragraph::Client;
-use understudy::vendors::paragraph::{COMPLETED_SESSION_ID, EXPIRED_SESSION_ID, PENDING_SESSION_ID};
+use understudy::Fidelity;
 
+use understudy::vendors::paragraph;
+
+use crate::default_data;
 use crate::harness::{assert_snapshot, Call, Mock};
 
 fn deny(session_id: &str) -> Call {
-    Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", session_id)
+    Call::to(&paragraph::DENY_SESSION).param("sessionId", session_id)
 }
 
 #[tokio::test]
@@ -17,12 +19,12 @@ async fn a_pending_session_is_denied_once_and_then_gone() {
     let client = Client::new(&mock.url("paragraph"));
     let denied = client
         .delete_auth_session()
-        .session_id(PENDING_SESSION_ID)
+        .session_id(default_data::paragraph_session_id("pending"))
         .send()
         .await
         .expect("a pending session is denied");
     assert!(denied.success);
-    let again = mock.send(deny(PENDING_SESSION_ID)).await;
+    let again = mock.send(deny(default_data::paragraph_session_id("pending"))).await;
     assert_eq!(again.status, 404);
     assert_eq!(
         again.json(),
@@ -35,8 +37,8 @@ async fn only_pending_sessions_can_be_denied_in_both_modes() {
     for fidelity in [Fidelity::Live, Fidelity::Spec] {
         let mock = Mock::start_in(fidelity).await;
         for (name, id) in [
-            ("completed", COMPLETED_SESSION_ID),
-            ("expired", EXPIRED_SESSION_ID),
+            ("completed", default_data::paragraph_session_id("completed")),
+            ("expired", default_data::paragraph_session_id("expired")),
             ("unknown", "no-such-session"),
         ] {
             let response = mock.send(deny(id)).await;
@@ -44,7 +46,7 @@ async fn only_pending_sessions_can_be_denied_in_both_modes() {
             assert_eq!(response.json()["success"], false);
             assert_snapshot(&format!("paragraph__{name}"), &response);
         }
-        let denied = mock.send(deny(PENDING_SESSION_ID)).await;
+        let denied = mock.send(deny(default_data::paragraph_session_id("pending"))).await;
         assert_eq!(denied.status, 200);
         assert_snapshot("paragraph__denied", &denied);
     }

@@ -14,16 +14,15 @@ fn the_committed_register_matches_the_code() {
 #[test]
 fn departure_ids_are_unique_and_belong_to_their_vendor() {
     let departures = understudy::vendors::departures();
-    let mut ids: Vec<&str> = departures.iter().map(|d| d.id).collect();
+    let mut ids: Vec<&str> = departures.iter().map(|(_, d)| d.id).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), departures.len(), "duplicate departure ids");
-    for departure in departures {
+    for (vendor, departure) in departures {
         assert!(
-            departure.id.starts_with(&format!("{}-", departure.vendor)),
-            "{} is filed under {}",
-            departure.id,
-            departure.vendor
+            departure.id.starts_with(&format!("{vendor}-")),
+            "{} is filed under {vendor}",
+            departure.id
         );
         assert!(
             !departure.evidence.is_empty() && !departure.live.is_empty() && !departure.spec.is_empty(),

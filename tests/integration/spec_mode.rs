@@ -3,50 +3,50 @@
 //! each; in spec mode a documented status must always validate).
 
 use serde_json::json;
-use understudy::exchange::Fidelity;
 use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+use understudy::Fidelity;
 
+use crate::default_data;
 use crate::harness::{Call, Mock};
 
 fn calls() -> Vec<Call> {
-    let moonkey = || Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete");
-    let dynamic = |id: &str| Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke").param("sessionId", id);
-    let paragraph =
-        |id: &str| Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", id);
-    let nango = || Call::new("nango", "DELETE", "/connect/session");
+    let moonkey = || Call::to(&moonkey::DELETE_SESSION);
+    let dynamic = |id: &str| Call::to(&dynamic::REVOKE_SESSION).param("sessionId", id);
+    let paragraph = |id: &str| Call::to(&paragraph::DENY_SESSION).param("sessionId", id);
+    let nango = || Call::to(&nango::DELETE_CONNECT_SESSION);
     let key = moonkey::EXAMPLE_SECRET_KEY;
     vec![
         moonkey()
             .bearer(key)
-            .json(json!({"session_token": moonkey::state::DEFAULT_SESSION_TOKEN})),
+            .json(json!({"session_token": default_data::moonkey_session_token()})),
         moonkey()
             .bearer(key)
-            .json(json!({"session_token": moonkey::state::DEFAULT_SESSION_TOKEN})),
+            .json(json!({"session_token": default_data::moonkey_session_token()})),
         moonkey().json(json!({"session_id": "x"})),
         moonkey()
             .bearer(key)
             .json(json!({"session_id": "a", "session_jwt": "b"})),
         moonkey().bearer(key).raw_body(vec![0xff, 0xfe, 0x00]),
-        dynamic(dynamic::DEFAULT_SESSION_ID).bearer(dynamic::EXAMPLE_TOKEN),
-        dynamic(dynamic::ANONYMOUS_SESSION_ID).bearer(dynamic::EXAMPLE_TOKEN),
-        dynamic(dynamic::DEFAULT_SESSION_ID),
-        dynamic(dynamic::DEFAULT_SESSION_ID).bearer(dynamic::RESTRICTED_TOKEN),
+        dynamic(default_data::dynamic_session_id()).bearer(dynamic::EXAMPLE_TOKEN),
+        dynamic(default_data::dynamic_anonymous_session_id()).bearer(dynamic::EXAMPLE_TOKEN),
+        dynamic(default_data::dynamic_session_id()),
+        dynamic(default_data::dynamic_session_id()).bearer(default_data::dynamic_restricted_token()),
         dynamic("nope").bearer(dynamic::EXAMPLE_TOKEN),
         dynamic("11111111-1111-4111-8111-111111111111").bearer(dynamic::EXAMPLE_TOKEN),
-        paragraph(paragraph::PENDING_SESSION_ID),
-        paragraph(paragraph::PENDING_SESSION_ID),
-        paragraph(paragraph::COMPLETED_SESSION_ID),
+        paragraph(default_data::paragraph_session_id("pending")),
+        paragraph(default_data::paragraph_session_id("pending")),
+        paragraph(default_data::paragraph_session_id("completed")),
         nango().header("content-type", "application/xml"),
         nango(),
         nango().bearer(nango::EXAMPLE_SECRET_KEY),
-        nango().bearer(nango::DEFAULT_TOKEN).query("a=1&b=2"),
-        nango().bearer(nango::DEFAULT_TOKEN).json(json!({"x": 1})),
+        nango().bearer(default_data::nango_token()).query("a=1&b=2"),
+        nango().bearer(default_data::nango_token()).json(json!({"x": 1})),
         nango()
-            .bearer(nango::DEFAULT_TOKEN)
+            .bearer(default_data::nango_token())
             .header("content-type", "application/json")
             .raw_body("{not json"),
-        nango().bearer(nango::DEFAULT_TOKEN),
-        nango().bearer(nango::DEFAULT_TOKEN),
+        nango().bearer(default_data::nango_token()),
+        nango().bearer(default_data::nango_token()),
     ]
 }
 

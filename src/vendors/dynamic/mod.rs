@@ -7,7 +7,7 @@
 //! explicit `null` when unknown, as the spec's `nullable` allows.
 //!
 //! Chosen where the evidence is silent: a malformed token is a 401 `{"error":"Unauthorized"}`;
-//! [`RESTRICTED_TOKEN`] lacks the `users.write` scope and gets the documented 403. Departures: a
+//! a token listed as restricted in the fixtures lacks the `users.write` scope and gets the documented 403. Departures: a
 //! `sessionId` that is not a lowercase UUID (400) and an unknown session (404) are not documented.
 
 mod error;
@@ -23,23 +23,18 @@ use serde::{Deserialize, Serialize};
 use crate::departures::Departure;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
-use crate::vendor::VendorContext;
 use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
-use error::{DynamicError, DEPARTURES};
+use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use error::DynamicError;
+pub use error::{DEPARTURES, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
 
-pub struct Dynamic;
+pub(crate) struct Dynamic;
 
 /// The token of the docs' own example; any `dyn_` + 36 to 56 alphanumerics works as well.
 pub const EXAMPLE_TOKEN: &str = "dyn_aGLjTe3TUN40vSE75sTtgUx9AjIe0q4n3LFC";
-/// The default data's token whose scopes lack `users.write`: every revoke with it is a 403.
-pub const RESTRICTED_TOKEN: &str = "dyn_RestrictedReadOnlyTokenNoUsersWrite0";
-/// The session of the spec's `uuid` example, with a known IP address and user agent.
-pub const DEFAULT_SESSION_ID: &str = "95b11417-f18f-457f-8804-68e361f9164f";
-/// A default session whose IP address and user agent are unknown (`null` in responses).
-pub const ANONYMOUS_SESSION_ID: &str = "0c7a3e52-4f1b-4c2e-9a8d-2b6f1e9d7c40";
 
 pub const REVOKE_SESSION: Operation = Operation {
+    vendor: "dynamic",
     id: "revokeSessionById",
     method: "PUT",
     template: "/sessions/{sessionId}/revoke",
@@ -47,7 +42,7 @@ pub const REVOKE_SESSION: Operation = Operation {
 
 /// A stored session, by its id; an environment's state is a [`Sessions`] of them.
 #[derive(Debug, Clone)]
-pub struct StoredSession {
+pub(crate) struct StoredSession {
     created_at: DateTime<Utc>,
     ip_address: Option<String>,
     user_agent: Option<String>,
@@ -57,7 +52,7 @@ pub struct StoredSession {
 /// Dynamic's section of a fixtures file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixture {
+pub(crate) struct Fixture {
     /// Well-formed tokens that lack the `users.write` scope (403 on revoke).
     #[serde(default)]
     pub restricted_tokens: Vec<String>,
@@ -68,7 +63,7 @@ pub struct Fixture {
 /// A session to create; the id is generated (UUID v4) when left out.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SessionSpec {
+pub(crate) struct SessionSpec {
     /// A lowercase UUID.
     #[serde(default)]
     pub id: Option<String>,
@@ -139,13 +134,17 @@ impl Vendor for Dynamic {
         view(id, stored)
     }
 
-    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
+    fn status_error(status: StatusCode, fidelity: Fidelity) -> Reply {
         match status {
-            StatusCode::UNAUTHORIZED => DynamicError::NoJwt.reply(),
-            StatusCode::FORBIDDEN => DynamicError::Forbidden.reply(),
-            StatusCode::NOT_FOUND => DynamicError::NotFound.reply(),
+            StatusCode::UNAUTHORIZED => DynamicError::NoJwt.reply(fidelity),
+            StatusCode::FORBIDDEN => DynamicError::Forbidden.reply(fidelity),
+            StatusCode::NOT_FOUND => DynamicError::NotFound.reply(fidelity),
             _ => Reply::json(status, &serde_json::json!({"error": reason(status).0})),
         }
+    }
+
+    fn bearer(_: &Fixture) -> Option<String> {
+        Some(EXAMPLE_TOKEN.to_string())
     }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
@@ -169,7 +168,7 @@ impl Vendor for Dynamic {
         lines
     }
 
-    fn departures() -> &'static [Departure] {
+    fn departures() -> &'static [&'static Departure] {
         DEPARTURES
     }
 }
@@ -199,7 +198,7 @@ async fn revoke_session(
     let context = rqctx.context();
     context
         .serve(&REVOKE_SESSION, raw, |context, request| {
-            revoke(context, request, &session_id).unwrap_or_else(DynamicError::reply)
+            revoke(context, request, &session_id).unwrap_or_else(|e| e.reply(context.fidelity()))
         })
         .await
 }

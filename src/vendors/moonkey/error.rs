@@ -5,10 +5,11 @@ use http::StatusCode;
 use serde::Serialize;
 
 use crate::departures::Departure;
-use crate::exchange::Reply;
+use crate::exchange::{Fidelity, Reply};
+use crate::vendor::VendorError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MoonKeyError {
+pub(super) enum MoonKeyError {
     /// No `Authorization: Bearer sk_test_…|sk_live_…` with a well-formed secret key.
     Unauthorized,
     /// The body breaks a rule: the message names it.
@@ -29,51 +30,54 @@ struct ErrorBody<'a> {
 }
 
 impl MoonKeyError {
-    fn parts(&self) -> (StatusCode, &'static str, &'static str, &'static str) {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, &'static Departure) {
         match self {
             Self::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "Unauthorized: provide a valid secret API key as a Bearer token in the Authorization header.",
-                "moonkey-401-secret-key",
+                &SECRET_KEY_401,
             ),
             Self::Validation(message) => (
                 StatusCode::BAD_REQUEST,
                 "validation_error",
                 message,
-                "moonkey-400-validation",
+                &VALIDATION_400,
             ),
             Self::InvalidJwt => (
                 StatusCode::UNAUTHORIZED,
                 "invalid_session_jwt",
                 "The session_jwt is invalid: it is malformed or its signature does not verify.",
-                "moonkey-jwt-verification",
+                &JWT_VERIFICATION,
             ),
             Self::ExpiredJwt => (
                 StatusCode::UNAUTHORIZED,
                 "session_jwt_expired",
                 "The session_jwt has expired.",
-                "moonkey-jwt-verification",
+                &JWT_VERIFICATION,
             ),
             Self::SessionNotFound => (
                 StatusCode::NOT_FOUND,
                 "session_not_found",
                 "Session not found.",
-                "moonkey-404-unknown-session",
+                &UNKNOWN_SESSION_404,
             ),
         }
     }
 
-    /// The vendor's answer. The spec documents no error response, so both modes answer as the
-    /// service does and mark the departure.
-    pub fn reply(&self) -> Reply {
+}
+
+impl VendorError for MoonKeyError {
+    /// The spec documents no error response, so both modes answer as the service does and mark the
+    /// departure.
+    fn reply(self, _: Fidelity) -> Reply {
         let (status, error_type, error_message, departure) = self.parts();
         body(status, error_type, error_message).departing(departure)
     }
 }
 
 /// A MoonKey error body.
-pub fn body(status: StatusCode, error_type: &str, error_message: &str) -> Reply {
+pub(super) fn body(status: StatusCode, error_type: &str, error_message: &str) -> Reply {
     Reply::json(
         status,
         &ErrorBody {
@@ -84,24 +88,25 @@ pub fn body(status: StatusCode, error_type: &str, error_message: &str) -> Reply 
     )
 }
 
-pub const NONE_GIVEN: &str = "One of session_token, session_jwt or session_id is required.";
-pub const MORE_THAN_ONE: &str =
+pub(super) const NONE_GIVEN: &str = "One of session_token, session_jwt or session_id is required.";
+pub(super) const MORE_THAN_ONE: &str =
     "Only one of session_token, session_jwt or session_id can be sent in; more than one was sent.";
-pub const NOT_AN_OBJECT: &str = "The request body must be a JSON object.";
-pub const MALFORMED_JSON: &str = "The request body is not valid JSON.";
-pub const NOT_A_STRING: &str = "session_token, session_jwt and session_id must be strings.";
-pub const NOT_JSON_CONTENT: &str = "Content-Type must be application/json.";
-pub const TOO_LARGE: &str = "The request body is too large.";
+pub(super) const NOT_AN_OBJECT: &str = "The request body must be a JSON object.";
+pub(super) const MALFORMED_JSON: &str = "The request body is not valid JSON.";
+pub(super) const NOT_A_STRING: &str = "session_token, session_jwt and session_id must be strings.";
+pub(super) const NOT_JSON_CONTENT: &str = "Content-Type must be application/json.";
+pub(super) const TOO_LARGE: &str = "The request body is too large.";
 
 const OPERATION: &str = "DELETE /v1/auth/sessions/delete";
 const NO_ERRORS_DOCUMENTED: &str = "Documents only `200 {message}`: no error response at all.";
 const SPEC_MODE_AS_LIVE: &str =
     "As live: the spec documents nothing for this situation; the response carries the departure header.";
 
-pub static DEPARTURES: &[Departure] = &[
-    Departure {
+/// Every departure of this operation, in the register's order.
+pub static DEPARTURES: &[&Departure] = &[&SECRET_KEY_401, &VALIDATION_400, &UNKNOWN_SESSION_404, &JWT_VERIFICATION];
+
+pub static SECRET_KEY_401: Departure = Departure {
         id: "moonkey-401-secret-key",
-        vendor: "moonkey",
         operation: OPERATION,
         situation: "missing, non-Bearer or malformed secret API key",
         spec_says: NO_ERRORS_DOCUMENTED,
@@ -109,10 +114,10 @@ pub static DEPARTURES: &[Departure] = &[
         evidence: "Docs (session management): \"All session endpoints require your secret ApiKey\"; key format `sk_test_`/`sk_live_` + 48 alphanumerics; error shape from StreambirdApiError.fromResponse (node SDK) and the python and ruby SDKs. Status 401 and the strings are inferred.",
         live: "401 `{\"error_type\":\"unauthorized\", …}`.",
         spec: SPEC_MODE_AS_LIVE,
-    },
-    Departure {
+    };
+
+pub static VALIDATION_400: Departure = Departure {
         id: "moonkey-400-validation",
-        vendor: "moonkey",
         operation: OPERATION,
         situation: "body names no session, or more than one identifier; or is not a JSON object of strings",
         spec_says: "The description says more than one identifier is \"a validation error\"; no status or body is documented.",
@@ -120,10 +125,10 @@ pub static DEPARTURES: &[Departure] = &[
         evidence: "The spec's own description (validation error); status 400 and messages inferred. An empty string counts as absent, as a Go `required_without` rule would read it (inferred). A missing Content-Type is accepted; a present non-JSON one is refused (inferred).",
         live: "400 `{\"error_type\":\"validation_error\", \"error_message\": <the rule broken>}`.",
         spec: SPEC_MODE_AS_LIVE,
-    },
-    Departure {
+    };
+
+pub static UNKNOWN_SESSION_404: Departure = Departure {
         id: "moonkey-404-unknown-session",
-        vendor: "moonkey",
         operation: OPERATION,
         situation: "no session of this app has the identifier (never existed, already deleted, or another app's)",
         spec_says: NO_ERRORS_DOCUMENTED,
@@ -131,10 +136,10 @@ pub static DEPARTURES: &[Departure] = &[
         evidence: "inferred: the SDKs raise StreambirdApiError with the response's status; 404 is the REST convention the rest of the API follows.",
         live: "404 `{\"error_type\":\"session_not_found\", …}`.",
         spec: SPEC_MODE_AS_LIVE,
-    },
-    Departure {
+    };
+
+pub static JWT_VERIFICATION: Departure = Departure {
         id: "moonkey-jwt-verification",
-        vendor: "moonkey",
         operation: OPERATION,
         situation: "`session_jwt` that is malformed, not signed by the server, or expired",
         spec_says: NO_ERRORS_DOCUMENTED,
@@ -142,5 +147,4 @@ pub static DEPARTURES: &[Departure] = &[
         evidence: "Session JWTs are RS256 with a 300 s lifetime and the claim `https://streambird.io/jwt/session` (vendor docs and SDKs). The statuses are inferred: verification failure is an authentication failure, whereas a verified JWT naming no session of this app is the same 404 as an unknown id.",
         live: "401 `invalid_session_jwt` (bad signature, not a JWT) or `session_jwt_expired`.",
         spec: SPEC_MODE_AS_LIVE,
-    },
-];
+    };

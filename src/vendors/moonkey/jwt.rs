@@ -11,7 +11,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 pub const LIFETIME_SECS: i64 = 300;
-pub const SESSION_CLAIM: &str = "https://streambird.io/jwt/session";
 pub const ISSUER: &str = "https://api.moonkey.fun";
 /// The `kid` of the mock's signing key.
 pub const KEY_ID: &str = "understudy-moonkey-mock";
@@ -128,7 +127,7 @@ mod tests {
         let claims = jsonwebtoken::decode::<serde_json::Value>(&token, &keys().decoding, &validation)
             .unwrap()
             .claims;
-        assert_eq!(claims[SESSION_CLAIM]["session_id"], "sess_abc");
+        assert_eq!(claims["https://streambird.io/jwt/session"]["session_id"], "sess_abc");
         assert_eq!(claims["sub"], "user_x");
         assert_eq!(
             claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),

@@ -2,30 +2,95 @@
 //!
 //! The body names a session by exactly one of `session_token`, `session_jwt`, `session_id`; the
 //! caller authenticates with the app's secret API key. Every distinct well-formed key is its own app
-//! with its own copy of the default data. Departures: the spec documents no error response at all,
-//! so every error (401, 400, 404) answers outside it, in the SDKs' error shape (see [`error`]).
+//! with its own copy of the default data. The session is deleted under all three of its identifiers.
+//! Departures: the spec documents no error response at all, so every error (401, 400, 404) answers
+//! outside it, in the SDKs' error shape (see [`error`]).
 
-pub mod delete_session;
-pub mod error;
-pub mod jwt;
-pub mod state;
+mod error;
+mod identifier;
+mod jwt;
 
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use http::StatusCode;
+use dropshot::{Body, HttpError, RawRequest, RequestContext};
+use http::{Response, StatusCode};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::exchange::{reason, Fidelity, Reply};
+use crate::exchange::{bearer_token, reason, serialised_once, Bearer, Fidelity, Incoming, Reply};
+use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
+use crate::ids;
 use crate::sessions::Sessions;
-use crate::vendor::{Api, Vendor};
-use state::{Session, SessionSpec, SessionView};
+use crate::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+pub use error::{DEPARTURES, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
+use error::MoonKeyError;
+use identifier::Identifier;
 
-pub struct MoonKey;
+pub(crate) struct MoonKey;
 
 /// The secret key in the spec's own example request; any well-formed key works as well.
 pub const EXAMPLE_SECRET_KEY: &str = "sk_test_pRqweh3wvWmJAAVYv7Z0T5iPLzFM4ql0muoyQcjOxGeN3p1r";
+/// How long a session JWT lives, in seconds.
+pub const JWT_LIFETIME_SECS: i64 = jwt::LIFETIME_SECS;
+
+pub const DELETE_SESSION: Operation = Operation {
+    vendor: "moonkey",
+    id: "DeleteSession",
+    method: "DELETE",
+    template: "/v1/auth/sessions/delete",
+};
 
 /// MoonKey's section of a fixtures file: its sessions.
-pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+
+/// A stored session, by its `session_id` (`sess_` + 27 base62 characters when generated).
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    /// 64 base62 characters when generated.
+    pub session_token: String,
+    pub user_id: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// A session to create; every identifier left out is generated in MoonKey's format.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SessionSpec {
+    /// `sess_` followed by letters and digits.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// Letters and digits.
+    #[serde(default)]
+    pub session_token: Option<String>,
+    /// `user_` followed by letters and digits.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// A session as the control API shows it, with a `session_jwt` freshly issued at the time of the
+/// read (as MoonKey's authenticate call refreshes it), valid for 300 seconds.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub(crate) struct SessionView {
+    pub session_id: String,
+    pub session_token: String,
+    pub session_jwt: String,
+    pub user_id: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// A session as the control API shows it, with a `session_jwt` issued at `now`.
+pub(crate) fn view(session_id: &str, session: &Session, now: DateTime<Utc>) -> SessionView {
+    SessionView {
+        session_id: session_id.to_string(),
+        session_token: session.session_token.clone(),
+        session_jwt: jwt::issue(session_id, &session.user_id, session.started_at, now),
+        user_id: session.user_id.clone(),
+        started_at: session.started_at,
+    }
+}
 
 impl Vendor for MoonKey {
     const NAME: &'static str = "moonkey";
@@ -37,11 +102,11 @@ impl Vendor for MoonKey {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        delete_session::register(api)
+        crate::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
     }
 
     fn accepts_credential(credential: &str) -> bool {
-        delete_session::is_secret_key(credential)
+        is_secret_key(credential)
     }
 
     fn new_session(
@@ -49,16 +114,20 @@ impl Vendor for MoonKey {
         spec: SessionSpec,
         now: DateTime<Utc>,
     ) -> Result<(String, Session), String> {
-        state::new_session(sessions, spec, now)
+        new_session(sessions, spec, now)
     }
 
     fn view(id: &str, session: &Session, now: DateTime<Utc>) -> SessionView {
-        state::view(id, session, now)
+        view(id, session, now)
     }
 
-    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
+    fn status_error(status: StatusCode, _: Fidelity) -> Reply {
         let (phrase, error_type) = reason(status);
         error::body(status, &error_type, &format!("{phrase}."))
+    }
+
+    fn bearer(_: &Fixture) -> Option<String> {
+        Some(EXAMPLE_SECRET_KEY.to_string())
     }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
@@ -73,7 +142,158 @@ impl Vendor for MoonKey {
         lines
     }
 
-    fn departures() -> &'static [Departure] {
-        error::DEPARTURES
+    fn departures() -> &'static [&'static Departure] {
+        DEPARTURES
+    }
+}
+
+/// Checks a spec against the app's sessions and builds the session it describes.
+pub(crate) fn new_session(
+    sessions: &Sessions<Session>,
+    spec: SessionSpec,
+    now: DateTime<Utc>,
+) -> Result<(String, Session), String> {
+    let session_id = checked(spec.session_id, "session_id", "sess_", || {
+        format!("sess_{}", ids::base62(27))
+    })?;
+    let session_token = checked(spec.session_token, "session_token", "", || ids::base62(64))?;
+    let user_id = checked(spec.user_id, "user_id", "user_", || format!("user_{}", ids::base62(27)))?;
+    if sessions.iter().any(|(_, s)| s.session_token == session_token) {
+        return Err("session_token already belongs to another session".into());
+    }
+    Ok((
+        session_id,
+        Session {
+            session_token,
+            user_id,
+            started_at: now,
+        },
+    ))
+}
+
+/// A chosen identifier in MoonKey's shape (`prefix` + letters and digits), or a generated one.
+fn checked(
+    chosen: Option<String>,
+    field: &str,
+    prefix: &str,
+    generate: impl FnOnce() -> String,
+) -> Result<String, String> {
+    let Some(value) = chosen else { return Ok(generate()) };
+    match value.strip_prefix(prefix) {
+        Some(body) if ids::is_base62(body) && body.len() <= 128 => Ok(value),
+        _ if prefix.is_empty() => Err(format!("{field} must be 1 to 128 letters and digits, not {value:?}")),
+        _ => Err(format!(
+            "{field} must be `{prefix}` followed by 1 to 128 letters and digits, not {value:?}"
+        )),
+    }
+}
+
+async fn delete_session(
+    rqctx: RequestContext<Arc<VendorContext<MoonKey>>>,
+    raw: RawRequest,
+) -> Result<Response<Body>, HttpError> {
+    rqctx
+        .context()
+        .serve(&DELETE_SESSION, raw, |context, request| {
+            delete(context, request).unwrap_or_else(|e| e.reply(context.fidelity()))
+        })
+        .await
+}
+
+/// Checks the key, reads the one identifier, and deletes the session it names in one step.
+fn delete(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply, MoonKeyError> {
+    let secret_key = secret_key(request)?;
+    let identifier = identifier::read(request)?;
+    let namespace = request.namespace();
+    let now = context.now(namespace);
+    let session_id_from_jwt = match &identifier {
+        Identifier::Jwt(token) => Some(jwt::verify(token, now).map_err(|e| match e {
+            jwt::JwtError::Invalid => MoonKeyError::InvalidJwt,
+            jwt::JwtError::Expired => MoonKeyError::ExpiredJwt,
+        })?),
+        _ => None,
+    };
+    let deleted = context.store.update(namespace, secret_key, now, |tenant| {
+        let session_id = match &identifier {
+            Identifier::Token(token) => tenant
+                .iter()
+                .find(|(_, session)| session.session_token == *token)
+                .map(|(id, _)| id.clone()),
+            Identifier::Id(id) => Some(id.clone()),
+            Identifier::Jwt(_) => session_id_from_jwt,
+        };
+        let session_id = session_id.filter(|id| tenant.get(id).is_some())?;
+        tenant.change().remove(&session_id)
+    });
+    match deleted {
+        Some(_) => Ok(Reply::json_bytes(StatusCode::OK, deleted_body())),
+        None => Err(MoonKeyError::SessionNotFound),
+    }
+}
+
+fn deleted_body() -> &'static Bytes {
+    static BODY: OnceLock<Bytes> = OnceLock::new();
+    serialised_once(&BODY, || {
+        let message: DeleteSession200ResponseMessage = "Successfully deleted session"
+            .parse()
+            .expect("the message is not empty");
+        DeleteSession200Response { message }
+    })
+}
+
+/// The app's secret key, from `Authorization: Bearer`.
+fn secret_key(request: &Incoming) -> Result<&str, MoonKeyError> {
+    match bearer_token(&request.headers) {
+        Bearer::Token(key) if is_secret_key(key) => Ok(key),
+        _ => Err(MoonKeyError::Unauthorized),
+    }
+}
+
+/// `sk_test_` or `sk_live_` followed by 48 alphanumerics.
+fn is_secret_key(key: &str) -> bool {
+    let body = key.strip_prefix("sk_test_").or_else(|| key.strip_prefix("sk_live_"));
+    body.is_some_and(|body| body.len() == 48 && ids::is_base62(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vendor::create_session;
+
+    #[test]
+    fn generated_identifiers_follow_moonkeys_formats() {
+        let view = create_session::<MoonKey>(&mut Sessions::default(), SessionSpec::default(), Utc::now()).unwrap();
+        assert!(view.session_id.starts_with("sess_") && view.session_id.len() == 5 + 27);
+        assert!(view.session_token.len() == 64 && ids::is_base62(&view.session_token));
+        assert!(view.user_id.starts_with("user_"));
+        assert!(jwt::verify(&view.session_jwt, Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn chosen_identifiers_are_checked_and_unique() {
+        let mut sessions = Sessions::default();
+        let spec = SessionSpec {
+            session_id: Some("sess_abc".into()),
+            ..Default::default()
+        };
+        create_session::<MoonKey>(&mut sessions, spec.clone(), Utc::now()).unwrap();
+        assert!(create_session::<MoonKey>(&mut sessions, spec, Utc::now())
+            .unwrap_err()
+            .contains("already exists"));
+        let bad = SessionSpec {
+            session_id: Some("session-1".into()),
+            ..Default::default()
+        };
+        assert!(create_session::<MoonKey>(&mut sessions, bad, Utc::now())
+            .unwrap_err()
+            .contains("session_id must be"));
+        let bad_token = SessionSpec {
+            session_token: Some("not-base62".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            create_session::<MoonKey>(&mut sessions, bad_token, Utc::now()).unwrap_err(),
+            "session_token must be 1 to 128 letters and digits, not \"not-base62\""
+        );
     }
 }

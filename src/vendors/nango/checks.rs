@@ -1,11 +1,19 @@
 //! The checks the service runs on a delete, in its order after the content type: the token as it
 //! reads it, then no query parameter, then no body (zod strict objects, with zod's messages).
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::error::NangoError;
-use super::is_well_formed;
+use super::error::{issue, unrecognized_keys, NangoError};
 use crate::exchange::{Incoming, RequestBody};
+
+pub(super) const TOKEN_PREFIX: &str = "nango_connect_session_";
+
+/// `nango_connect_session_` + 64 lowercase hex digits.
+pub(super) fn is_well_formed(token: &str) -> bool {
+    token
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
 
 /// The token as the service reads it: `header.split('Bearer ').pop()`, then a format check.
 /// `Authorization: Bearer ` never arrives as such: a field value loses its trailing whitespace on the
@@ -82,20 +90,6 @@ fn json_type(value: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-fn issue(code: &str, message: &str) -> Value {
-    json!({"code": code, "message": message, "path": []})
-}
-
-/// zod's message: `Unrecognized key: "a"`, or `Unrecognized keys: "a", "b"`.
-pub(super) fn unrecognized_keys(keys: &[String]) -> Value {
-    let quoted: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
-    let noun = if keys.len() == 1 { "key" } else { "keys" };
-    issue(
-        "unrecognized_keys",
-        &format!("Unrecognized {noun}: {}", quoted.join(", ")),
-    )
 }
 
 #[cfg(test)]

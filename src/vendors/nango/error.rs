@@ -4,9 +4,9 @@
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use super::checks::unrecognized_keys;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
+use crate::vendor::VendorError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum NangoError {
@@ -19,8 +19,8 @@ pub(super) enum NangoError {
     InvalidBody(Vec<Value>),
 }
 
-impl NangoError {
-    pub(super) fn reply(self, fidelity: Fidelity) -> Reply {
+impl VendorError for NangoError {
+    fn reply(self, fidelity: Fidelity) -> Reply {
         let auth = |code: &str, message: &str| {
             let body = match fidelity {
                 Fidelity::Live => json!({"error": {"message": message, "code": code, "payload": {}}}),
@@ -28,7 +28,7 @@ impl NangoError {
             };
             let reply = Reply::json(StatusCode::UNAUTHORIZED, &body);
             match fidelity {
-                Fidelity::Live => reply.departing("nango-401-payload"),
+                Fidelity::Live => reply.departing(&PAYLOAD_ON_401),
                 Fidelity::Spec => reply,
             }
         };
@@ -37,7 +37,7 @@ impl NangoError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 &json!({"error": {"code": "invalid_content_type", "message": "Content-Type header must be application/json"}}),
             )
-            .departing("nango-415-content-type"),
+            .departing(&CONTENT_TYPE_415),
             Self::MissingAuthHeader => auth(
                 "missing_auth_header",
                 "Authentication failed. The request is missing the Authorization header.",
@@ -62,12 +62,28 @@ impl NangoError {
     }
 }
 
+/// A zod issue: `{code, message, path}`.
+pub(super) fn issue(code: &str, message: &str) -> Value {
+    json!({"code": code, "message": message, "path": []})
+}
+
+/// zod's message: `Unrecognized key: "a"`, or `Unrecognized keys: "a", "b"`.
+pub(super) fn unrecognized_keys(keys: &[String]) -> Value {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+    let noun = if keys.len() == 1 { "key" } else { "keys" };
+    issue(
+        "unrecognized_keys",
+        &format!("Unrecognized {noun}: {}", quoted.join(", ")),
+    )
+}
+
 const OPERATION: &str = "DELETE /connect/session";
 
-pub(super) static DEPARTURES: &[Departure] = &[
-    Departure {
+/// Every departure of this operation, in the register's order.
+pub static DEPARTURES: &[&Departure] = &[&AUTH_CONNECT_SESSION_TOKEN, &PAYLOAD_ON_401, &CONTENT_TYPE_415, &NO_404];
+
+pub static AUTH_CONNECT_SESSION_TOKEN: Departure = Departure {
         id: "nango-auth-connect-session-token",
-        vendor: "nango",
         operation: OPERATION,
         situation: "every call: which credential authenticates",
         spec_says: "`bearerAuth`: \"The secret key from your Nango environment.\"",
@@ -75,10 +91,10 @@ pub(super) static DEPARTURES: &[Departure] = &[
         evidence: "NangoHQ/nango @2f4c0af (2026-08-21): routes.public.ts:397 `publicAPI.route('/connect/session').delete(connectSessionAuth, deleteConnectSession)`; PR #2776; token format helpers/validation.ts:84-85.",
         live: "Connect session token required; secret key -> 401 `invalid_connect_session_token_format`.",
         spec: "The same: no spec-conformant answer accepts a secret key for a call that names no session to delete. The 401 body conforms in spec mode (no `payload`).",
-    },
-    Departure {
+    };
+
+pub static PAYLOAD_ON_401: Departure = Departure {
         id: "nango-401-payload",
-        vendor: "nango",
         operation: OPERATION,
         situation: "any authentication failure (missing header, `Bearer ` with nothing after it, bad token format, unknown, expired or deleted token)",
         spec_says: "401 `StdError`, which has `additionalProperties: false` at both levels: `{error: {code, message?, errors?}}` only.",
@@ -86,10 +102,10 @@ pub(super) static DEPARTURES: &[Departure] = &[
         evidence: "NangoHQ/nango @2f4c0af: connectSessionAuth middleware error responses (missing_auth_header, malformed_auth_header, invalid_connect_session_token_format, unknown_connect_session_token).",
         live: "401 with `payload: {}`, marked with the departure header.",
         spec: "401 without `payload` (validates against `StdError`); no departure header.",
-    },
-    Departure {
+    };
+
+pub static CONTENT_TYPE_415: Departure = Departure {
         id: "nango-415-content-type",
-        vendor: "nango",
         operation: OPERATION,
         situation: "a `Content-Type` header that is present and not `application/json` (checked before authentication)",
         spec_says: "Documents 204, 400, 401 and 404 only.",
@@ -97,10 +113,10 @@ pub(super) static DEPARTURES: &[Departure] = &[
         evidence: "NangoHQ/nango @2f4c0af: the public API's content-type guard, which runs before route authentication.",
         live: "415 with that body.",
         spec: "As live (the spec documents nothing for this situation); the response carries the departure header.",
-    },
-    Departure {
+    };
+
+pub static NO_404: Departure = Departure {
         id: "nango-404-unreachable",
-        vendor: "nango",
         operation: OPERATION,
         situation: "the documented 404",
         spec_says: "Documents 404 `StdError`.",
@@ -108,5 +124,4 @@ pub(super) static DEPARTURES: &[Departure] = &[
         evidence: "NangoHQ/nango @2f4c0af: deleteConnectSession and connectSessionAuth.",
         live: "Never 404; 401 as above.",
         spec: "The same: the 401 is documented and is what the situation gets.",
-    },
-];
+    };

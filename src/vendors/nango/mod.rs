@@ -20,25 +20,22 @@ use serde_json::json;
 
 use crate::departures::Departure;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
-use crate::vendor::VendorContext;
 use crate::sessions::Sessions;
-use crate::vendor::{preflight, Api, Operation, Vendor};
-use checks::{check_body, check_query, connect_session_token};
-use error::{NangoError, DEPARTURES};
+use crate::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
+pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
+use error::NangoError;
 
-pub struct Nango;
+pub(crate) struct Nango;
 
-pub const TOKEN_PREFIX: &str = "nango_connect_session_";
 /// Connect session tokens expire 30 minutes after creation.
-pub const TOKEN_LIFETIME: TimeDelta = TimeDelta::minutes(30);
-/// The default data's connect session token.
-pub const DEFAULT_TOKEN: &str =
-    "nango_connect_session_c50a750639144dd2fb90d8ce0faff912861618da3d5d7a629ead28eb33c3a082";
+const TOKEN_LIFETIME: TimeDelta = TimeDelta::minutes(30);
 /// A secret key in Nango's format (UUID v4): the credential the spec names, which the service refuses here.
 pub const EXAMPLE_SECRET_KEY: &str = "7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05";
 
 /// The operation has no operationId in the spec; build.rs and [`crate::vendor::route`] derive this one.
 pub const DELETE_CONNECT_SESSION: Operation = Operation {
+    vendor: "nango",
     id: "delete_connect_session",
     method: "DELETE",
     template: "/connect/session",
@@ -46,7 +43,7 @@ pub const DELETE_CONNECT_SESSION: Operation = Operation {
 
 /// A stored connect session, by its token. The token is the credential: one tenant per namespace.
 #[derive(Debug, Clone)]
-pub struct ConnectSession {
+pub(crate) struct ConnectSession {
     pub created_at: DateTime<Utc>,
     /// `None` for sessions that live for as long as the server runs (the default data's).
     pub expires_at: Option<DateTime<Utc>>,
@@ -59,12 +56,12 @@ impl ConnectSession {
 }
 
 /// Nango's section of a fixtures file: its sessions.
-pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
 
 /// A connect session to create (as `POST /connect/sessions` would, with the secret key).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SessionSpec {
+pub(crate) struct SessionSpec {
     /// `nango_connect_session_` + 64 lowercase hex digits; generated when left out.
     #[serde(default)]
     pub token: Option<String>,
@@ -75,7 +72,7 @@ pub struct SessionSpec {
 
 /// A connect session as the control API shows it (the shape of Nango's create response data).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SessionView {
+pub(crate) struct SessionView {
     pub token: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
@@ -131,7 +128,7 @@ impl Vendor for Nango {
         }
     }
 
-    fn forced_error(status: StatusCode, fidelity: Fidelity) -> Reply {
+    fn status_error(status: StatusCode, fidelity: Fidelity) -> Reply {
         match status {
             StatusCode::UNAUTHORIZED => NangoError::UnknownToken.reply(fidelity),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => NangoError::InvalidContentType.reply(fidelity),
@@ -147,6 +144,10 @@ impl Vendor for Nango {
         }
     }
 
+    fn bearer(fixture: &Fixture) -> Option<String> {
+        fixture.sessions.iter().find_map(|s| s.token.clone())
+    }
+
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let tokens = fixture.sessions.iter().filter_map(|s| s.token.clone());
         tokens
@@ -154,15 +155,9 @@ impl Vendor for Nango {
             .collect()
     }
 
-    fn departures() -> &'static [Departure] {
+    fn departures() -> &'static [&'static Departure] {
         DEPARTURES
     }
-}
-
-fn is_well_formed(token: &str) -> bool {
-    token
-        .strip_prefix(TOKEN_PREFIX)
-        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 async fn delete_connect_session(

@@ -5,6 +5,8 @@
 //! again. Departure: a completed, expired or unknown session answers 404 `{success:false,msg}`, a
 //! status the spec does not document.
 
+mod error;
+
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -16,22 +18,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
 use crate::exchange::{reason, serialised_once, Fidelity, Reply};
-use crate::generated::paragraph::types::{DeleteAuthSession200Response, DeleteAuthSession500Response};
-use crate::vendor::VendorContext;
+use crate::generated::paragraph::types::DeleteAuthSession200Response;
 use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor};
+use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use error::ParagraphError;
+pub use error::{DEPARTURES, NOT_PENDING_404};
 
-pub struct Paragraph;
+pub(crate) struct Paragraph;
 
 /// How long a pending auth session lasts (inferred: the CLI polls for a few minutes).
-pub const PENDING_LIFETIME: TimeDelta = TimeDelta::minutes(15);
+const PENDING_LIFETIME: TimeDelta = TimeDelta::minutes(15);
 
-/// The default data's sessions.
-pub const PENDING_SESSION_ID: &str = "3f6c2a9e-8b1d-4e57-a0c4-7d2e9f1b6a35";
-pub const COMPLETED_SESSION_ID: &str = "a81d4c07-2e9b-4f63-b5a8-0c3f7e2d9b14";
-pub const EXPIRED_SESSION_ID: &str = "5e9b7f21-c4a3-4d08-9e6f-1b2a8c7d3e90";
 
 pub const DENY_SESSION: Operation = Operation {
+    vendor: "paragraph",
     id: "deleteAuthSession",
     method: "DELETE",
     template: "/v1/api/auth/sessions/{sessionId}",
@@ -39,7 +39,7 @@ pub const DENY_SESSION: Operation = Operation {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     #[default]
     Pending,
     Completed,
@@ -49,7 +49,7 @@ pub enum Status {
 /// A stored auth session, by its id. Paragraph has no credential that tells apps apart: one
 /// tenant per namespace.
 #[derive(Debug, Clone)]
-pub struct AuthSession {
+pub(crate) struct AuthSession {
     pub status: Status,
     pub device_name: String,
     /// `None` for sessions that wait for as long as the server runs.
@@ -67,12 +67,12 @@ impl AuthSession {
 }
 
 /// Paragraph's section of a fixtures file: its sessions.
-pub type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
 
 /// An auth session to create (as `POST /v1/api/auth/sessions` and the browser approval would).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SessionSpec {
+pub(crate) struct SessionSpec {
     /// Generated (UUID v4) when left out.
     #[serde(default)]
     pub id: Option<String>,
@@ -91,7 +91,7 @@ pub struct SessionSpec {
 
 /// An auth session as the control API shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SessionView {
+pub(crate) struct SessionView {
     pub session_id: String,
     /// The status now: a pending session past its expiry shows as expired.
     pub status: Status,
@@ -158,9 +158,12 @@ impl Vendor for Paragraph {
         }
     }
 
-    fn forced_error(status: StatusCode, _: Fidelity) -> Reply {
-        let msg = reason(status).0.to_string();
-        Reply::json(status, &DeleteAuthSession500Response { success: false, msg })
+    fn status_error(status: StatusCode, _: Fidelity) -> Reply {
+        error::body(status, reason(status).0)
+    }
+
+    fn bearer(_: &Fixture) -> Option<String> {
+        None
     }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
@@ -176,7 +179,7 @@ impl Vendor for Paragraph {
         lines
     }
 
-    fn departures() -> &'static [Departure] {
+    fn departures() -> &'static [&'static Departure] {
         DEPARTURES
     }
 }
@@ -201,7 +204,7 @@ async fn deny_session(
             if denied {
                 denied_reply()
             } else {
-                not_found_reply()
+                ParagraphError::NotPending.reply(context.fidelity())
             }
         })
         .await
@@ -214,24 +217,3 @@ fn denied_reply() -> Reply {
         serialised_once(&BODY, || DeleteAuthSession200Response { success: true }),
     )
 }
-
-fn not_found_reply() -> Reply {
-    static BODY: OnceLock<Bytes> = OnceLock::new();
-    let body = serialised_once(&BODY, || DeleteAuthSession500Response {
-        success: false,
-        msg: "Session not found".into(),
-    });
-    Reply::json_bytes(StatusCode::NOT_FOUND, body).departing("paragraph-404-not-pending")
-}
-
-static DEPARTURES: &[Departure] = &[Departure {
-    id: "paragraph-404-not-pending",
-    vendor: "paragraph",
-    operation: "DELETE /v1/api/auth/sessions/{sessionId}",
-    situation: "the session is completed, expired, already denied, or unknown",
-    spec_says: "Documents 200 `{success:true}` and 500 `{success:false,msg}`; \"Only pending sessions can be denied\" with no status for the others.",
-    service_does: "404 `{\"success\":false,\"msg\":\"Session not found\"}`: a denied session is deleted (paragraph-cli browser-auth.ts, commit d156aa9: GET afterwards is 404), and the API answers its other client errors as `{success:false,msg}`.",
-    evidence: "paragraph-cli browser-auth.ts (commit d156aa9) for deletion on deny; the 404 status and message for non-pending sessions are inferred.",
-    live: "404 `{\"success\":false,\"msg\":\"Session not found\"}`.",
-    spec: "As live (the spec documents no status for this situation; its 500 means a server fault); the response carries the departure header.",
-}];

@@ -4,17 +4,19 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+
+use crate::default_data;
 use crate::harness::{Call, Mock};
 
 fn operations() -> Vec<Call> {
     vec![
-        Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
-            .bearer(understudy::vendors::moonkey::EXAMPLE_SECRET_KEY),
-        Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
-            .param("sessionId", understudy::vendors::dynamic::ANONYMOUS_SESSION_ID)
-            .bearer(understudy::vendors::dynamic::EXAMPLE_TOKEN),
-        Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", "unknown"),
-        Call::new("nango", "DELETE", "/connect/session").bearer(&format!("nango_connect_session_{}", "0".repeat(64))),
+        Call::to(&moonkey::DELETE_SESSION).bearer(moonkey::EXAMPLE_SECRET_KEY),
+        Call::to(&dynamic::REVOKE_SESSION)
+            .param("sessionId", default_data::dynamic_anonymous_session_id())
+            .bearer(dynamic::EXAMPLE_TOKEN),
+        Call::to(&paragraph::DENY_SESSION).param("sessionId", "unknown"),
+        Call::to(&nango::DELETE_CONNECT_SESSION).bearer(&format!("nango_connect_session_{}", "0".repeat(64))),
     ]
 }
 

@@ -4,6 +4,8 @@
 use serde_json::{json, Value};
 
 use super::still_serving;
+use understudy::vendors::nango;
+
 use crate::harness::{Call, Mock};
 
 /// Every call is a 4xx or a 2xx; the namespace's clock, journal and a vendor still answer after it.
@@ -20,7 +22,7 @@ async fn refused_or_done(mock: &Mock, namespace: &str, method: &str, path: &str,
         "after {path} {body:?}"
     );
     assert_eq!(control.call("GET", "/journal/count", None).await.0, 200);
-    let nango = Call::new("nango", "DELETE", "/connect/session")
+    let nango = Call::to(&nango::DELETE_CONNECT_SESSION)
         .bearer(&format!("nango_connect_session_{}", "0".repeat(64)))
         .namespace(namespace);
     assert_eq!(mock.send(nango).await.status, 401, "the vendor answers in {namespace}");

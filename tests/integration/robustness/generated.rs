@@ -8,6 +8,9 @@ use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 
 use super::harmless_calls;
+use understudy::vendors::nango;
+
+use crate::default_data;
 use crate::harness::{Call, Mock};
 
 const NAMESPACE: &str = "generated";
@@ -78,7 +81,7 @@ fn runner(cases: u32) -> TestRunner {
 /// body checks (which come after authentication) are reached.
 fn vendor_calls() -> Vec<Call> {
     let mut calls = harmless_calls();
-    calls[3] = Call::new("nango", "DELETE", "/connect/session").bearer(understudy::vendors::nango::DEFAULT_TOKEN);
+    calls[3] = Call::to(&nango::DELETE_CONNECT_SESSION).bearer(default_data::nango_token());
     calls.into_iter().map(|call| call.namespace(NAMESPACE)).collect()
 }
 

@@ -1,6 +1,6 @@
 //! Each namespace's journal survives its neighbours' traffic.
 
-use understudy::server::Options;
+use understudy::Options;
 
 use super::harmless_calls;
 use crate::harness::Mock;

@@ -16,18 +16,19 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use understudy::vendors::{dynamic, moonkey, nango, paragraph};
+
 use crate::harness::{Call, Mock};
 
 /// One call per vendor operation that the vendor answers without changing any state.
 pub fn harmless_calls() -> Vec<Call> {
     vec![
-        Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
-            .bearer(understudy::vendors::moonkey::EXAMPLE_SECRET_KEY),
-        Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
+        Call::to(&moonkey::DELETE_SESSION).bearer(moonkey::EXAMPLE_SECRET_KEY),
+        Call::to(&dynamic::REVOKE_SESSION)
             .param("sessionId", "00000000-0000-4000-8000-000000000000")
-            .bearer(understudy::vendors::dynamic::EXAMPLE_TOKEN),
-        Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}").param("sessionId", "unknown"),
-        Call::new("nango", "DELETE", "/connect/session").bearer(&format!("nango_connect_session_{}", "0".repeat(64))),
+            .bearer(dynamic::EXAMPLE_TOKEN),
+        Call::to(&paragraph::DENY_SESSION).param("sessionId", "unknown"),
+        Call::to(&nango::DELETE_CONNECT_SESSION).bearer(&format!("nango_connect_session_{}", "0".repeat(64))),
     ]
 }
 

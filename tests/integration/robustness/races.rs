@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use understudy::vendors::{dynamic, moonkey};
+use understudy::vendors::{dynamic, moonkey, nango, paragraph};
 
 use crate::harness::{Call, Mock};
 
@@ -25,20 +25,20 @@ async fn session_and_its_delete(mock: &Mock, vendor: &str, namespace: &str) -> C
     let control = mock.control().namespace(namespace);
     let created = control.post(&format!("/{vendor}/sessions"), json!({})).await;
     let call = match vendor {
-        "moonkey" => Call::new("moonkey", "DELETE", "/v1/auth/sessions/delete")
+        "moonkey" => Call::to(&moonkey::DELETE_SESSION)
             .bearer(moonkey::EXAMPLE_SECRET_KEY)
             .header("content-type", "application/json")
             .raw_body(padded(json!({"session_id": created["session_id"]}))),
-        "dynamic" => Call::new("dynamic", "PUT", "/sessions/{sessionId}/revoke")
+        "dynamic" => Call::to(&dynamic::REVOKE_SESSION)
             .param("sessionId", created["id"].as_str().expect("an id"))
             .bearer(dynamic::EXAMPLE_TOKEN)
             .header("content-type", "application/json")
             .raw_body(padded(json!({}))),
-        "paragraph" => Call::new("paragraph", "DELETE", "/v1/api/auth/sessions/{sessionId}")
+        "paragraph" => Call::to(&paragraph::DENY_SESSION)
             .param("sessionId", created["session_id"].as_str().expect("an id"))
             .header("content-type", "application/json")
             .raw_body(padded(json!({}))),
-        "nango" => Call::new("nango", "DELETE", "/connect/session")
+        "nango" => Call::to(&nango::DELETE_CONNECT_SESSION)
             .bearer(created["token"].as_str().expect("a token"))
             .header("content-type", "application/json")
             .raw_body(padded(json!({}))),

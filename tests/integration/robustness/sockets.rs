@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use understudy::exchange::BODY_READ_TIMEOUT;
+use understudy::BODY_READ_TIMEOUT;
 
 use super::{address, exchange, still_serving, Outcome};
+use crate::default_data;
 use crate::harness::Mock;
 
 const SERVERS: [&str; 5] = ["moonkey", "dynamic", "paragraph", "nango", "control"];
@@ -90,10 +91,7 @@ async fn a_stalled_body_gets_a_408_and_its_connection_closed() {
         ("moonkey", "DELETE /v1/auth/sessions/delete".to_string()),
         (
             "dynamic",
-            format!(
-                "PUT /api/v0/sessions/{}/revoke",
-                understudy::vendors::dynamic::DEFAULT_SESSION_ID
-            ),
+            format!("PUT /api/v0/sessions/{}/revoke", default_data::dynamic_session_id()),
         ),
         ("paragraph", "DELETE /api/v1/api/auth/sessions/unknown".to_string()),
         ("nango", "DELETE /connect/session".to_string()),
@@ -142,7 +140,7 @@ async fn a_stalled_body_gets_a_408_and_its_connection_closed() {
 async fn trickled_headers_and_bodies_within_the_timeouts_are_served() {
     let mock = Mock::start().await;
     let address = address(&mock, "nango");
-    let token = understudy::vendors::nango::DEFAULT_TOKEN;
+    let token = default_data::nango_token();
     let request = format!(
         "DELETE /connect/session HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
          Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"

@@ -1,0 +1,59 @@
+//! Paragraph's error body, `{success: false, msg}` (the spec's 500 schema, and the shape of the
+//! API's other client errors), and the operation's departure from the spec.
+
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use crate::departures::Departure;
+use crate::exchange::{serialised_once, Fidelity, Reply};
+use crate::generated::paragraph::types::DeleteAuthSession500Response;
+use crate::vendor::VendorError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ParagraphError {
+    /// The session is not pending: completed, expired, already denied, or unknown.
+    NotPending,
+}
+
+impl VendorError for ParagraphError {
+    /// Both modes answer alike: the spec documents no status for this situation.
+    fn reply(self, _: Fidelity) -> Reply {
+        match self {
+            Self::NotPending => {
+                static BODY: OnceLock<Bytes> = OnceLock::new();
+                let body = serialised_once(&BODY, || DeleteAuthSession500Response {
+                    success: false,
+                    msg: "Session not found".into(),
+                });
+                Reply::json_bytes(StatusCode::NOT_FOUND, body).departing(&NOT_PENDING_404)
+            }
+        }
+    }
+}
+
+/// An error body in Paragraph's shape.
+pub(super) fn body(status: StatusCode, msg: &str) -> Reply {
+    Reply::json(
+        status,
+        &DeleteAuthSession500Response {
+            success: false,
+            msg: msg.to_string(),
+        },
+    )
+}
+
+/// Every departure of this operation, in the register's order.
+pub static DEPARTURES: &[&Departure] = &[&NOT_PENDING_404];
+
+pub static NOT_PENDING_404: Departure = Departure {
+    id: "paragraph-404-not-pending",
+    operation: "DELETE /v1/api/auth/sessions/{sessionId}",
+    situation: "the session is completed, expired, already denied, or unknown",
+    spec_says: "Documents 200 `{success:true}` and 500 `{success:false,msg}`; \"Only pending sessions can be denied\" with no status for the others.",
+    service_does: "404 `{\"success\":false,\"msg\":\"Session not found\"}`: a denied session is deleted (paragraph-cli browser-auth.ts, commit d156aa9: GET afterwards is 404), and the API answers its other client errors as `{success:false,msg}`.",
+    evidence: "paragraph-cli browser-auth.ts (commit d156aa9) for deletion on deny; the 404 status and message for non-pending sessions are inferred.",
+    live: "404 `{\"success\":false,\"msg\":\"Session not found\"}`.",
+    spec: "As live (the spec documents no status for this situation; its 500 means a server fault); the response carries the departure header.",
+};
