@@ -1,5 +1,5 @@
 //! Fixtures: the data every new tenant starts with. A fixtures file (YAML or JSON) has one section
-//! per vendor (`moonkey:`, `dynamic:`, …), each with the `sessions` the control API would create and
+//! per vendor, under the vendor's name, each with the `sessions` the control API would create and
 //! the vendor's extras. The embedded default data (src/fixtures/default.yaml) is such a file;
 //! `--fixtures FILE` replaces it. Errors name the file, the entry and the problem.
 

@@ -54,7 +54,7 @@ pub fn from_prefer(header: &str) -> Forcing {
 /// A scenario as the control API takes it.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct ScenarioSpec {
-    /// `moonkey`, `dynamic`, `paragraph` or `nango`.
+    /// A vendor's name, as in the startup line.
     pub vendor: String,
     /// Only this operation id; every operation of the vendor when absent.
     #[serde(default)]

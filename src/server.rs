@@ -20,7 +20,7 @@ use crate::vendor::{seed_state, VendorContext};
 use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
-/// invalid one (none of the four operations takes more than a few hundred bytes).
+/// invalid one (no vendor operation takes more than a few hundred bytes).
 const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 /// Every server's name (each vendor's, then `control`) and the port it listens on unless told

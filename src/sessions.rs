@@ -1,5 +1,5 @@
-//! A tenant's sessions of one vendor, by id (a MoonKey `session_id`, a Dynamic or Paragraph id, a
-//! Nango token), listed in id order. Every vendor's state is one of these; the control API's create,
+//! A tenant's sessions of one vendor, by id (the vendor's session id, or its token where the token is
+//! the session), listed in id order. Every vendor's state is one of these; the control API's create,
 //! list, get and delete work on it the same way for every vendor.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! Namespaced in-memory state. A tenant is a (namespace, credential) pair: the namespace comes from
 //! the `x-understudy-namespace` header (parallel test files each take their own), the credential is
-//! whatever separates apps at the vendor (a MoonKey secret key, a Dynamic token; empty where the
+//! whatever separates apps at the vendor (a secret key, an environment token; empty where the
 //! vendor has none). Each tenant starts from the vendor's default data.
 //!
 //! Copy on write: a tenant that has changed nothing shares one seeded copy of the default data with

@@ -1,6 +1,6 @@
 //! Per-vendor control endpoints, the same for every vendor: create, list, inspect and delete
 //! sessions, and reset the vendor's data in a namespace. `?credential=` picks the app or environment
-//! for vendors whose credential separates them (MoonKey's secret key, Dynamic's token); it defaults
+//! for vendors whose credential separates apps (a secret key, an environment token); it defaults
 //! to the example credential the startup output prints.
 
 use std::sync::Arc;
@@ -24,14 +24,14 @@ type Context = RequestContext<Arc<ControlContext>>;
 
 #[derive(Deserialize, JsonSchema)]
 pub struct CredentialQuery {
-    /// The vendor credential whose app or environment to act in (MoonKey secret key, Dynamic
-    /// token); the example credential when absent. Ignored by vendors without one.
+    /// The vendor credential whose app or environment to act in; the example credential when
+    /// absent. Ignored by vendors whose credential does not separate apps.
     credential: Option<String>,
 }
 
 #[derive(Deserialize, JsonSchema)]
 pub struct SessionPath {
-    /// The session's id (MoonKey `session_id`, Dynamic and Paragraph `id`, Nango `token`).
+    /// The session's id as the vendor names it (for a vendor whose session is a token, the token).
     id: String,
 }
 

@@ -81,7 +81,7 @@ impl Incoming {
 pub enum Bearer<'a> {
     Missing,
     /// Present but not `Bearer <token>` (another scheme, or not text).
-    NotBearer,
+    OtherScheme,
     Token(&'a str),
 }
 
@@ -91,11 +91,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Bearer<'_> {
         return Bearer::Missing;
     };
     let Ok(text) = value.to_str() else {
-        return Bearer::NotBearer;
+        return Bearer::OtherScheme;
     };
     match text.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Bearer::Token(token.trim()),
-        _ => Bearer::NotBearer,
+        _ => Bearer::OtherScheme,
     }
 }
 
@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(bearer_token(&headers("Bearer abc")), Bearer::Token("abc"));
         assert_eq!(bearer_token(&headers("bearer abc")), Bearer::Token("abc"));
         assert_eq!(bearer_token(&headers("Bearer ")), Bearer::Token(""));
-        assert_eq!(bearer_token(&headers("Basic abc")), Bearer::NotBearer);
-        assert_eq!(bearer_token(&headers("Bearer")), Bearer::NotBearer);
+        assert_eq!(bearer_token(&headers("Basic abc")), Bearer::OtherScheme);
+        assert_eq!(bearer_token(&headers("Bearer")), Bearer::OtherScheme);
     }
 }

@@ -8,7 +8,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
-    let mut checked = 0;
+    let mut checked = Vec::new();
     for spec in understudy::openapi::all() {
         let vendor = spec.vendor;
         let provenance: serde_json::Value = serde_json::from_str(
@@ -45,9 +45,55 @@ fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
             output.stdout == vendored,
             "specs/{vendor}.yaml differs from what `understudy spec extract {page}` prints"
         );
-        checked += 1;
+        checked.push(vendor);
     }
-    assert_eq!(checked, 4, "moonkey, dynamic, paragraph and nango are vendored");
+    let mut listed = understudy::vendors::NAMES.to_vec();
+    listed.sort_unstable();
+    checked.sort_unstable();
+    assert_eq!(
+        checked, listed,
+        "every vendor of the list has a spec, and every spec a vendor"
+    );
+}
+
+/// What adding a vendor takes (README, "Adding a vendor"): for every vendor of the list, its spec,
+/// provenance and saved page under specs/, its section of the default data, its entries in the
+/// register of departures, and its test file. Walks the list: no count is written down.
+#[test]
+fn every_listed_vendor_has_its_spec_page_default_data_departures_and_tests() {
+    let root = Path::new(ROOT);
+    let default_data: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("src/fixtures/default.yaml")).unwrap()).unwrap();
+    let test_main = std::fs::read_to_string(root.join("tests/integration/main.rs")).unwrap();
+    let register = understudy::vendors::departures();
+    for vendor in understudy::vendors::NAMES {
+        for file in [
+            format!("specs/{vendor}.yaml"),
+            format!("specs/{vendor}.provenance.json"),
+            format!("specs/pages/{vendor}.md"),
+        ] {
+            assert!(root.join(&file).is_file(), "{vendor}: {file} is missing");
+        }
+        assert!(
+            understudy::openapi::all().iter().any(|spec| spec.vendor == *vendor),
+            "{vendor}: build.rs embedded no spec"
+        );
+        assert!(
+            default_data
+                .get(vendor)
+                .is_some_and(|section| section["sessions"].is_array()),
+            "{vendor}: src/fixtures/default.yaml has no `{vendor}.sessions`"
+        );
+        assert!(
+            register.iter().any(|(declared_by, _)| declared_by == vendor),
+            "{vendor}: the register of departures has no entry (every vendor so far departs from its spec somewhere)"
+        );
+        assert!(
+            root.join(format!("tests/integration/{vendor}.rs")).is_file()
+                && test_main.contains(&format!("mod {vendor};")),
+            "{vendor}: tests/integration/{vendor}.rs is missing or not declared in tests/integration/main.rs"
+        );
+    }
 }
 
 #[test]

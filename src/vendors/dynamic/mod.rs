@@ -205,7 +205,7 @@ async fn revoke_session(
 
 fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str) -> Result<Reply, DynamicError> {
     let token = match bearer_token(&request.headers) {
-        Bearer::Missing | Bearer::NotBearer => return Err(DynamicError::NoJwt),
+        Bearer::Missing | Bearer::OtherScheme => return Err(DynamicError::NoJwt),
         Bearer::Token(token) if !is_well_formed(token) => return Err(DynamicError::InvalidToken),
         Bearer::Token(token) => token,
     };
