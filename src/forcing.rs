@@ -156,8 +156,7 @@ impl Scenarios {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Scenario>> {
-        // Scenarios are changed by single-field updates: a poisoned lock holds nothing torn.
-        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::locks::lock(&self.pending)
     }
 }
 

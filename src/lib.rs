@@ -17,7 +17,7 @@
 //! # Layout, from the top
 //! - `server`: start-up (one server per vendor, then the control API); `listen`: binding one server.
 //! - `control`: the control API (sessions, reset, journal, clock, scenarios).
-//! - `vendors`: one folder per vendor (`mod.rs`: the [`vendor::Vendor`] impl and handler;
+//! - `vendors`: one folder per vendor (`mod.rs`: the `vendor::Vendor` impl and handler;
 //!   `error.rs`: its error shape and departures), and the one list of them.
 //! - `pipeline`: the path every vendor request takes (namespace, forcing, journal, CORS).
 //! - `vendor`: the plug-in contract (`Vendor`, `VendorError`, `VendorContext`, `Operation`).

@@ -18,10 +18,10 @@ use crate::sessions::Sessions;
 use crate::shared::Shared;
 use crate::store::Store;
 
-/// A vendor operation as its handler names it; [`route`] checks it against the spec.
+/// A vendor operation as its handler names it; `route` checks it against the spec.
 #[derive(Debug)]
 pub struct Operation {
-    /// The vendor's [`Vendor::NAME`].
+    /// The vendor's `Vendor::NAME`.
     pub vendor: &'static str,
     /// The spec's operationId, or `method_path` where the spec has none (as build.rs names it).
     pub id: &'static str,
@@ -53,7 +53,7 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     fn accepts_credential(_credential: &str) -> bool {
         true
     }
-    /// Registers the vendor's endpoints, with [`crate::register_operation`].
+    /// Registers the vendor's endpoints, with [`register_operation`].
     fn register(api: &mut Api<Self>) -> Result<(), String>;
     /// Checks a spec against the tenant's sessions and builds the session it describes, with its id
     /// (generated in the vendor's format when the spec names none); the error names the rule broken.
@@ -161,7 +161,6 @@ pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
 
 /// Registers a vendor operation's handler and its CORS preflight (`OPTIONS`) at the path the spec
 /// gives it. A macro because dropshot's handler trait cannot be named outside dropshot.
-#[macro_export]
 macro_rules! register_operation {
     ($api:expr, $vendor:ty, $operation:expr, $handler:expr, $preflight:expr) => {
         $crate::vendor::route::<$vendor>($operation).and_then(|route| {
@@ -187,6 +186,7 @@ macro_rules! register_operation {
         })
     };
 }
+pub(crate) use register_operation;
 
 /// The CORS preflight of an operation whose path has no parameters.
 pub async fn preflight<V: Vendor>(

@@ -1,8 +1,8 @@
 //! The vendors, and the one list of them. Each vendor is a folder here with the same layout: `mod.rs`
-//! names its operation and spec and implements [`crate::vendor::Vendor`] (its sessions, its handler);
-//! `error.rs` holds its error shape ([`crate::vendor::VendorError`]) and its departures from the spec.
+//! names its operation and spec and implements `crate::vendor::Vendor` (its sessions, its handler);
+//! `error.rs` holds its error shape (`crate::vendor::VendorError`) and its departures from the spec.
 //!
-//! Adding a vendor adds one line to [`vendor_list!`] below: its server, port flag, startup line entry,
+//! Adding a vendor adds one line to `vendor_list!` below: its server, port flag, startup line entry,
 //! control endpoints, register section and the test harness's generic checks all follow from it.
 
 use std::sync::Arc;

@@ -98,7 +98,7 @@ impl Vendor for Dynamic {
     type SessionView = Session;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::register_operation!(
+        crate::vendor::register_operation!(
             api,
             Dynamic,
             &REVOKE_SESSION,

@@ -4,7 +4,7 @@
 //! caller authenticates with the app's secret API key. Every distinct well-formed key is its own app
 //! with its own copy of the default data. The session is deleted under all three of its identifiers.
 //! Departures: the spec documents no error response at all, so every error (401, 400, 404) answers
-//! outside it, in the SDKs' error shape (see [`error`]).
+//! outside it, in the SDKs' error shape (see `error`).
 
 mod error;
 mod identifier;
@@ -102,7 +102,7 @@ impl Vendor for MoonKey {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
+        crate::vendor::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
     }
 
     fn accepts_credential(credential: &str) -> bool {

@@ -33,7 +33,7 @@ const TOKEN_LIFETIME: TimeDelta = TimeDelta::minutes(30);
 /// A secret key in Nango's format (UUID v4): the credential the spec names, which the service refuses here.
 pub const EXAMPLE_SECRET_KEY: &str = "7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05";
 
-/// The operation has no operationId in the spec; build.rs and [`crate::vendor::route`] derive this one.
+/// The operation has no operationId in the spec; build.rs and `crate::vendor::route` derive this one.
 pub const DELETE_CONNECT_SESSION: Operation = Operation {
     vendor: "nango",
     id: "delete_connect_session",
@@ -88,7 +88,7 @@ impl Vendor for Nango {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::register_operation!(
+        crate::vendor::register_operation!(
             api,
             Nango,
             &DELETE_CONNECT_SESSION,

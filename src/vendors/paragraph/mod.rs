@@ -109,7 +109,7 @@ impl Vendor for Paragraph {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::register_operation!(
+        crate::vendor::register_operation!(
             api,
             Paragraph,
             &DENY_SESSION,
