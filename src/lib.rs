@@ -25,6 +25,7 @@
 //!   `exchange` (requests and replies), `fixtures`, `shared`, `locks`, `ids`, `openapi`.
 
 mod clock;
+pub mod conformance;
 mod control;
 mod cors;
 pub mod departures;
@@ -38,6 +39,8 @@ mod listen;
 mod locks;
 pub mod openapi;
 mod pipeline;
+mod probe;
+pub mod report;
 mod server;
 mod sessions;
 mod shared;

@@ -34,6 +34,8 @@ enum Command {
     Departures,
     /// Print the control API's OpenAPI document (the text of specs/understudy-control.openapi.json).
     ControlOpenapi,
+    /// Hold a server to a vendor's spec and to the live service's evidenced behaviour.
+    Check(cli::check::CheckArgs),
 }
 
 #[derive(Subcommand)]
@@ -148,6 +150,8 @@ impl ServeArgs {
     }
 }
 
+mod cli;
+
 fn main() -> ExitCode {
     let command =
         per_server_port_flags(<Cli as clap::CommandFactory>::command()).mut_subcommand("serve", per_server_port_flags);
@@ -171,6 +175,7 @@ fn main() -> ExitCode {
             );
             Ok(())
         }
+        Some(Command::Check(args)) => return cli::check::run(args),
         Some(Command::Departures) => {
             print!(
                 "{}",

@@ -14,6 +14,7 @@ use crate::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
 use crate::openapi::{self, VendorSpec};
+use crate::probe::Catalogue;
 use crate::sessions::Sessions;
 use crate::shared::Shared;
 use crate::store::Store;
@@ -74,6 +75,8 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     fn defaults(fixture: &Self::Fixture) -> Vec<(&'static str, String)>;
     /// Where this vendor's service, or the mock, departs from its spec.
     fn departures() -> &'static [&'static Departure];
+    /// The vendor's probes: every situation the evidence describes, with the answers expected.
+    fn catalogue() -> Catalogue;
 }
 
 /// A vendor's refusal of a request: every vendor's error type answers through this one contract.

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::departures::Departure;
+use crate::probe::Catalogue;
 use crate::vendor::{Vendor, VendorContext};
 
 /// A vendor of the list: one whose context the control API can reach by type.
@@ -75,6 +76,38 @@ vendor_list! {
     dynamic::Dynamic,
     paragraph::Paragraph,
     nango::Nango,
+}
+
+/// A vendor's probe catalogue, by name.
+pub(crate) fn catalogue(vendor: &str) -> Option<Catalogue> {
+    struct Find<'a>(&'a str, Option<Catalogue>);
+    impl VendorVisitor for Find<'_> {
+        fn visit<V: Listed>(&mut self) -> Result<(), String> {
+            if V::NAME == self.0 {
+                self.1 = Some(V::catalogue());
+            }
+            Ok(())
+        }
+    }
+    let mut find = Find(vendor, None);
+    let _ = visit_all(&mut find);
+    find.1
+}
+
+/// A vendor's example credential (empty where its credential does not separate apps), by name.
+pub(crate) fn default_credential(vendor: &str) -> Option<&'static str> {
+    struct Find<'a>(&'a str, Option<&'static str>);
+    impl VendorVisitor for Find<'_> {
+        fn visit<V: Listed>(&mut self) -> Result<(), String> {
+            if V::NAME == self.0 {
+                self.1 = Some(V::DEFAULT_CREDENTIAL);
+            }
+            Ok(())
+        }
+    }
+    let mut find = Find(vendor, None);
+    let _ = visit_all(&mut find);
+    find.1
 }
 
 /// The whole register of departures, vendor by vendor: each with the name of its vendor.

@@ -2,9 +2,11 @@
 //! loopback ports, drives it over HTTP, and holds every response to the vendor's spec.
 
 mod default_data;
+mod drift_proxy;
 mod harness;
 
 mod browser;
+mod check;
 mod control;
 mod cors;
 mod dynamic;

@@ -31,3 +31,30 @@ fn departure_ids_are_unique_and_belong_to_their_vendor() {
         );
     }
 }
+
+/// The register and the probe catalogues cannot disagree: every departure a probe expects is in its
+/// vendor's register, and every register entry is shown by at least one probe.
+#[test]
+fn the_register_and_the_probe_catalogues_agree() {
+    let register = understudy::vendors::departures();
+    let rows = understudy::conformance::catalogue_rows();
+    for row in &rows {
+        if let Some(id) = row.departure {
+            assert!(
+                register.iter().any(|(vendor, d)| *vendor == row.vendor && d.id == id),
+                "{} probe {} expects {id}, which {}'s register does not list",
+                row.vendor,
+                row.probe,
+                row.vendor
+            );
+        }
+    }
+    for (vendor, departure) in &register {
+        assert!(
+            rows.iter()
+                .any(|r| r.vendor == *vendor && r.departure == Some(departure.id)),
+            "no probe of {vendor} shows the departure {}",
+            departure.id
+        );
+    }
+}

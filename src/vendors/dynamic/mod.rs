@@ -11,6 +11,7 @@
 //! `sessionId` that is not a lowercase UUID (400) and an unknown session (404) are not documented.
 
 mod error;
+mod probes;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
+use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
 use crate::sessions::Sessions;
@@ -170,6 +172,10 @@ impl Vendor for Dynamic {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn catalogue() -> Catalogue {
+        probes::catalogue()
     }
 }
 

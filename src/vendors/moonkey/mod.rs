@@ -7,6 +7,7 @@
 //! outside it, in the SDKs' error shape (see `error`).
 
 mod error;
+mod probes;
 mod identifier;
 mod jwt;
 
@@ -20,6 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
+use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, serialised_once, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
 use crate::ids;
@@ -144,6 +146,10 @@ impl Vendor for MoonKey {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn catalogue() -> Catalogue {
+        probes::catalogue()
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod checks;
 mod error;
+mod probes;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::departures::Departure;
+use crate::probe::Catalogue;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
 use crate::sessions::Sessions;
 use crate::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
@@ -157,6 +159,10 @@ impl Vendor for Nango {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn catalogue() -> Catalogue {
+        probes::catalogue()
     }
 }
 

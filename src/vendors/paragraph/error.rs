@@ -53,7 +53,7 @@ pub static NOT_PENDING_404: Departure = Departure {
     situation: "the session is completed, expired, already denied, or unknown",
     spec_says: "Documents 200 `{success:true}` and 500 `{success:false,msg}`; \"Only pending sessions can be denied\" with no status for the others.",
     service_does: "404 `{\"success\":false,\"msg\":\"Session not found\"}`: a denied session is deleted (paragraph-cli browser-auth.ts, commit d156aa9: GET afterwards is 404), and the API answers its other client errors as `{success:false,msg}`.",
-    evidence: "paragraph-cli browser-auth.ts (commit d156aa9) for deletion on deny; the 404 status and message for non-pending sessions are inferred.",
+    evidence: "paragraph-cli browser-auth.ts (commit d156aa9) for deletion on deny; the 404 status and message for non-pending sessions are inferred. Counter-evidence, weighed and kept: the types of Paragraph's own SDK (`@paragraph-com/sdk` 1.6.0) give the sibling `GET /v1/api/auth/sessions/{sessionId}` a 404 body `{message}`, not `{success:false,msg}`. The DELETE keeps `{success:false,msg}`: it is the shape the spec documents for this operation's own error (500), the SDK declares no 404 for the DELETE, and the rest of the API answers its client errors that way; the GET's `{message}` is one route's shape, not evidence for this one. A check that sees `{message}` here fails the probe and names it.",
     live: "404 `{\"success\":false,\"msg\":\"Session not found\"}`.",
     spec: "As live (the spec documents no status for this situation; its 500 means a server fault); the response carries the departure header.",
 };

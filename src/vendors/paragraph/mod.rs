@@ -6,6 +6,7 @@
 //! status the spec does not document.
 
 mod error;
+mod probes;
 
 use std::sync::{Arc, OnceLock};
 
@@ -17,6 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
+use crate::probe::Catalogue;
 use crate::exchange::{reason, serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession200Response;
 use crate::sessions::Sessions;
@@ -181,6 +183,10 @@ impl Vendor for Paragraph {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn catalogue() -> Catalogue {
+        probes::catalogue()
     }
 }
 

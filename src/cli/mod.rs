@@ -1,0 +1,3 @@
+//! The binary's subcommands that need more than a few lines of argument handling.
+
+pub mod check;

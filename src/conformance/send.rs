@@ -1,0 +1,124 @@
+//! Sending probe requests: one HTTP client with a timeout, paced to `--rate`, that never lets a
+//! credential out of the process except in the request it belongs to.
+
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+
+use super::{CheckError, CheckOptions};
+use crate::probe::ProbeRequest;
+
+/// The answer to one request.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// A target that did not answer at all.
+#[derive(Debug)]
+pub struct Unreachable(pub String);
+
+pub(super) struct Sender {
+    http: reqwest::Client,
+    base: String,
+    /// The least time between two requests, and when the last one left.
+    pace: Option<(Duration, Mutex<Option<Instant>>)>,
+}
+
+impl Sender {
+    pub(super) fn new(options: &CheckOptions, base: &str) -> Result<Self, CheckError> {
+        let http = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .build()
+            .map_err(|e| CheckError::Usage(format!("cannot build an HTTP client: {e}")))?;
+        let rate = options.rate.or_else(|| (!is_loopback(base)).then_some(10.0));
+        let pace = rate
+            .filter(|r| *r > 0.0)
+            .map(|r| (Duration::from_secs_f64(1.0 / r), Mutex::new(None)));
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            pace,
+        })
+    }
+
+    /// Sends a request to the target (under its base path), in a namespace when one is given.
+    pub(super) async fn send(&self, request: &ProbeRequest, namespace: Option<&str>) -> Result<Answer, CheckError> {
+        let url = format!("{}{}", self.base, request.path);
+        self.send_to(&url, request, namespace).await
+    }
+
+    /// Sends a request to any URL (the control API's, say), paced like the others.
+    pub(super) async fn send_to(
+        &self,
+        url: &str,
+        request: &ProbeRequest,
+        namespace: Option<&str>,
+    ) -> Result<Answer, CheckError> {
+        self.wait_turn().await;
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| CheckError::Usage(format!("{}: {e}", request.method)))?;
+        let mut builder = self.http.request(method, url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        if let Some(namespace) = namespace {
+            builder = builder.header(crate::exchange::NAMESPACE_HEADER, namespace);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let response = builder.send().await.map_err(|e| unreachable(url, &e))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.bytes().await.map_err(|e| unreachable(url, &e))?.to_vec();
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
+    }
+
+    async fn wait_turn(&self) {
+        let Some((gap, last)) = &self.pace else { return };
+        let mut last = last.lock().await;
+        if let Some(at) = *last {
+            let next = at + *gap;
+            let now = Instant::now();
+            if next > now {
+                tokio::time::sleep(next - now).await;
+            }
+        }
+        *last = Some(Instant::now());
+    }
+}
+
+/// The URL without its path: where the request went, never what it carried.
+fn unreachable(url: &str, error: &reqwest::Error) -> CheckError {
+    let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let why = if error.is_timeout() {
+        "timed out".to_string()
+    } else if error.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        "the exchange failed".to_string()
+    };
+    CheckError::Unreachable(format!("{host}: {why}"))
+}
+
+fn is_loopback(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    host == "localhost" || host.starts_with("127.") || host == "[" || url.contains("://[::1]")
+}

@@ -1,0 +1,160 @@
+//! MoonKey's probes: every situation of the delete that the evidence describes. The spec documents
+//! only the 200, so every error probe answers outside it and names its departure.
+
+use serde_json::{json, Value};
+
+use super::error::{JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
+use super::{DELETE_SESSION, JWT_LIFETIME_SECS};
+use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, Resources, SessionIds};
+
+const UNAUTHORIZED: &[(&str, Match)] = &[("/error_type", Match::Equals("unauthorized")), ("/status_code", Match::Present)];
+const VALIDATION: &[(&str, Match)] = &[("/error_type", Match::Equals("validation_error")), ("/error_message", Match::Present)];
+const NOT_FOUND: &[(&str, Match)] = &[("/error_type", Match::Equals("session_not_found")), ("/status_code", Match::Present)];
+const DELETED: &[(&str, Match)] = &[("/message", Match::Equals("Successfully deleted session"))];
+
+fn delete(resources: &Resources, body: Value) -> ProbeRequest {
+    ProbeRequest::to(&DELETE_SESSION, "").bearer(resources.credential()).json(body)
+}
+
+fn by_id(resources: &Resources) -> ProbeRequest {
+    delete(resources, json!({"session_id": resources.session_id()}))
+}
+
+fn session_part(resources: &Resources, part: fn(&SessionIds) -> Option<&String>) -> String {
+    resources.session.as_ref().and_then(part).cloned().unwrap_or_default()
+}
+
+pub(super) fn catalogue() -> Catalogue {
+    let happy = Some(answer(200, DELETED));
+    let probes = vec![
+        Probe {
+            name: "delete_by_id",
+            situation: "a live session named by its session_id",
+            needs: Needs::Session,
+            request: by_id,
+            live: answer(200, DELETED),
+            spec: happy,
+            departure: None,
+        },
+        Probe {
+            name: "delete_by_token",
+            situation: "a live session named by its session_token",
+            needs: Needs::Session,
+            request: |r| delete(r, json!({"session_token": session_part(r, |s| s.token.as_ref())})),
+            live: answer(200, DELETED),
+            spec: happy,
+            departure: None,
+        },
+        Probe {
+            name: "delete_by_jwt",
+            situation: "a live session named by a session_jwt the service issued",
+            needs: Needs::Session,
+            request: |r| delete(r, json!({"session_jwt": session_part(r, |s| s.jwt.as_ref())})),
+            live: answer(200, DELETED),
+            spec: happy,
+            departure: None,
+        },
+        Probe {
+            name: "delete_again",
+            situation: "a session this check already deleted",
+            needs: Needs::DeletedSession,
+            request: by_id,
+            live: answer(404, NOT_FOUND),
+            spec: None,
+            departure: Some(&UNKNOWN_SESSION_404),
+        },
+        Probe {
+            name: "unknown_session",
+            situation: "a session_id no session of the app has",
+            needs: Needs::Credential,
+            request: |r| delete(r, json!({"session_id": "sess_UnderstudyCheckUnknown000000"})),
+            live: answer(404, NOT_FOUND),
+            spec: None,
+            departure: Some(&UNKNOWN_SESSION_404),
+        },
+        Probe {
+            name: "no_authorization",
+            situation: "no Authorization header",
+            needs: Needs::Nothing,
+            request: |_| ProbeRequest::to(&DELETE_SESSION, "").json(json!({"session_id": "sess_x"})),
+            live: answer(401, UNAUTHORIZED),
+            spec: None,
+            departure: Some(&SECRET_KEY_401),
+        },
+        Probe {
+            name: "malformed_key",
+            situation: "a bearer that is not a secret key",
+            needs: Needs::Nothing,
+            request: |_| {
+                ProbeRequest::to(&DELETE_SESSION, "")
+                    .bearer("sk_test_short")
+                    .json(json!({"session_id": "sess_x"}))
+            },
+            live: answer(401, UNAUTHORIZED),
+            spec: None,
+            departure: Some(&SECRET_KEY_401),
+        },
+        Probe {
+            name: "no_identifier",
+            situation: "a body that names no session",
+            needs: Needs::Credential,
+            request: |r| delete(r, json!({})),
+            live: answer(400, VALIDATION),
+            spec: None,
+            departure: Some(&VALIDATION_400),
+        },
+        Probe {
+            name: "two_identifiers",
+            situation: "a body that names a session twice",
+            needs: Needs::Credential,
+            request: |r| delete(r, json!({"session_id": "sess_x", "session_token": "abc"})),
+            live: answer(400, VALIDATION),
+            spec: None,
+            departure: Some(&VALIDATION_400),
+        },
+        Probe {
+            name: "malformed_json",
+            situation: "a body that is not JSON",
+            needs: Needs::Credential,
+            request: |r| {
+                ProbeRequest::to(&DELETE_SESSION, "")
+                    .bearer(r.credential())
+                    .raw_json("{\"session_id\": ")
+            },
+            live: answer(400, VALIDATION),
+            spec: None,
+            departure: Some(&VALIDATION_400),
+        },
+        Probe {
+            name: "invalid_jwt",
+            situation: "a session_jwt that is not a JWT the service signed",
+            needs: Needs::Credential,
+            request: |r| delete(r, json!({"session_jwt": "not.a.jwt"})),
+            live: answer(401, &[("/error_type", Match::Equals("invalid_session_jwt"))]),
+            spec: None,
+            departure: Some(&JWT_VERIFICATION),
+        },
+        Probe {
+            name: "expired_jwt",
+            situation: "a session_jwt past its 300-second lifetime",
+            needs: Needs::SessionAfter(JWT_LIFETIME_SECS + 1),
+            request: |r| delete(r, json!({"session_jwt": session_part(r, |s| s.jwt.as_ref())})),
+            live: answer(401, &[("/error_type", Match::Equals("session_jwt_expired"))]),
+            spec: None,
+            departure: Some(&JWT_VERIFICATION),
+        },
+    ];
+    Catalogue {
+        operation: &DELETE_SESSION,
+        probes,
+        from_control_view: |view| {
+            Some(SessionIds {
+                id: view["session_id"].as_str()?.to_string(),
+                token: view["session_token"].as_str().map(str::to_string),
+                jwt: view["session_jwt"].as_str().map(str::to_string),
+            })
+        },
+        public_create: None,
+        consume: by_id,
+    }
+}

@@ -1,0 +1,431 @@
+//! `understudy check` over HTTP: against Understudy itself every probe passes (live mode, and spec
+//! mode with `--expect spec`); against deliberately drifted servers the probe that should catch each
+//! drift fails and says why; the binary writes JUnit, keeps credentials out of its output, and exits
+//! 0, 1, 2 or 3 as documented.
+
+use std::process::Command;
+
+use understudy::conformance::{check, CheckOptions};
+use understudy::report::{Outcome, VendorReport};
+use understudy::vendors::{dynamic, moonkey};
+use understudy::Fidelity;
+
+use crate::drift_proxy::{self, rename, unchanged_answer, unchanged_request, Answer, Drift, Exchange};
+use crate::harness::Mock;
+
+fn options(mock: &Mock, expect: Fidelity) -> CheckOptions {
+    CheckOptions {
+        targets: understudy::vendors::NAMES
+            .iter()
+            .map(|vendor| (vendor.to_string(), mock.url(vendor)))
+            .collect(),
+        expect,
+        control: Some(mock.url("control")),
+        ..CheckOptions::default()
+    }
+}
+
+fn failures(report: &VendorReport) -> Vec<String> {
+    report
+        .probes
+        .iter()
+        .filter(|p| p.outcome != Outcome::Pass)
+        .map(|p| format!("{} {:?}: {}", p.name, p.outcome, p.reason))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_probe_passes_against_understudy_in_live_mode() {
+    let mock = Mock::start().await;
+    let reports = check(&options(&mock, Fidelity::Live)).await.expect("the check runs");
+    assert_eq!(reports.len(), understudy::vendors::NAMES.len());
+    for report in &reports {
+        assert!(
+            report.probes.len() >= 5,
+            "{}: {} probes",
+            report.vendor,
+            report.probes.len()
+        );
+        assert_eq!(failures(report), Vec::<String>::new(), "{}", report.vendor);
+    }
+    let moonkey = &reports[0];
+    let departures = moonkey
+        .probes
+        .iter()
+        .filter(|p| p.reason.starts_with("leaves the spec as registered"));
+    assert!(
+        departures.count() >= 5,
+        "MoonKey's errors leave its spec, each as registered"
+    );
+}
+
+#[tokio::test]
+async fn every_probe_passes_with_expect_spec_against_spec_mode() {
+    let mock = Mock::start_in(Fidelity::Spec).await;
+    let reports = check(&options(&mock, Fidelity::Spec)).await.expect("the check runs");
+    for report in &reports {
+        assert_eq!(failures(report), Vec::<String>::new(), "{}", report.vendor);
+    }
+}
+
+#[tokio::test]
+async fn expect_spec_against_the_live_model_names_what_leaves_the_spec() {
+    let mock = Mock::start().await;
+    let mut options = options(&mock, Fidelity::Spec);
+    options.targets.retain(|(vendor, _)| vendor == "nango");
+    let reports = check(&options).await.expect("the check runs");
+    let failed: Vec<&str> = reports[0]
+        .probes
+        .iter()
+        .filter(|p| p.outcome == Outcome::Fail)
+        .map(|p| p.name)
+        .collect();
+    assert!(
+        failed.contains(&"unknown_token") && failed.contains(&"missing_authorization"),
+        "{failed:?}"
+    );
+    assert!(reports[0]
+        .probes
+        .iter()
+        .all(|p| p.outcome != Outcome::Fail || p.reason.contains("payload")));
+}
+
+/// (vendor, the drift, the probe that must catch it, what its reason must say)
+fn drifts() -> Vec<(&'static str, &'static Drift, &'static str, &'static str)> {
+    fn not_found_is_400(_: &Exchange, a: &mut Answer) {
+        if a.status == 404 {
+            a.status = 400;
+        }
+    }
+    fn not_found_is_500(_: &Exchange, a: &mut Answer) {
+        if a.status == 404 {
+            a.status = 500;
+        }
+    }
+    fn not_found_is_410(_: &Exchange, a: &mut Answer) {
+        if a.status == 404 {
+            a.status = 410;
+        }
+    }
+    fn moonkey_key_unchecked(e: &mut Exchange) {
+        e.set_header("authorization", &format!("Bearer {}", moonkey::EXAMPLE_SECRET_KEY));
+    }
+    fn dynamic_token_unchecked(e: &mut Exchange) {
+        e.set_header("authorization", &format!("Bearer {}", dynamic::EXAMPLE_TOKEN));
+    }
+    fn moonkey_forgets(_: &Exchange, a: &mut Answer) {
+        if a.status == 404 {
+            a.status = 200;
+            a.body = br#"{"message":"Successfully deleted session"}"#.to_vec();
+        }
+    }
+    fn paragraph_forgets(_: &Exchange, a: &mut Answer) {
+        if a.status == 404 {
+            a.status = 200;
+            a.body = br#"{"success":true}"#.to_vec();
+        }
+    }
+    fn nango_answers_200(_: &Exchange, a: &mut Answer) {
+        if a.status == 204 {
+            a.status = 200;
+            a.body = b"{}".to_vec();
+            a.content_type = Some("application/json".into());
+        }
+    }
+    fn nango_token_unchecked(e: &Exchange, a: &mut Answer) {
+        if e.header("authorization").is_none() {
+            a.status = 204;
+            a.body.clear();
+            a.content_type = None;
+        }
+    }
+    fn nango_drops_payload(_: &Exchange, a: &mut Answer) {
+        rename(a, r#","payload":{}"#, "");
+    }
+    macro_rules! drift {
+        ($name:expr, $request:expr, $answer:expr) => {{
+            static DRIFT: Drift = Drift {
+                name: $name,
+                request: $request,
+                answer: $answer,
+            };
+            &DRIFT
+        }};
+    }
+    vec![
+        (
+            "moonkey",
+            drift!("an unknown session is a 400", unchanged_request, not_found_is_400),
+            "unknown_session",
+            "status 400, expected 404",
+        ),
+        (
+            "moonkey",
+            drift!("error_type renamed", unchanged_request, |_, a| rename(
+                a,
+                "session_not_found",
+                "not_found"
+            )),
+            "unknown_session",
+            "/error_type is \"not_found\"",
+        ),
+        (
+            "moonkey",
+            drift!(
+                "the secret key is no longer checked",
+                moonkey_key_unchecked,
+                unchanged_answer
+            ),
+            "no_authorization",
+            "expected 401",
+        ),
+        (
+            "moonkey",
+            drift!("a deleted session is forgotten", unchanged_request, moonkey_forgets),
+            "delete_again",
+            "status 200, expected 404",
+        ),
+        (
+            "dynamic",
+            drift!("an unknown session is a 500", unchanged_request, not_found_is_500),
+            "unknown_session",
+            "status 500, expected 404",
+        ),
+        (
+            "dynamic",
+            drift!("401 message renamed", unchanged_request, |_, a| rename(
+                a,
+                "No jwt provided!",
+                "Missing token"
+            )),
+            "no_authorization",
+            "/error is \"Missing token\"",
+        ),
+        (
+            "dynamic",
+            drift!(
+                "the token is no longer checked",
+                dynamic_token_unchecked,
+                unchanged_answer
+            ),
+            "no_authorization",
+            "status 404, expected 401",
+        ),
+        (
+            "paragraph",
+            drift!("a session not pending is a 410", unchanged_request, not_found_is_410),
+            "unknown_session",
+            "status 410, expected 404",
+        ),
+        (
+            "paragraph",
+            drift!("msg renamed", unchanged_request, |_, a| rename(
+                a,
+                "Session not found",
+                "Not found"
+            )),
+            "unknown_session",
+            "/msg is \"Not found\"",
+        ),
+        (
+            "paragraph",
+            drift!("a denied session is forgotten", unchanged_request, paragraph_forgets),
+            "deny_again",
+            "status 200, expected 404",
+        ),
+        (
+            "nango",
+            drift!(
+                "the delete answers 200 with a body",
+                unchanged_request,
+                nango_answers_200
+            ),
+            "delete",
+            "status 200, expected 204",
+        ),
+        (
+            "nango",
+            drift!("error code renamed", unchanged_request, |_, a| rename(
+                a,
+                "unknown_connect_session_token",
+                "invalid_token"
+            )),
+            "unknown_token",
+            "/error/code is \"invalid_token\"",
+        ),
+        (
+            "nango",
+            drift!(
+                "the token is no longer checked",
+                unchanged_request,
+                nango_token_unchecked
+            ),
+            "missing_authorization",
+            "status 204, expected 401",
+        ),
+        (
+            "nango",
+            drift!("auth errors lose their payload", unchanged_request, nango_drops_payload),
+            "unknown_token",
+            "/error/payload is missing",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn each_drift_fails_the_probe_that_should_catch_it() {
+    let mock = Mock::start().await;
+    for (vendor, drift, probe, says) in drifts() {
+        let url = mock.url(vendor);
+        let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+        let base_path = &url[host.len()..];
+        let proxy = drift_proxy::start(host.clone(), drift).await;
+        let options = CheckOptions {
+            targets: vec![(vendor.to_string(), format!("{proxy}{base_path}"))],
+            control: Some(mock.url("control")),
+            ..CheckOptions::default()
+        };
+        let report = check(&options).await.expect("the check runs").remove(0);
+        let caught = report.probes.iter().find(|p| p.name == probe).expect("the probe ran");
+        assert_eq!(
+            caught.outcome,
+            Outcome::Fail,
+            "{vendor}: {:?} went unseen by {probe}",
+            drift.name
+        );
+        assert!(
+            caught.reason.contains(says),
+            "{vendor}: {:?}: {probe} says {:?}",
+            drift.name,
+            caught.reason
+        );
+    }
+}
+
+// The servers must keep serving while this thread waits for the binary: two worker threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_writes_junit_keeps_credentials_out_and_exits_as_documented() {
+    let mock = Mock::start().await;
+    let dir = std::env::temp_dir().join(format!("understudy-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junit = dir.join("check.xml");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .arg("check")
+            .args(args)
+            .output()
+            .expect("understudy runs")
+    };
+    let passed = run(&[
+        "--vendor",
+        "dynamic",
+        "--target",
+        &mock.url("dynamic"),
+        "--control",
+        &mock.url("control"),
+        "--format",
+        "junit",
+        "--output",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        passed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"dynamic ") && xml.contains("failures=\"0\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase classname=\"understudy.dynamic\" name=\"revoke\""),
+        "{xml}"
+    );
+
+    let secret = "dyn_SecretTokenThatMustNotAppearAnywhere000000";
+    let dry = run(&[
+        "--vendor",
+        "dynamic",
+        "--target",
+        &mock.url("dynamic"),
+        "--credential",
+        secret,
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&dry.stdout),
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(!printed.contains(secret), "the credential was printed: {printed}");
+    assert!(printed.contains("Bearer <redacted>"), "{printed}");
+
+    let failed = run(&[
+        "--vendor",
+        "nango",
+        "--target",
+        &mock.url("nango"),
+        "--control",
+        &mock.url("control"),
+        "--expect",
+        "spec",
+    ]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "live Nango leaves its spec: {}",
+        String::from_utf8_lossy(&failed.stdout)
+    );
+    assert_eq!(
+        run(&["--vendor", "nango", "--target", "http://127.0.0.1:9"])
+            .status
+            .code(),
+        Some(3),
+        "unreachable"
+    );
+    assert_eq!(
+        run(&["--vendor", "acme", "--target", "http://127.0.0.1:9"])
+            .status
+            .code(),
+        Some(2),
+        "unknown vendor"
+    );
+    assert_eq!(
+        run(&["--vendor", "nango", "--target", "http://127.0.0.1:9", "--only", "nope"])
+            .status
+            .code(),
+        Some(2),
+        "unknown probe"
+    );
+}
+
+#[tokio::test]
+async fn a_probe_that_cannot_be_provisioned_is_skipped_with_the_reason() {
+    let mock = Mock::start().await;
+    let options = CheckOptions {
+        targets: vec![("moonkey".into(), mock.url("moonkey"))],
+        ..CheckOptions::default()
+    };
+    let report = check(&options).await.expect("the check runs").remove(0);
+    let skipped: Vec<&str> = report
+        .probes
+        .iter()
+        .filter(|p| p.outcome == Outcome::Skip)
+        .map(|p| p.name)
+        .collect();
+    assert!(
+        skipped.contains(&"delete_by_id") && skipped.contains(&"no_identifier"),
+        "{skipped:?}"
+    );
+    assert!(report
+        .probes
+        .iter()
+        .filter(|p| p.outcome == Outcome::Skip)
+        .all(|p| p.reason.contains("--credential") || p.reason.contains("--control")));
+    let ran = report.probes.iter().find(|p| p.name == "no_authorization").unwrap();
+    assert_eq!(ran.outcome, Outcome::Pass, "probes that need nothing still run");
+}
