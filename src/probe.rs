@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::departures::Departure;
-use crate::vendor::Operation;
+use crate::operation::Operation;
 
 /// One probe of a vendor operation.
 pub struct Probe {

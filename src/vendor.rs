@@ -14,22 +14,11 @@ use crate::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
 use crate::openapi::{self, VendorSpec};
+pub use crate::operation::Operation;
 use crate::probe::Catalogue;
 use crate::sessions::Sessions;
 use crate::shared::Shared;
 use crate::store::Store;
-
-/// A vendor operation as its handler names it; `route` checks it against the spec.
-#[derive(Debug)]
-pub struct Operation {
-    /// The vendor's `Vendor::NAME`.
-    pub vendor: &'static str,
-    /// The spec's operationId, or `method_path` where the spec has none (as build.rs names it).
-    pub id: &'static str,
-    pub method: &'static str,
-    /// The spec's path template, without the base path.
-    pub template: &'static str,
-}
 
 /// What a vendor module provides to be served and controlled.
 pub trait Vendor: Sized + Send + Sync + 'static {
