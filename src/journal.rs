@@ -35,6 +35,8 @@ pub struct Entry {
     pub body: Bytes,
     pub departure: Option<&'static str>,
     pub forced: bool,
+    /// How the request left the spec's request side, if it did.
+    pub request_nonconformance: Option<String>,
 }
 
 /// An entry as the journal keeps it: numbered in the order the journal received it.
@@ -53,6 +55,8 @@ pub struct Filter {
     /// the spec has none (`delete_connect_session`).
     pub operation: Option<String>,
     pub status: Option<u16>,
+    /// Only requests that keep to the spec's request side (`true`), or only those that leave it.
+    pub request_conforms: Option<bool>,
 }
 
 /// An entry as the control API shows it.
@@ -74,6 +78,10 @@ pub struct EntryView {
     pub departure: Option<String>,
     /// Was the response forced (a `Prefer` header or a scenario) rather than computed?
     pub forced: bool,
+    /// Does the request keep to the spec's request side (security, parameters, body)?
+    pub request_conforms: bool,
+    /// How it leaves it, when it does.
+    pub request_nonconformance: Option<String>,
 }
 
 pub struct Journal {
@@ -100,6 +108,11 @@ impl Journal {
             per_namespace,
             total,
         }
+    }
+
+    /// Whether entries are kept at all (`--journal-limit 0` keeps none).
+    pub fn is_recording(&self) -> bool {
+        self.per_namespace > 0 && self.total > 0
     }
 
     /// Appends an entry to its namespace, numbering it, and drops what the limits say to drop.
@@ -186,6 +199,9 @@ impl Filter {
         self.vendor.as_deref().is_none_or(|v| v == entry.vendor)
             && self.operation.as_deref().is_none_or(|o| o == entry.operation)
             && self.status.is_none_or(|s| s == entry.status)
+            && self
+                .request_conforms
+                .is_none_or(|conforms| conforms == entry.request_nonconformance.is_none())
     }
 }
 
@@ -210,6 +226,8 @@ impl Recorded {
             nonconformance: verdict.err().map(|e| e.to_string()),
             departure: entry.departure.map(str::to_string),
             forced: entry.forced,
+            request_conforms: entry.request_nonconformance.is_none(),
+            request_nonconformance: entry.request_nonconformance.clone(),
         }
     }
 }
@@ -230,6 +248,7 @@ mod tests {
             body: Bytes::new(),
             departure: None,
             forced: false,
+            request_nonconformance: None,
         }
     }
 

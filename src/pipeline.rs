@@ -11,7 +11,7 @@ use crate::cors;
 use crate::exchange::{Fidelity, Incoming, Reply, RequestBody};
 use crate::forcing::{self, Forcing};
 use crate::journal;
-use crate::openapi::DocumentedBody;
+use crate::openapi::{DocumentedBody, RequestParts};
 use crate::vendor::{Operation, Vendor, VendorContext};
 
 /// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
@@ -32,8 +32,9 @@ impl<V: Vendor> VendorContext<V> {
         if let Some(delay) = forcing.delay {
             tokio::time::sleep(delay).await;
         }
+        let request_verdict = self.request_verdict(operation, &request);
         if forcing.drop_connection {
-            self.journal(operation, request, None, true);
+            self.journal(operation, request, request_verdict, None, true);
             return Ok(dropped_connection());
         }
         let forced = self.forced_reply(operation, &forcing);
@@ -48,7 +49,7 @@ impl<V: Vendor> VendorContext<V> {
             None => answer_without_panicking::<V>(|| handle(self, &request), self.fidelity()),
         };
         let origin = request.headers.get(http::header::ORIGIN).cloned();
-        self.journal(operation, request, Some(&reply), is_forced);
+        self.journal(operation, request, request_verdict, Some(&reply), is_forced);
         let mut response = reply.into_response();
         cors::decorate(response.headers_mut(), origin.as_ref());
         if is_forced {
@@ -90,9 +91,44 @@ impl<V: Vendor> VendorContext<V> {
         })
     }
 
+    /// How the request leaves the spec's request side, if it does (only worked out when the journal
+    /// keeps entries: nothing else reads it).
+    fn request_verdict(&self, operation: &Operation, request: &Incoming) -> Option<String> {
+        if !self.shared.journal.is_recording() {
+            return None;
+        }
+        let body: &[u8] = match &request.body {
+            RequestBody::Bytes(bytes) => bytes,
+            RequestBody::TooLarge => return Some("body: larger than the server reads".into()),
+            RequestBody::Unreadable | RequestBody::TimedOut => return Some("body: did not arrive whole".into()),
+        };
+        let path = request
+            .path
+            .strip_prefix(self.spec.base_path.as_str())
+            .unwrap_or(&request.path);
+        self.spec
+            .requests
+            .check(&RequestParts {
+                method: operation.method,
+                template: operation.template,
+                path,
+                query: request.query.as_deref(),
+                headers: &request.headers,
+                body,
+            })
+            .err()
+    }
+
     /// Records the request; takes it by value so that its path moves into the entry uncopied.
     /// `reply` is `None` for a dropped connection, journaled with status 0.
-    fn journal(&self, operation: &'static Operation, request: Incoming, reply: Option<&Reply>, forced: bool) {
+    fn journal(
+        &self,
+        operation: &'static Operation,
+        request: Incoming,
+        request_verdict: Option<String>,
+        reply: Option<&Reply>,
+        forced: bool,
+    ) {
         let namespace = request.namespace().to_string();
         let entry = journal::Entry {
             time: self.now(&namespace),
@@ -105,6 +141,7 @@ impl<V: Vendor> VendorContext<V> {
             body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
             departure: reply.and_then(|r| r.departure).map(|d| d.id),
             forced,
+            request_nonconformance: request_verdict,
         };
         self.shared.journal.record(&namespace, entry);
     }

@@ -6,6 +6,7 @@
 mod examples;
 pub mod extract;
 mod operation_id;
+mod requests;
 mod validate;
 mod walk;
 
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub(crate) use examples::DocumentedBody;
+pub use requests::{RequestParts, RequestRules};
 pub use validate::{Nonconformance, ResponseValidators};
 
 /// One vendor's spec, parsed once at first use.
@@ -23,6 +25,8 @@ pub struct VendorSpec {
     /// The path of the production server URL (`servers[0]`), for example `/api/v0`; empty at the root.
     pub base_path: String,
     pub responses: ResponseValidators,
+    /// What the spec asks of requests, for judging what the mock receives.
+    pub requests: RequestRules,
 }
 
 /// Every embedded spec, in the order of `specs/*.yaml`.
@@ -38,6 +42,7 @@ pub fn all() -> &'static [VendorSpec] {
                     vendor,
                     base_path: base_path(&document),
                     responses: ResponseValidators::from_document(&document),
+                    requests: RequestRules::from_document(&document),
                     document,
                 }
             })

@@ -96,7 +96,7 @@ impl ResponseValidators {
 }
 
 /// A validator for one schema of the document; its `$ref`s resolve against the document's components.
-fn compile(schema: &Value, components: &Value) -> Validator {
+pub(super) fn compile(schema: &Value, components: &Value) -> Validator {
     let mut root = Map::new();
     root.insert("allOf".into(), json!([schema]));
     root.insert("components".into(), components.clone());
@@ -111,7 +111,7 @@ fn compile(schema: &Value, components: &Value) -> Validator {
 
 /// OpenAPI 3.0's `nullable: true` is not JSON Schema: `{type: T, nullable: true}` becomes
 /// `{type: [T, "null"]}` so that a valid `null` validates.
-fn openapi_nullable_to_json_schema(value: &mut Value) {
+pub(super) fn openapi_nullable_to_json_schema(value: &mut Value) {
     match value {
         Value::Object(map) => {
             if map.get("nullable") == Some(&Value::Bool(true)) {
