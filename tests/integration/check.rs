@@ -344,6 +344,29 @@ async fn the_binary_writes_junit_keeps_credentials_out_and_exits_as_documented()
         "{xml}"
     );
 
+    // Every vendor at once, from a startup line; its `control` entry provisions the sessions.
+    let all = run(&[
+        "--vendor",
+        "all",
+        "--targets",
+        &mock.running.startup_line(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(all.status.code(), Some(0), "{}", String::from_utf8_lossy(&all.stdout));
+    let reports: serde_json::Value = serde_json::from_slice(&all.stdout).expect("JSON on stdout");
+    let vendors: Vec<&str> = reports
+        .as_array()
+        .expect("one report per vendor")
+        .iter()
+        .filter_map(|r| r["vendor"].as_str())
+        .collect();
+    assert_eq!(vendors, understudy::vendors::NAMES);
+    for report in reports.as_array().unwrap() {
+        assert_eq!(report["summary"]["failed"], 0, "{report}");
+        assert_eq!(report["summary"]["skipped"], 0, "{report}");
+    }
+
     let secret = "dyn_SecretTokenThatMustNotAppearAnywhere000000";
     let dry = run(&[
         "--vendor",
