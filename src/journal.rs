@@ -37,6 +37,11 @@ pub struct Entry {
     pub forced: bool,
     /// How the request left the spec's request side, if it did.
     pub request_nonconformance: Option<String>,
+    /// How the answer stands to the spec and the register: `conforms`, `departure`, `drift` (only
+    /// relayed answers can drift), or `unreachable` (the proxy's upstream gave none).
+    pub conformance: &'static str,
+    /// Why, for a drift or an unreachable upstream.
+    pub conformance_reason: Option<String>,
 }
 
 /// An entry as the journal keeps it: numbered in the order the journal received it.
@@ -57,6 +62,8 @@ pub struct Filter {
     pub status: Option<u16>,
     /// Only requests that keep to the spec's request side (`true`), or only those that leave it.
     pub request_conforms: Option<bool>,
+    /// Only answers classified so: `conforms`, `departure`, `drift` or `unreachable`.
+    pub conformance: Option<String>,
 }
 
 /// An entry as the control API shows it.
@@ -82,6 +89,11 @@ pub struct EntryView {
     pub request_conforms: bool,
     /// How it leaves it, when it does.
     pub request_nonconformance: Option<String>,
+    /// The answer against the spec and the register: `conforms`, `departure`, `drift` (a relayed
+    /// answer no registered departure describes) or `unreachable` (the proxy's upstream gave none).
+    pub conformance: String,
+    /// Why, for a drift or an unreachable upstream.
+    pub conformance_reason: Option<String>,
 }
 
 pub struct Journal {
@@ -202,6 +214,7 @@ impl Filter {
             && self
                 .request_conforms
                 .is_none_or(|conforms| conforms == entry.request_nonconformance.is_none())
+            && self.conformance.as_deref().is_none_or(|c| c == entry.conformance)
     }
 }
 
@@ -228,6 +241,8 @@ impl Recorded {
             forced: entry.forced,
             request_conforms: entry.request_nonconformance.is_none(),
             request_nonconformance: entry.request_nonconformance.clone(),
+            conformance: entry.conformance.to_string(),
+            conformance_reason: entry.conformance_reason.clone(),
         }
     }
 }
@@ -249,6 +264,8 @@ mod tests {
             departure: None,
             forced: false,
             request_nonconformance: None,
+            conformance: "conforms",
+            conformance_reason: None,
         }
     }
 

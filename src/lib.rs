@@ -24,11 +24,13 @@
 //! - Leaf machinery: `store` (tenants), `sessions`, `journal`, `clock`, `forcing`, `cors`,
 //!   `exchange` (requests and replies), `fixtures`, `shared`, `locks`, `ids`, `openapi`.
 
+mod classify;
 mod clock;
 pub mod conformance;
 mod control;
 mod cors;
 pub mod departures;
+mod drifts;
 mod exchange;
 mod fixtures;
 mod forcing;
@@ -41,11 +43,14 @@ pub mod openapi;
 mod operation;
 mod pipeline;
 mod probe;
+mod redact;
+mod relay;
 pub mod report;
 mod server;
 mod sessions;
 mod shared;
 mod store;
+mod upstream;
 mod vendor;
 pub mod vendors;
 

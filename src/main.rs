@@ -36,6 +36,33 @@ enum Command {
     ControlOpenapi,
     /// Hold a server to a vendor's spec and to the live service's evidenced behaviour.
     Check(cli::check::CheckArgs),
+    /// Stand between an app and the real services: relay every request, and classify every answer
+    /// as conforming, a registered departure, or new drift.
+    Proxy(ProxyArgs),
+}
+
+#[derive(Args)]
+struct ProxyArgs {
+    /// A vendor to relay and its real service's base URL, base path included, as VENDOR=URL
+    /// (repeatable; for example nango=https://api.nango.dev).
+    #[arg(long = "upstream", value_name = "VENDOR=URL", required = true, value_parser = parse_upstream)]
+    upstreams: Vec<(String, String)>,
+    /// Write the unregistered departures seen to this file (markdown, the register's format),
+    /// rewritten whenever a new one is seen.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+fn parse_upstream(text: &str) -> Result<(String, String), String> {
+    let (vendor, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not VENDOR=URL"))?;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("{url:?} is not an http:// or https:// URL"));
+    }
+    Ok((vendor.to_string(), url.to_string()))
 }
 
 #[derive(Subcommand)]
@@ -153,8 +180,9 @@ impl ServeArgs {
 mod cli;
 
 fn main() -> ExitCode {
-    let command =
-        per_server_port_flags(<Cli as clap::CommandFactory>::command()).mut_subcommand("serve", per_server_port_flags);
+    let command = per_server_port_flags(<Cli as clap::CommandFactory>::command())
+        .mut_subcommand("serve", per_server_port_flags)
+        .mut_subcommand("proxy", per_server_port_flags);
     let matches = command.get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
@@ -176,6 +204,16 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Check(args)) => return cli::check::run(args),
+        Some(Command::Proxy(args)) => {
+            let sub = matches.subcommand_matches("proxy").unwrap_or(&matches);
+            args.serve.options(sub).and_then(|options| {
+                serve(Options {
+                    upstreams: args.upstreams,
+                    drift_report: args.report,
+                    ..options
+                })
+            })
+        }
         Some(Command::Departures) => {
             print!(
                 "{}",
@@ -212,11 +250,20 @@ fn serve(options: Options) -> Result<(), String> {
             Fidelity::Live => "live",
             Fidelity::Spec => "spec",
         };
-        let vendors = understudy::vendors::NAMES.join(", ");
-        let _ = writeln!(
-            out,
-            "Understudy is serving the {vendors} APIs in {mode} mode, and its control API. Ctrl-C stops it."
-        );
+        if options.upstreams.is_empty() {
+            let vendors = understudy::vendors::NAMES.join(", ");
+            let _ = writeln!(
+                out,
+                "Understudy is serving the {vendors} APIs in {mode} mode, and its control API. Ctrl-C stops it."
+            );
+        } else {
+            let relayed: Vec<String> = options.upstreams.iter().map(|(v, u)| format!("{v} to {u}")).collect();
+            let _ = writeln!(
+                out,
+                "Understudy is relaying {}, judging every answer (x-understudy-conformance, GET /journal?conformance=drift). Ctrl-C stops it.",
+                relayed.join(", ")
+            );
+        }
         for served in &running.served {
             let _ = writeln!(out, "\n{:<10} {}", served.name, served.url);
             if served.name == "control" {

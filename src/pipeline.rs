@@ -27,6 +27,10 @@ impl<V: Vendor> VendorContext<V> {
         handle: impl FnOnce(&Self, &Incoming) -> Reply,
     ) -> Result<Response<Body>, HttpError> {
         let request = Incoming::read(raw, self.body_limit).await;
+        if let Some(relay) = &self.relay {
+            let request_verdict = self.request_verdict(operation, &request);
+            return Ok(self.relay(relay, operation, request, request_verdict).await);
+        }
         let namespace = request.namespace();
         let forcing = self.forcing(operation, &request, namespace);
         if let Some(delay) = forcing.delay {
@@ -119,6 +123,11 @@ impl<V: Vendor> VendorContext<V> {
             .err()
     }
 
+    /// Records an entry in the request's namespace.
+    pub(crate) fn record(&self, namespace: &str, entry: journal::Entry) {
+        self.shared.journal.record(namespace, entry);
+    }
+
     /// Records the request; takes it by value so that its path moves into the entry uncopied.
     /// `reply` is `None` for a dropped connection, journaled with status 0.
     fn journal(
@@ -142,6 +151,11 @@ impl<V: Vendor> VendorContext<V> {
             departure: reply.and_then(|r| r.departure).map(|d| d.id),
             forced,
             request_nonconformance: request_verdict,
+            conformance: match reply.and_then(|r| r.departure) {
+                Some(_) => "departure",
+                None => "conforms",
+            },
+            conformance_reason: None,
         };
         self.shared.journal.record(&namespace, entry);
     }

@@ -8,6 +8,7 @@ use chrono::Utc;
 use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingLevel};
 
 use crate::clock::Clock;
+use crate::drifts::Drifts;
 use crate::exchange::Fidelity;
 use crate::fixtures::Fixtures;
 use crate::forcing::Scenarios;
@@ -16,7 +17,8 @@ use crate::listen::{start_server, Served};
 use crate::openapi;
 use crate::shared::Shared;
 use crate::store::Store;
-use crate::vendor::{seed_state, VendorContext};
+use crate::upstream::Upstream;
+use crate::vendor::{seed_state, Relay, VendorContext};
 use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
@@ -48,6 +50,11 @@ pub struct Options {
     pub journal_total_limit: usize,
     /// The data every new tenant starts with: the embedded default data unless `--fixtures` is given.
     pub fixtures: Fixtures,
+    /// `understudy proxy`: (vendor, real service's base URL). Only these vendors are served, and
+    /// their requests are relayed instead of answered.
+    pub upstreams: Vec<(String, String)>,
+    /// `understudy proxy --report FILE`: where the unregistered departures seen are written.
+    pub drift_report: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -63,6 +70,8 @@ impl Default for Options {
             journal_limit: journal::DEFAULT_LIMIT,
             journal_total_limit: journal::DEFAULT_TOTAL_LIMIT,
             fixtures: Fixtures::embedded(),
+            upstreams: Vec::new(),
+            drift_report: None,
         }
     }
 }
@@ -83,6 +92,19 @@ impl Options {
             None => default_port,
         };
         SocketAddr::new(self.bind, port)
+    }
+
+    /// Refuses an upstream for a vendor that does not exist.
+    fn check_upstreams(&self) -> Result<(), String> {
+        let known = crate::vendors::NAMES;
+        match self
+            .upstreams
+            .iter()
+            .find(|(vendor, _)| !known.contains(&vendor.as_str()))
+        {
+            None => Ok(()),
+            Some((vendor, _)) => Err(format!("no vendor is called {vendor:?} (known: {})", known.join(", "))),
+        }
     }
 
     /// Refuses a port given for a server that does not exist (a typo would otherwise go unseen).
@@ -142,6 +164,7 @@ impl Running {
 /// Starts every vendor's server and the control API.
 pub async fn start(options: Options) -> Result<Running, String> {
     options.check_ports()?;
+    options.check_upstreams()?;
     let log = ConfigLogging::StderrTerminal {
         level: options.log_level.clone(),
     }
@@ -152,6 +175,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         clock: Clock::default(),
         journal: Journal::new(options.journal_limit, options.journal_total_limit),
         scenarios: Scenarios::default(),
+        drifts: Drifts::writing_to(options.drift_report.clone()),
     });
     let mut launcher = Launcher {
         options,
@@ -186,6 +210,19 @@ struct Launcher {
     served: Vec<Served>,
 }
 
+impl Launcher {
+    /// The vendor's relay under `understudy proxy`, if it is proxied.
+    fn relay<V: Listed>(&self) -> Result<Option<Relay>, String> {
+        let Some((_, url)) = self.options.upstreams.iter().find(|(vendor, _)| vendor == V::NAME) else {
+            return Ok(None);
+        };
+        Ok(Some(Relay {
+            upstream: Upstream::new(url)?,
+            catalogue: V::catalogue(),
+        }))
+    }
+}
+
 impl ContextBuilder for Launcher {
     fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String> {
         let spec = openapi::of(V::NAME);
@@ -202,7 +239,12 @@ impl ContextBuilder for Launcher {
             }),
             shared: self.shared.clone(),
             body_limit: self.options.body_limit,
+            relay: self.relay::<V>()?,
         });
+        if !self.options.upstreams.is_empty() && context.relay.is_none() {
+            // Under `understudy proxy`, only the proxied vendors listen.
+            return Ok(context);
+        }
         let mut api = ApiDescription::new();
         V::register(&mut api).map_err(|e| format!("{}: {e}", V::NAME))?;
         let address = self.options.address(V::NAME, V::DEFAULT_PORT);
@@ -215,8 +257,11 @@ impl ContextBuilder for Launcher {
             self.options.body_limit,
         )?;
         let url = format!("http://{}{}", server.local_addr(), spec.base_path);
-        let mut served = Served::new(V::NAME, url, V::defaults(&fixture), server);
-        served.bearer = V::bearer(&fixture);
+        // A relayed vendor's real service has none of the mock's default data.
+        let relayed = context.relay.is_some();
+        let defaults = if relayed { Vec::new() } else { V::defaults(&fixture) };
+        let mut served = Served::new(V::NAME, url, defaults, server);
+        served.bearer = if relayed { None } else { V::bearer(&fixture) };
         self.served.push(served);
         Ok(context)
     }

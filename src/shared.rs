@@ -1,8 +1,9 @@
 //! What every server of one Understudy process shares: the fidelity mode, the namespaces' clocks,
-//! the journal and the forced-response scenarios. The vendors' pipeline writes to it; the control
+//! the journal, the forced-response scenarios, and the drifts a proxy has seen. The vendors' pipeline writes to it; the control
 //! API reads and changes it.
 
 use crate::clock::Clock;
+use crate::drifts::Drifts;
 use crate::exchange::Fidelity;
 use crate::forcing::Scenarios;
 use crate::journal::Journal;
@@ -12,4 +13,6 @@ pub struct Shared {
     pub clock: Clock,
     pub journal: Journal,
     pub scenarios: Scenarios,
+    /// The unregistered departures `understudy proxy` has seen.
+    pub drifts: Drifts,
 }

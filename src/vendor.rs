@@ -19,6 +19,7 @@ use crate::probe::Catalogue;
 use crate::sessions::Sessions;
 use crate::shared::Shared;
 use crate::store::Store;
+use crate::upstream::Upstream;
 
 /// What a vendor module provides to be served and controlled.
 pub trait Vendor: Sized + Send + Sync + 'static {
@@ -85,6 +86,15 @@ pub struct VendorContext<V: Vendor> {
     pub store: Store<State<V>>,
     pub shared: Arc<Shared>,
     pub body_limit: usize,
+    /// Set under `understudy proxy`: requests go to the real service instead of the handler.
+    pub relay: Option<Relay>,
+}
+
+/// What `understudy proxy` needs per vendor: the real service, and the catalogue that tells a
+/// registered departure from drift.
+pub struct Relay {
+    pub upstream: Upstream,
+    pub catalogue: Catalogue,
 }
 
 impl<V: Vendor> VendorContext<V> {

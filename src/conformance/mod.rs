@@ -200,16 +200,13 @@ impl ProbeResult {
         let mut sent: Vec<String> = request
             .headers
             .iter()
-            .map(|(name, value)| match *name {
-                "authorization" => format!("{name}: {}", redact_authorization(value)),
-                _ => format!("{name}: {value}"),
-            })
+            .map(|(name, value)| format!("{name}: {}", crate::redact::header(name, value)))
             .collect();
         if let Some(namespace) = namespace {
             sent.push(format!("{}: {namespace}", crate::exchange::NAMESPACE_HEADER));
         }
         if let Some(body) = &request.body {
-            sent.push(format!("body: {}", redact_body(body)));
+            sent.push(format!("body: {}", crate::redact::body(body)));
         }
         Self {
             name: probe.name,
@@ -240,45 +237,5 @@ impl ProbeResult {
             departure: probe.departure.map(|d| d.id),
             millis: 0,
         }
-    }
-}
-
-/// `Bearer <redacted>`: the scheme shows, the credential does not.
-fn redact_authorization(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, _)) => format!("{scheme} <redacted>"),
-        None => "<redacted>".into(),
-    }
-}
-
-/// A JSON body with the values of credential-like fields redacted (a session token or JWT is a
-/// bearer credential too); anything else as it is, up to 200 characters.
-fn redact_body(body: &[u8]) -> String {
-    const SECRET: [&str; 4] = ["session_token", "session_jwt", "token", "secret"];
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(serde_json::Value::Object(mut fields)) => {
-            for (key, value) in fields.iter_mut() {
-                if SECRET.contains(&key.as_str()) && value.is_string() {
-                    *value = "<redacted>".into();
-                }
-            }
-            serde_json::Value::Object(fields).to_string()
-        }
-        _ => String::from_utf8_lossy(body).into_owned(),
-    };
-    text.chars().take(200).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_are_redacted_from_planned_requests() {
-        assert_eq!(redact_authorization("Bearer sk_test_abc"), "Bearer <redacted>");
-        assert_eq!(
-            redact_body(br#"{"session_token":"abc","session_id":"sess_1"}"#),
-            r#"{"session_id":"sess_1","session_token":"<redacted>"}"#
-        );
     }
 }

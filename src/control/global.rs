@@ -4,14 +4,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use dropshot::{
-    endpoint, ApiDescription, HttpError, HttpResponseCreated, HttpResponseOk, HttpResponseUpdatedNoContent, Query,
-    RequestContext,
+    endpoint, ApiDescription, Body, HttpError, HttpResponseCreated, HttpResponseOk, HttpResponseUpdatedNoContent,
+    Query, RequestContext,
 };
+use http::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
+use crate::drifts::Drift;
 use crate::forcing::{Scenario, ScenarioSpec};
 use crate::journal::{EntryView, Filter};
 
@@ -29,6 +31,8 @@ pub fn register(api: &mut ApiDescription<Arc<ControlContext>>) -> Result<(), Str
         api.register(scenario_create),
         api.register(scenario_list),
         api.register(scenario_clear),
+        api.register(drifts_list),
+        api.register(drifts_report),
     ];
     register_all
         .into_iter()
@@ -190,4 +194,24 @@ async fn scenario_list(rqctx: Context) -> Result<HttpResponseOk<Vec<Scenario>>, 
 async fn scenario_clear(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     rqctx.context().shared.scenarios.clear(&namespace(&rqctx));
     Ok(HttpResponseUpdatedNoContent())
+}
+
+/// The unregistered departures `understudy proxy` has seen, each once with how often (empty when
+/// Understudy serves the mock).
+#[endpoint { method = GET, path = "/drifts" }]
+async fn drifts_list(rqctx: Context) -> Result<HttpResponseOk<Vec<Drift>>, HttpError> {
+    Ok(HttpResponseOk(rqctx.context().shared.drifts.list()))
+}
+
+/// The same, as markdown in the register of departures' format, ready to review (what
+/// `understudy proxy --report FILE` writes).
+#[endpoint { method = GET, path = "/drifts/report" }]
+async fn drifts_report(rqctx: Context) -> Result<Response<Body>, HttpError> {
+    let markdown = rqctx.context().shared.drifts.markdown();
+    let mut response = Response::new(Body::from(markdown));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("text/markdown; charset=utf-8"),
+    );
+    Ok(response)
 }

@@ -16,6 +16,7 @@ mod forcing;
 mod moonkey;
 mod nango;
 mod paragraph;
+mod proxy;
 mod register;
 mod robustness;
 mod spec_mode;
