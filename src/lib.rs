@@ -30,6 +30,7 @@ pub mod conformance;
 mod control;
 mod cors;
 pub mod departures;
+pub mod drift;
 mod drifts;
 mod exchange;
 mod fixtures;

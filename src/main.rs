@@ -36,6 +36,9 @@ enum Command {
     ControlOpenapi,
     /// Hold a server to a vendor's spec and to the live service's evidenced behaviour.
     Check(cli::check::CheckArgs),
+    /// What changed between two versions of a vendor's spec, breaking or harmless, and what it means
+    /// for the register of departures and the mock.
+    Diff(cli::diff::DiffArgs),
     /// Stand between an app and the real services: relay every request, and classify every answer
     /// as conforming, a registered departure, or new drift.
     Proxy(ProxyArgs),
@@ -204,6 +207,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some(Command::Check(args)) => return cli::check::run(args),
+        Some(Command::Diff(args)) => return cli::diff::run(args),
         Some(Command::Proxy(args)) => {
             let sub = matches.subcommand_matches("proxy").unwrap_or(&matches);
             args.serve.options(sub).and_then(|options| {

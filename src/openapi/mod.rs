@@ -8,7 +8,7 @@ pub mod extract;
 mod operation_id;
 mod requests;
 mod validate;
-mod walk;
+pub(crate) mod walk;
 
 use std::sync::OnceLock;
 

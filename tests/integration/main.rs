@@ -2,6 +2,7 @@
 //! loopback ports, drives it over HTTP, and holds every response to the vendor's spec.
 
 mod default_data;
+mod diff;
 mod drift_proxy;
 mod harness;
 
