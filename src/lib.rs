@@ -31,7 +31,7 @@ mod control;
 mod cors;
 pub mod departures;
 pub mod drift;
-mod drifts;
+mod drift_log;
 mod exchange;
 mod fixtures;
 mod forcing;

@@ -9,7 +9,7 @@ use http::{HeaderValue, Response, StatusCode};
 
 use crate::classify::{classify, Conformance, CONFORMANCE_HEADER};
 use crate::cors;
-use crate::drifts::Seen;
+use crate::drift_log::Seen;
 use crate::exchange::{Incoming, RequestBody, DEPARTURE_HEADER};
 use crate::journal::Entry;
 use crate::vendor::{Operation, Relay, Vendor, VendorContext};

@@ -8,7 +8,7 @@ use chrono::Utc;
 use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingLevel};
 
 use crate::clock::Clock;
-use crate::drifts::Drifts;
+use crate::drift_log::DriftLog;
 use crate::exchange::Fidelity;
 use crate::fixtures::Fixtures;
 use crate::forcing::Scenarios;
@@ -175,7 +175,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         clock: Clock::default(),
         journal: Journal::new(options.journal_limit, options.journal_total_limit),
         scenarios: Scenarios::default(),
-        drifts: Drifts::writing_to(options.drift_report.clone()),
+        drifts: DriftLog::writing_to(options.drift_report.clone()),
     });
     let mut launcher = Launcher {
         options,

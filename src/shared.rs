@@ -3,7 +3,7 @@
 //! API reads and changes it.
 
 use crate::clock::Clock;
-use crate::drifts::Drifts;
+use crate::drift_log::DriftLog;
 use crate::exchange::Fidelity;
 use crate::forcing::Scenarios;
 use crate::journal::Journal;
@@ -14,5 +14,5 @@ pub struct Shared {
     pub journal: Journal,
     pub scenarios: Scenarios,
     /// The unregistered departures `understudy proxy` has seen.
-    pub drifts: Drifts,
+    pub drifts: DriftLog,
 }

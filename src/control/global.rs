@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
-use crate::drifts::Drift;
+use crate::drift_log::Drift;
 use crate::forcing::{Scenario, ScenarioSpec};
 use crate::journal::{EntryView, Filter};
 

@@ -6,36 +6,19 @@
 
 use serde_json::Value;
 
+use super::operations::key;
 use super::{Direction, Finding};
 use crate::openapi::walk;
 
 /// The vendor whose vendored spec shares an operation with `document`, if any.
 pub(super) fn vendor_of(document: &Value) -> Option<&'static str> {
     let operations: Vec<(String, String)> = walk::operations(document)
-        .map(|(path, method, _)| (method.to_uppercase(), blank(path)))
+        .map(|(path, method, _)| key(method, path))
         .collect();
     crate::openapi::all().iter().find_map(|spec| {
-        let shared = walk::operations(&spec.document)
-            .any(|(path, method, _)| operations.contains(&(method.to_uppercase(), blank(path))));
+        let shared = walk::operations(&spec.document).any(|(path, method, _)| operations.contains(&key(method, path)));
         shared.then_some(spec.vendor)
     })
-}
-
-fn blank(path: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push_str("{}");
-            }
-            '}' => inside = false,
-            _ if inside => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The status a finding's location names (`…/responses/404…`), if any.

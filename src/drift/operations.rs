@@ -11,7 +11,7 @@ use super::{finding, Direction, Finding, Level};
 use crate::openapi::walk;
 
 /// An operation's key: method and path with every parameter name blanked.
-fn key(method: &str, path: &str) -> (String, String) {
+pub(super) fn key(method: &str, path: &str) -> (String, String) {
     let mut blank = String::new();
     let mut in_parameter = false;
     for c in path.chars() {
@@ -190,49 +190,44 @@ fn compare_parameters(
         parameters(context.old_doc, old_item, old),
         parameters(context.new_doc, new_item, new),
     );
-    let op = context.operation.clone();
     for ((location, name), parameter) in &news {
         let required = parameter["required"].as_bool().unwrap_or(location == "path");
         let shown = parameter["name"].as_str().unwrap_or(name);
         let here = format!("{at}/{shown}");
         match olds.get(&(location.clone(), name.clone())) {
-            None if required => context.findings.push(finding(
+            None if required => context.push(
                 "new-required-request-parameter",
                 Level::Breaking,
                 Direction::Request,
-                &op,
                 &here,
                 format!("required {location} parameter `{shown}` added"),
-            )),
-            None => context.findings.push(finding(
+            ),
+            None => context.push(
                 "new-optional-request-parameter",
                 Level::NonBreaking,
                 Direction::Request,
-                &op,
                 &here,
                 format!("optional {location} parameter `{shown}` added"),
-            )),
+            ),
             Some(old_parameter) => {
                 let was_required = old_parameter["required"].as_bool().unwrap_or(location == "path");
                 if required && !was_required {
-                    context.findings.push(finding(
+                    context.push(
                         "request-parameter-became-required",
                         Level::Breaking,
                         Direction::Request,
-                        &op,
                         &here,
                         format!("{location} parameter `{shown}` became required"),
-                    ));
+                    );
                 }
                 if !required && was_required {
-                    context.findings.push(finding(
+                    context.push(
                         "request-parameter-became-optional",
                         Level::NonBreaking,
                         Direction::Request,
-                        &op,
                         &here,
                         format!("{location} parameter `{shown}` became optional"),
-                    ));
+                    );
                 }
                 if let (Some(a), Some(b)) = (old_parameter.get("schema"), parameter.get("schema")) {
                     compare_schema(a, b, Direction::Request, &format!("{here}/schema"), context, 0);
@@ -243,14 +238,13 @@ fn compare_parameters(
     for ((location, name), parameter) in &olds {
         if !news.contains_key(&(location.clone(), name.clone())) {
             let shown = parameter["name"].as_str().unwrap_or(name);
-            context.findings.push(finding(
+            context.push(
                 "request-parameter-removed",
                 Level::Unknown,
                 Direction::Request,
-                &op,
                 at,
                 format!("{location} parameter `{shown}` removed: clients that send it may be refused"),
-            ));
+            );
         }
     }
 }
@@ -265,7 +259,6 @@ fn media_types(body: &Value) -> BTreeMap<String, &Value> {
 }
 
 fn compare_request_body(old: &Value, new: &Value, at: &str, context: &mut Context<'_>) {
-    let op = context.operation.clone();
     let (o, n) = (
         old.get("requestBody").map(|b| walk::resolve(context.old_doc, b)),
         new.get("requestBody").map(|b| walk::resolve(context.new_doc, b)),
@@ -279,58 +272,53 @@ fn compare_request_body(old: &Value, new: &Value, at: &str, context: &mut Contex
             } else {
                 ("request-body-added-optional", Level::NonBreaking)
             };
-            context.findings.push(finding(
+            context.push(
                 id,
                 level,
                 Direction::Request,
-                &op,
                 at,
                 format!(
                     "a {} request body was added",
                     if required { "required" } else { "optional" }
                 ),
-            ));
+            );
         }
-        (Some(_), None) => context.findings.push(finding(
+        (Some(_), None) => context.push(
             "request-body-removed",
             Level::Unknown,
             Direction::Request,
-            &op,
             at,
             "the request body was removed: clients that send one may be refused".into(),
-        )),
+        ),
         (Some(o), Some(n)) => {
             match (o["required"] == Value::Bool(true), n["required"] == Value::Bool(true)) {
-                (false, true) => context.findings.push(finding(
+                (false, true) => context.push(
                     "request-body-became-required",
                     Level::Breaking,
                     Direction::Request,
-                    &op,
                     &format!("{at}/required"),
                     "the request body became required".into(),
-                )),
-                (true, false) => context.findings.push(finding(
+                ),
+                (true, false) => context.push(
                     "request-body-became-optional",
                     Level::NonBreaking,
                     Direction::Request,
-                    &op,
                     &format!("{at}/required"),
                     "the request body became optional".into(),
-                )),
+                ),
                 _ => {}
             }
             let (om, nm) = (media_types(o), media_types(n));
             for (media, content) in &nm {
                 let here = format!("{at}/content/{}", media.replace('/', "~1"));
                 match om.get(media) {
-                    None => context.findings.push(finding(
+                    None => context.push(
                         "request-body-media-type-added",
                         Level::NonBreaking,
                         Direction::Request,
-                        &op,
                         &here,
                         format!("the request body may now be {media}"),
-                    )),
+                    ),
                     Some(old_content) => {
                         if let (Some(a), Some(b)) = (old_content.get("schema"), content.get("schema")) {
                             compare_schema(a, b, Direction::Request, &format!("{here}/schema"), context, 0);
@@ -339,21 +327,19 @@ fn compare_request_body(old: &Value, new: &Value, at: &str, context: &mut Contex
                 }
             }
             for media in om.keys().filter(|m| !nm.contains_key(*m)) {
-                context.findings.push(finding(
+                context.push(
                     "request-body-media-type-removed",
                     Level::Breaking,
                     Direction::Request,
-                    &op,
                     at,
                     format!("the request body may no longer be {media}"),
-                ));
+                );
             }
         }
     }
 }
 
 fn compare_responses(old: &Value, new: &Value, at: &str, context: &mut Context<'_>) {
-    let op = context.operation.clone();
     let statuses = |operation: &Value| -> BTreeMap<String, Value> {
         operation["responses"]
             .as_object()
@@ -366,14 +352,13 @@ fn compare_responses(old: &Value, new: &Value, at: &str, context: &mut Context<'
     for (status, response) in &news {
         let here = format!("{at}/{status}");
         let Some(old_response) = olds.get(status) else {
-            context.findings.push(finding(
+            context.push(
                 "response-status-added",
                 Level::Unknown,
                 Direction::Response,
-                &op,
                 &here,
                 format!("status {status} may now come: clients may not handle it"),
-            ));
+            );
             continue;
         };
         let (o, n) = (
@@ -384,57 +369,52 @@ fn compare_responses(old: &Value, new: &Value, at: &str, context: &mut Context<'
         for (media, content) in &nm {
             let media_here = format!("{here}/content/{}", media.replace('/', "~1"));
             match om.get(media) {
-                None => context.findings.push(finding(
+                None => context.push(
                     "response-media-type-added",
                     Level::Unknown,
                     Direction::Response,
-                    &op,
                     &media_here,
                     format!("status {status} may now come as {media}"),
-                )),
+                ),
                 Some(old_content) => match (old_content.get("schema"), content.get("schema")) {
                     (Some(a), Some(b)) => {
                         compare_schema(a, b, Direction::Response, &format!("{media_here}/schema"), context, 0)
                     }
-                    (None, Some(_)) => context.findings.push(finding(
+                    (None, Some(_)) => context.push(
                         "response-schema-added",
                         Level::NonBreaking,
                         Direction::Response,
-                        &op,
                         &media_here,
                         format!("status {status} now documents its body"),
-                    )),
-                    (Some(_), None) => context.findings.push(finding(
+                    ),
+                    (Some(_), None) => context.push(
                         "response-schema-removed",
                         Level::Unknown,
                         Direction::Response,
-                        &op,
                         &media_here,
                         format!("status {status} no longer documents its body"),
-                    )),
+                    ),
                     (None, None) => {}
                 },
             }
         }
         for media in om.keys().filter(|m| !nm.contains_key(*m)) {
-            context.findings.push(finding(
+            context.push(
                 "response-media-type-removed",
                 Level::Breaking,
                 Direction::Response,
-                &op,
                 &here,
                 format!("status {status} no longer comes as {media}"),
-            ));
+            );
         }
         if o["description"] != n["description"] {
-            context.findings.push(finding(
+            context.push(
                 "response-description-changed",
                 Level::NonBreaking,
                 Direction::None,
-                &op,
                 &here,
                 format!("status {status}'s description changed (documentation only)"),
-            ));
+            );
         }
     }
     for (status, _) in olds.iter().filter(|(s, _)| !news.contains_key(*s)) {
@@ -444,14 +424,13 @@ fn compare_responses(old: &Value, new: &Value, at: &str, context: &mut Context<'
         } else {
             ("response-non-success-status-removed", Level::NonBreaking)
         };
-        context.findings.push(finding(
+        context.push(
             id,
             level,
             Direction::Response,
-            &op,
             at,
             format!("status {status} is no longer documented"),
-        ));
+        );
     }
 }
 
@@ -491,7 +470,6 @@ fn compare_security(old_doc: &Value, old: &Value, new_doc: &Value, new: &Value, 
     if o == n {
         return;
     }
-    let op = context.operation.clone();
     let anonymous = |alternatives: &[Vec<Value>]| alternatives.iter().any(Vec::is_empty);
     let describe = |alternatives: &[Vec<Value>]| {
         alternatives
@@ -522,14 +500,13 @@ fn compare_security(old_doc: &Value, old: &Value, new_doc: &Value, new: &Value, 
         _ if o.iter().all(|alt| n.contains(alt)) => ("security-alternative-added", Level::NonBreaking),
         _ => ("security-changed", Level::Breaking),
     };
-    context.findings.push(finding(
+    context.push(
         id,
         level,
         Direction::Request,
-        &op,
         at,
         format!("security changed from {} to {}", describe(&o), describe(&n)),
-    ));
+    );
 }
 
 #[cfg(test)]

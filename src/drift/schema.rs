@@ -19,6 +19,15 @@ pub(super) struct Context<'a> {
     pub findings: &'a mut Vec<Finding>,
 }
 
+impl Context<'_> {
+    /// Adds a finding about the operation being compared.
+    pub(super) fn push(&mut self, id: &str, level: Level, direction: Direction, location: &str, message: String) {
+        let operation = self.operation.clone();
+        self.findings
+            .push(finding(id, level, direction, &operation, location, message));
+    }
+}
+
 /// What a change does to the set of values a schema allows.
 #[derive(Clone, Copy)]
 enum Effect {

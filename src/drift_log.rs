@@ -42,12 +42,12 @@ pub struct Seen<'a> {
 }
 
 #[derive(Default)]
-pub struct Drifts {
+pub struct DriftLog {
     seen: Mutex<Vec<Drift>>,
     report: Option<PathBuf>,
 }
 
-impl Drifts {
+impl DriftLog {
     /// A log that also rewrites `report` whenever a new departure is seen.
     pub fn writing_to(report: Option<PathBuf>) -> Self {
         Self {
