@@ -14,6 +14,26 @@
 //! - [`generated`]: the progenitor clients and types that `build.rs` generates from `specs/*.yaml`.
 //! - [`control_openapi`]: the control API's OpenAPI document.
 //!
+//! # Use from Rust tests
+//! Start Understudy inside a test on ports the OS chooses, and point the code under test at it:
+//!
+//! ```
+//! # #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+//! # async fn main() {
+//! let running = understudy::start(understudy::Options::ephemeral()).await.unwrap();
+//! let nango = running.url("nango").unwrap().to_string();
+//! let token = running.bearer("nango").unwrap().to_string();
+//! let answer = reqwest::Client::new()
+//!     .delete(format!("{nango}/connect/session"))
+//!     .bearer_auth(&token)
+//!     .send()
+//!     .await
+//!     .unwrap();
+//! assert_eq!(answer.status(), 204);
+//! running.stop().await.unwrap();
+//! # }
+//! ```
+//!
 //! # Layout, from the top
 //! - `server`: start-up (one server per vendor, then the control API); `listen`: binding one server.
 //! - `control`: the control API (sessions, reset, journal, clock, scenarios).
@@ -61,4 +81,4 @@ pub use fixtures::Fixtures;
 pub use listen::Served;
 pub use operation::Operation;
 pub use pipeline::FORCED_HEADER;
-pub use server::{default_ports, start, Options, Running};
+pub use server::{default_ports, start, LogFormat, Options, Running};

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, Command as ClapCommand, FromArgMatches, Parser, Subcommand};
 use dropshot::ConfigLoggingLevel;
-use understudy::{Fidelity, Fixtures, Options};
+use understudy::{Fidelity, Fixtures, LogFormat, Options};
 
 /// A faithful, stateful mock of vendors' session APIs, generated from their OpenAPI documents.
 ///
@@ -48,11 +48,11 @@ enum Command {
 struct ProxyArgs {
     /// A vendor to relay and its real service's base URL, base path included, as VENDOR=URL
     /// (repeatable; for example nango=https://api.nango.dev).
-    #[arg(long = "upstream", value_name = "VENDOR=URL", required = true, value_parser = parse_upstream)]
+    #[arg(long = "upstream", value_name = "VENDOR=URL", required = true, value_parser = parse_upstream, env = "UNDERSTUDY_UPSTREAMS", value_delimiter = ',')]
     upstreams: Vec<(String, String)>,
     /// Write the unregistered departures seen to this file (markdown, the register's format),
     /// rewritten whenever a new one is seen.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "UNDERSTUDY_DRIFT_REPORT")]
     report: Option<PathBuf>,
     #[command(flatten)]
     serve: ServeArgs,
@@ -88,10 +88,10 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1", env = "UNDERSTUDY_BIND")]
     bind: IpAddr,
     /// A server's port, as NAME=PORT (repeatable); NAME is a vendor or `control`.
-    #[arg(long = "port", value_name = "NAME=PORT", value_parser = parse_port)]
+    #[arg(long = "port", value_name = "NAME=PORT", value_parser = parse_port, env = "UNDERSTUDY_PORTS", value_delimiter = ',')]
     ports: Vec<(String, u16)>,
     /// Let the OS choose every port not given explicitly (read the URLs from the first stdout line).
-    #[arg(long)]
+    #[arg(long, env = "UNDERSTUDY_EPHEMERAL_PORTS")]
     ephemeral_ports: bool,
     /// Answer as the live services do (`live`), or as their specs document (`spec`).
     #[arg(long, value_enum, default_value_t = Fidelity::Live, env = "UNDERSTUDY_MODE")]
@@ -100,15 +100,18 @@ struct ServeArgs {
     #[arg(long, value_name = "FILE", env = "UNDERSTUDY_FIXTURES")]
     fixtures: Option<PathBuf>,
     /// How many requests the journal keeps per namespace (its oldest are dropped past it).
-    #[arg(long, default_value_t = Options::default().journal_limit)]
+    #[arg(long, default_value_t = Options::default().journal_limit, env = "UNDERSTUDY_JOURNAL_LIMIT")]
     journal_limit: usize,
     /// How many requests the journal keeps across all namespaces (past it, the namespace holding
     /// the most drops its oldest).
-    #[arg(long, default_value_t = Options::default().journal_total_limit)]
+    #[arg(long, default_value_t = Options::default().journal_total_limit, env = "UNDERSTUDY_JOURNAL_TOTAL_LIMIT")]
     journal_total_limit: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
+    /// Log lines as `text` for a terminal, or `json` (bunyan) for CI logs.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "UNDERSTUDY_LOG_FORMAT")]
+    log_format: LogFormat,
 }
 
 fn parse_port(text: &str) -> Result<(String, u16), String> {
@@ -172,6 +175,7 @@ impl ServeArgs {
             ephemeral_ports: self.ephemeral_ports,
             fidelity: self.mode,
             log_level: self.log_level.clone(),
+            log_format: self.log_format,
             journal_limit: self.journal_limit,
             journal_total_limit: self.journal_total_limit,
             fixtures,

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use chrono::Utc;
-use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingLevel};
+use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingIfExists, ConfigLoggingLevel};
 
 use crate::clock::Clock;
 use crate::drift_log::DriftLog;
@@ -33,6 +33,16 @@ pub fn default_ports() -> Vec<(&'static str, u16)> {
     ports
 }
 
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Coloured lines for a terminal.
+    #[default]
+    Text,
+    /// One JSON object a line (bunyan's format), for CI logs.
+    Json,
+}
+
 /// How to run the servers.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -43,6 +53,7 @@ pub struct Options {
     pub ephemeral_ports: bool,
     pub fidelity: Fidelity,
     pub log_level: ConfigLoggingLevel,
+    pub log_format: LogFormat,
     pub body_limit: usize,
     /// Journal entries kept per namespace.
     pub journal_limit: usize,
@@ -66,6 +77,7 @@ impl Default for Options {
             fidelity: Fidelity::Live,
             // dropshot logs every request at info level: keep that off the hot path unless asked for.
             log_level: ConfigLoggingLevel::Warn,
+            log_format: LogFormat::Text,
             body_limit: DEFAULT_BODY_LIMIT,
             journal_limit: journal::DEFAULT_LIMIT,
             journal_total_limit: journal::DEFAULT_TOTAL_LIMIT,
@@ -165,8 +177,16 @@ impl Running {
 pub async fn start(options: Options) -> Result<Running, String> {
     options.check_ports()?;
     options.check_upstreams()?;
-    let log = ConfigLogging::StderrTerminal {
-        level: options.log_level.clone(),
+    let log = match options.log_format {
+        LogFormat::Text => ConfigLogging::StderrTerminal {
+            level: options.log_level.clone(),
+        },
+        // One JSON object a line on stderr, for CI logs.
+        LogFormat::Json => ConfigLogging::File {
+            level: options.log_level.clone(),
+            path: "/dev/stderr".into(),
+            if_exists: ConfigLoggingIfExists::Append,
+        },
     }
     .to_logger("understudy")
     .map_err(|e| format!("cannot set up logging: {e}"))?;
