@@ -42,6 +42,8 @@ pub struct Entry {
     pub conformance: &'static str,
     /// Why, for a drift or an unreachable upstream.
     pub conformance_reason: Option<String>,
+    /// The catalogue situation the answer was (a probe's name), when the handler could tell.
+    pub situation: Option<&'static str>,
 }
 
 /// An entry as the journal keeps it: numbered in the order the journal received it.
@@ -168,6 +170,16 @@ impl Journal {
         held.filter(|r| filter.matches(&r.entry)).count()
     }
 
+    /// Every namespace's entries, by namespace (for coverage across a whole run).
+    pub fn all(&self) -> Vec<(String, Vec<Recorded>)> {
+        let entries = lock(&self.entries);
+        entries
+            .by_namespace
+            .iter()
+            .map(|(namespace, held)| (namespace.to_string(), held.iter().cloned().collect()))
+            .collect()
+    }
+
     /// Forgets the namespace's entries.
     pub fn clear(&self, namespace: &str) {
         let mut entries = lock(&self.entries);
@@ -266,6 +278,7 @@ mod tests {
             request_nonconformance: None,
             conformance: "conforms",
             conformance_reason: None,
+            situation: None,
         }
     }
 

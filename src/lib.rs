@@ -49,6 +49,7 @@ mod clock;
 pub mod conformance;
 mod control;
 mod cors;
+mod coverage;
 pub mod departures;
 pub mod drift;
 mod drift_log;

@@ -109,6 +109,10 @@ struct ServeArgs {
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
+    /// On shutdown, write which catalogue situations the requests exercised here (JSON), and a
+    /// markdown summary beside it (FILE.md).
+    #[arg(long, value_name = "FILE", env = "UNDERSTUDY_COVERAGE_REPORT")]
+    coverage_report: Option<PathBuf>,
     /// Log lines as `text` for a terminal, or `json` (bunyan) for CI logs.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "UNDERSTUDY_LOG_FORMAT")]
     log_format: LogFormat,
@@ -193,10 +197,14 @@ fn main() -> ExitCode {
     let matches = command.get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
-        None => cli.serve.options(&matches).and_then(serve),
+        None => cli
+            .serve
+            .options(&matches)
+            .and_then(|options| serve(options, cli.serve.coverage_report.clone())),
         Some(Command::Serve(args)) => {
             let sub = matches.subcommand_matches("serve").unwrap_or(&matches);
-            args.options(sub).and_then(serve)
+            args.options(sub)
+                .and_then(|options| serve(options, args.coverage_report.clone()))
         }
         Some(Command::Spec(SpecCommand::Extract { page, out })) => extract(&page, out.as_deref()),
         Some(Command::Spec(SpecCommand::Report)) => {
@@ -215,11 +223,14 @@ fn main() -> ExitCode {
         Some(Command::Proxy(args)) => {
             let sub = matches.subcommand_matches("proxy").unwrap_or(&matches);
             args.serve.options(sub).and_then(|options| {
-                serve(Options {
-                    upstreams: args.upstreams,
-                    drift_report: args.report,
-                    ..options
-                })
+                serve(
+                    Options {
+                        upstreams: args.upstreams,
+                        drift_report: args.report,
+                        ..options
+                    },
+                    args.serve.coverage_report.clone(),
+                )
             })
         }
         Some(Command::Departures) => {
@@ -248,7 +259,7 @@ fn extract(page: &std::path::Path, out: Option<&std::path::Path>) -> Result<(), 
     }
 }
 
-fn serve(options: Options) -> Result<(), String> {
+fn serve(options: Options, coverage_report: Option<PathBuf>) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
         let running = understudy::start(options.clone()).await?;
@@ -285,6 +296,13 @@ fn serve(options: Options) -> Result<(), String> {
         drop(out);
         shutdown_signal().await;
         eprintln!("understudy: stopping");
+        if let Some(path) = &coverage_report {
+            let (json, markdown) = running.coverage_report();
+            let markdown_path = PathBuf::from(format!("{}.md", path.display()));
+            std::fs::write(path, format!("{json:#}\n"))
+                .and_then(|()| std::fs::write(&markdown_path, markdown))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         running.stop().await
     })
 }

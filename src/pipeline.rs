@@ -156,6 +156,7 @@ impl<V: Vendor> VendorContext<V> {
                 None => "conforms",
             },
             conformance_reason: None,
+            situation: reply.and_then(|r| r.situation),
         };
         self.shared.journal.record(&namespace, entry);
     }

@@ -216,6 +216,9 @@ pub struct Catalogue {
     pub public_create: Option<PublicCreate>,
     /// The request that uses a session up (the happy path), for probes of a deleted session.
     pub consume: fn(&Resources) -> ProbeRequest,
+    /// Situations the mock cannot tell from another that answers alike (a repeat delete from an
+    /// unknown id), each with the one coverage counts it with.
+    pub untagged: &'static [(&'static str, &'static str)],
 }
 
 /// A vendor's own create call: the request, and where the new session's id is in the answer.

@@ -132,6 +132,7 @@ impl<V: Vendor> VendorContext<V> {
                 Conformance::Drift(reason) => Some(reason.clone()),
                 _ => None,
             },
+            situation: None,
         }
     }
 }

@@ -140,12 +140,21 @@ impl Options {
 pub struct Running {
     /// The vendors' servers, then the control API's.
     pub served: Vec<Served>,
+    shared: Arc<Shared>,
 }
 
 impl Running {
     /// The base URL of a vendor's server, or of `control`.
     pub fn url(&self, name: &str) -> Option<&str> {
         self.served.iter().find(|s| s.name == name).map(|s| s.url.as_str())
+    }
+
+    /// Which catalogue situations every request so far exercised, across all namespaces, as JSON and
+    /// as a markdown summary (what `--coverage-report FILE` writes on shutdown).
+    pub fn coverage_report(&self) -> (serde_json::Value, String) {
+        let entries: Vec<_> = self.shared.journal.all().into_iter().flat_map(|(_, e)| e).collect();
+        let coverage = crate::coverage::of("all namespaces".into(), &entries);
+        (serde_json::to_value(&coverage).unwrap_or_default(), coverage.markdown())
     }
 
     /// The `Authorization: Bearer` credential that works with a vendor's default data, if its
@@ -219,7 +228,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         &log,
         options.body_limit,
     )?);
-    Ok(Running { served })
+    Ok(Running { served, shared })
 }
 
 /// Starts vendor servers one by one, in the order of the vendor list.

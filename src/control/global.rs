@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
+use crate::coverage::Coverage;
 use crate::drift_log::Drift;
 use crate::forcing::{Scenario, ScenarioSpec};
 use crate::journal::{EntryView, Filter};
@@ -31,6 +32,7 @@ pub fn register(api: &mut ApiDescription<Arc<ControlContext>>) -> Result<(), Str
         api.register(scenario_create),
         api.register(scenario_list),
         api.register(scenario_clear),
+        api.register(coverage),
         api.register(drifts_list),
         api.register(drifts_report),
     ];
@@ -214,4 +216,27 @@ async fn drifts_report(rqctx: Context) -> Result<Response<Body>, HttpError> {
         http::HeaderValue::from_static("text/markdown; charset=utf-8"),
     );
     Ok(response)
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct CoverageQuery {
+    /// Every namespace's requests instead of this namespace's.
+    #[serde(default)]
+    all_namespaces: bool,
+}
+
+/// Which situations of each vendor's probe catalogue the requests so far exercised (in this
+/// namespace, or in all of them), which they never did, and the statuses they forced.
+#[endpoint { method = GET, path = "/coverage" }]
+async fn coverage(rqctx: Context, query: Query<CoverageQuery>) -> Result<HttpResponseOk<Coverage>, HttpError> {
+    let journal = &rqctx.context().shared.journal;
+    let report = if query.into_inner().all_namespaces {
+        let entries: Vec<_> = journal.all().into_iter().flat_map(|(_, entries)| entries).collect();
+        crate::coverage::of("all namespaces".into(), &entries)
+    } else {
+        let namespace = namespace(&rqctx);
+        let entries = journal.select(&namespace, &Filter::default());
+        crate::coverage::of(format!("namespace {namespace}"), &entries)
+    };
+    Ok(HttpResponseOk(report))
 }

@@ -21,6 +21,9 @@ pub struct Reply {
     pub departure: Option<&'static Departure>,
     /// Headers beyond content type and departure (Nango's `Retry-After`); empty for most answers.
     pub extra_headers: Vec<(HeaderName, HeaderValue)>,
+    /// The situation of the vendor's probe catalogue this answer is, when the handler can tell: what
+    /// coverage counts.
+    pub situation: Option<&'static str>,
 }
 
 impl Reply {
@@ -32,6 +35,7 @@ impl Reply {
             body: Some(body.into()),
             departure: None,
             extra_headers: Vec::new(),
+            situation: None,
         }
     }
 
@@ -42,6 +46,7 @@ impl Reply {
             body: Some(body.clone()),
             departure: None,
             extra_headers: Vec::new(),
+            situation: None,
         }
     }
 
@@ -51,12 +56,19 @@ impl Reply {
             body: None,
             departure: None,
             extra_headers: Vec::new(),
+            situation: None,
         }
     }
 
     /// Marks this answer as departing from the spec, as the register entry describes.
     pub fn departing(mut self, departure: &'static Departure) -> Self {
         self.departure = Some(departure);
+        self
+    }
+
+    /// Names the catalogue situation this answer is (a probe's name).
+    pub fn in_situation(mut self, situation: Option<&'static str>) -> Self {
+        self.situation = situation;
         self
     }
 

@@ -10,6 +10,7 @@ mod browser;
 mod check;
 mod control;
 mod cors;
+mod coverage;
 mod dynamic;
 mod examples;
 mod fixtures;

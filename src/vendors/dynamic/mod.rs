@@ -203,8 +203,12 @@ async fn revoke_session(
     let session_id = path.into_inner().session_id;
     let context = rqctx.context();
     context
-        .serve(&REVOKE_SESSION, raw, |context, request| {
-            revoke(context, request, &session_id).unwrap_or_else(|e| e.reply(context.fidelity()))
+        .serve(&REVOKE_SESSION, raw, |context, request| match revoke(context, request, &session_id) {
+            Ok(reply) => reply,
+            Err(e) => {
+                let situation = probes::situation_of(e, request);
+                e.reply(context.fidelity()).in_situation(situation)
+            }
         })
         .await
 }
@@ -226,13 +230,14 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
     let revoked = context.store.update(namespace, token, now, |tenant| {
         let stored = tenant.get(session_id)?;
         if stored.revoked_at.is_some() {
-            return Some(view(session_id, stored));
+            return Some((view(session_id, stored), probes::REVOKE_AGAIN));
         }
         let stored = tenant.change().get_mut(session_id)?;
         stored.revoked_at = Some(now);
-        Some(view(session_id, stored))
+        Some((view(session_id, stored), probes::REVOKE))
     });
-    Ok(Reply::json(StatusCode::OK, &revoked.ok_or(DynamicError::NotFound)?))
+    let (session, situation) = revoked.ok_or(DynamicError::NotFound)?;
+    Ok(Reply::json(StatusCode::OK, &session).in_situation(Some(situation)))
 }
 
 fn is_well_formed(token: &str) -> bool {

@@ -1,9 +1,19 @@
 //! Dynamic's probes: the revoke, its repeat (idempotent, as the SDK's retries expect; no evidence
 //! either way), and each credential and path refusal. 401s are documented; 400 and 404 are not.
 
-use super::error::{INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
+use super::error::{DynamicError, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
+use crate::exchange::{bearer_token, Bearer, Incoming};
 use super::REVOKE_SESSION;
 use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, Resources, SessionIds};
+
+// The situations, by name: the handler tags its answers with them, for coverage.
+pub(super) const REVOKE: &str = "revoke";
+pub(super) const REVOKE_AGAIN: &str = "revoke_again";
+pub(super) const UNKNOWN_SESSION: &str = "unknown_session";
+pub(super) const NOT_A_UUID: &str = "not_a_uuid";
+pub(super) const NO_AUTHORIZATION: &str = "no_authorization";
+pub(super) const BASIC_SCHEME: &str = "basic_scheme";
+pub(super) const MALFORMED_TOKEN: &str = "malformed_token";
 
 const REVOKED: &[(&str, Match)] = &[("/id", Match::Present), ("/revokedAt", Match::Present)];
 const NO_JWT: &[(&str, Match)] = &[("/error", Match::Equals("No jwt provided!"))];
@@ -17,7 +27,7 @@ fn revoke(resources: &Resources) -> ProbeRequest {
 pub(super) fn catalogue() -> Catalogue {
     let probes = vec![
         Probe {
-            name: "revoke",
+            name: REVOKE,
             situation: "a live session",
             needs: Needs::Session,
             request: revoke,
@@ -26,7 +36,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "revoke_again",
+            name: REVOKE_AGAIN,
             situation: "a session this check already revoked (idempotent, inferred)",
             needs: Needs::DeletedSession,
             request: revoke,
@@ -35,7 +45,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "unknown_session",
+            name: UNKNOWN_SESSION,
             situation: "a well-formed id no session of the environment has",
             needs: Needs::Credential,
             request: |r| ProbeRequest::to(&REVOKE_SESSION, UNKNOWN).bearer(r.credential()),
@@ -44,7 +54,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&UNKNOWN_SESSION_404),
         },
         Probe {
-            name: "not_a_uuid",
+            name: NOT_A_UUID,
             situation: "a sessionId that is not a lowercase UUID",
             needs: Needs::Credential,
             request: |r| ProbeRequest::to(&REVOKE_SESSION, "not-a-uuid").bearer(r.credential()),
@@ -53,7 +63,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&INVALID_SESSION_ID_400),
         },
         Probe {
-            name: "no_authorization",
+            name: NO_AUTHORIZATION,
             situation: "no Authorization header",
             needs: Needs::Nothing,
             request: |_| ProbeRequest::to(&REVOKE_SESSION, UNKNOWN),
@@ -62,7 +72,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "basic_scheme",
+            name: BASIC_SCHEME,
             situation: "a credential under another scheme than Bearer",
             needs: Needs::Nothing,
             request: |_| ProbeRequest::to(&REVOKE_SESSION, UNKNOWN).header("authorization", "Basic dXNlcjpwYXNz"),
@@ -71,7 +81,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "malformed_token",
+            name: MALFORMED_TOKEN,
             situation: "a bearer that is not an environment token",
             needs: Needs::Nothing,
             request: |_| ProbeRequest::to(&REVOKE_SESSION, UNKNOWN).bearer("dyn_short"),
@@ -91,5 +101,18 @@ pub(super) fn catalogue() -> Catalogue {
         },
         public_create: None,
         consume: revoke,
+        untagged: &[],
     }
+}
+
+/// The situation a refusal is, as far as the handler can tell.
+pub(super) fn situation_of(error: DynamicError, request: &Incoming) -> Option<&'static str> {
+    Some(match error {
+        DynamicError::NoJwt if bearer_token(&request.headers) == Bearer::Missing => NO_AUTHORIZATION,
+        DynamicError::NoJwt => BASIC_SCHEME,
+        DynamicError::InvalidToken => MALFORMED_TOKEN,
+        DynamicError::InvalidSessionId => NOT_A_UUID,
+        DynamicError::NotFound => UNKNOWN_SESSION,
+        DynamicError::Forbidden => return None,
+    })
 }

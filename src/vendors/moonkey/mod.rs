@@ -200,14 +200,19 @@ async fn delete_session(
 ) -> Result<Response<Body>, HttpError> {
     rqctx
         .context()
-        .serve(&DELETE_SESSION, raw, |context, request| {
-            delete(context, request).unwrap_or_else(|e| e.reply(context.fidelity()))
+        .serve(&DELETE_SESSION, raw, |context, request| match delete(context, request) {
+            Ok((reply, situation)) => reply.in_situation(Some(situation)),
+            Err(e) => {
+                let situation = probes::situation_of(&e, request);
+                e.reply(context.fidelity()).in_situation(situation)
+            }
         })
         .await
 }
 
-/// Checks the key, reads the one identifier, and deletes the session it names in one step.
-fn delete(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply, MoonKeyError> {
+/// Checks the key, reads the one identifier, and deletes the session it names in one step; the
+/// answer comes with the catalogue situation it is.
+fn delete(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<(Reply, &'static str), MoonKeyError> {
     let secret_key = secret_key(request)?;
     let identifier = identifier::read(request)?;
     let namespace = request.namespace();
@@ -231,8 +236,13 @@ fn delete(context: &VendorContext<MoonKey>, request: &Incoming) -> Result<Reply,
         let session_id = session_id.filter(|id| tenant.get(id).is_some())?;
         tenant.change().remove(&session_id)
     });
+    let situation = match identifier {
+        Identifier::Token(_) => probes::DELETE_BY_TOKEN,
+        Identifier::Jwt(_) => probes::DELETE_BY_JWT,
+        Identifier::Id(_) => probes::DELETE_BY_ID,
+    };
     match deleted {
-        Some(_) => Ok(Reply::json_bytes(StatusCode::OK, deleted_body())),
+        Some(_) => Ok((Reply::json_bytes(StatusCode::OK, deleted_body()), situation)),
         None => Err(MoonKeyError::SessionNotFound),
     }
 }

@@ -3,9 +3,27 @@
 
 use serde_json::{json, Value};
 
-use super::error::{JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
+use super::error::{
+    MoonKeyError, JWT_VERIFICATION, MALFORMED_JSON, MORE_THAN_ONE, NONE_GIVEN, SECRET_KEY_401, UNKNOWN_SESSION_404,
+    VALIDATION_400,
+};
+use crate::exchange::{bearer_token, Bearer, Incoming};
 use super::{DELETE_SESSION, JWT_LIFETIME_SECS};
 use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, Resources, SessionIds};
+
+// The situations, by name: the handler tags its answers with them, for coverage.
+pub(super) const DELETE_BY_ID: &str = "delete_by_id";
+pub(super) const DELETE_BY_TOKEN: &str = "delete_by_token";
+pub(super) const DELETE_BY_JWT: &str = "delete_by_jwt";
+pub(super) const DELETE_AGAIN: &str = "delete_again";
+pub(super) const UNKNOWN_SESSION: &str = "unknown_session";
+pub(super) const NO_AUTHORIZATION: &str = "no_authorization";
+pub(super) const MALFORMED_KEY: &str = "malformed_key";
+pub(super) const NO_IDENTIFIER: &str = "no_identifier";
+pub(super) const TWO_IDENTIFIERS: &str = "two_identifiers";
+pub(super) const MALFORMED_JSON_BODY: &str = "malformed_json";
+pub(super) const INVALID_JWT: &str = "invalid_jwt";
+pub(super) const EXPIRED_JWT: &str = "expired_jwt";
 
 const UNAUTHORIZED: &[(&str, Match)] = &[("/error_type", Match::Equals("unauthorized")), ("/status_code", Match::Present)];
 const VALIDATION: &[(&str, Match)] = &[("/error_type", Match::Equals("validation_error")), ("/error_message", Match::Present)];
@@ -28,7 +46,7 @@ pub(super) fn catalogue() -> Catalogue {
     let happy = Some(answer(200, DELETED));
     let probes = vec![
         Probe {
-            name: "delete_by_id",
+            name: DELETE_BY_ID,
             situation: "a live session named by its session_id",
             needs: Needs::Session,
             request: by_id,
@@ -37,7 +55,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "delete_by_token",
+            name: DELETE_BY_TOKEN,
             situation: "a live session named by its session_token",
             needs: Needs::Session,
             request: |r| delete(r, json!({"session_token": session_part(r, |s| s.token.as_ref())})),
@@ -46,7 +64,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "delete_by_jwt",
+            name: DELETE_BY_JWT,
             situation: "a live session named by a session_jwt the service issued",
             needs: Needs::Session,
             request: |r| delete(r, json!({"session_jwt": session_part(r, |s| s.jwt.as_ref())})),
@@ -55,7 +73,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "delete_again",
+            name: DELETE_AGAIN,
             situation: "a session this check already deleted",
             needs: Needs::DeletedSession,
             request: by_id,
@@ -64,7 +82,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&UNKNOWN_SESSION_404),
         },
         Probe {
-            name: "unknown_session",
+            name: UNKNOWN_SESSION,
             situation: "a session_id no session of the app has",
             needs: Needs::Credential,
             request: |r| delete(r, json!({"session_id": "sess_UnderstudyCheckUnknown000000"})),
@@ -73,7 +91,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&UNKNOWN_SESSION_404),
         },
         Probe {
-            name: "no_authorization",
+            name: NO_AUTHORIZATION,
             situation: "no Authorization header",
             needs: Needs::Nothing,
             request: |_| ProbeRequest::to(&DELETE_SESSION, "").json(json!({"session_id": "sess_x"})),
@@ -82,7 +100,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&SECRET_KEY_401),
         },
         Probe {
-            name: "malformed_key",
+            name: MALFORMED_KEY,
             situation: "a bearer that is not a secret key",
             needs: Needs::Nothing,
             request: |_| {
@@ -95,7 +113,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&SECRET_KEY_401),
         },
         Probe {
-            name: "no_identifier",
+            name: NO_IDENTIFIER,
             situation: "a body that names no session",
             needs: Needs::Credential,
             request: |r| delete(r, json!({})),
@@ -104,7 +122,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&VALIDATION_400),
         },
         Probe {
-            name: "two_identifiers",
+            name: TWO_IDENTIFIERS,
             situation: "a body that names a session twice",
             needs: Needs::Credential,
             request: |r| delete(r, json!({"session_id": "sess_x", "session_token": "abc"})),
@@ -113,7 +131,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&VALIDATION_400),
         },
         Probe {
-            name: "malformed_json",
+            name: MALFORMED_JSON_BODY,
             situation: "a body that is not JSON",
             needs: Needs::Credential,
             request: |r| {
@@ -126,7 +144,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&VALIDATION_400),
         },
         Probe {
-            name: "invalid_jwt",
+            name: INVALID_JWT,
             situation: "a session_jwt that is not a JWT the service signed",
             needs: Needs::Credential,
             request: |r| delete(r, json!({"session_jwt": "not.a.jwt"})),
@@ -135,7 +153,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&JWT_VERIFICATION),
         },
         Probe {
-            name: "expired_jwt",
+            name: EXPIRED_JWT,
             situation: "a session_jwt past its 300-second lifetime",
             needs: Needs::SessionAfter(JWT_LIFETIME_SECS + 1),
             request: |r| delete(r, json!({"session_jwt": session_part(r, |s| s.jwt.as_ref())})),
@@ -156,5 +174,22 @@ pub(super) fn catalogue() -> Catalogue {
         },
         public_create: None,
         consume: by_id,
+        untagged: &[(DELETE_AGAIN, UNKNOWN_SESSION)],
     }
+}
+
+/// The situation a refusal is, as far as the handler can tell. An unknown id and a repeat look
+/// alike from here: both count as `unknown_session`.
+pub(super) fn situation_of(error: &MoonKeyError, request: &Incoming) -> Option<&'static str> {
+    Some(match error {
+        MoonKeyError::Unauthorized if bearer_token(&request.headers) == Bearer::Missing => NO_AUTHORIZATION,
+        MoonKeyError::Unauthorized => MALFORMED_KEY,
+        MoonKeyError::Validation(message) if *message == NONE_GIVEN => NO_IDENTIFIER,
+        MoonKeyError::Validation(message) if *message == MORE_THAN_ONE => TWO_IDENTIFIERS,
+        MoonKeyError::Validation(message) if *message == MALFORMED_JSON => MALFORMED_JSON_BODY,
+        MoonKeyError::Validation(_) => return None,
+        MoonKeyError::InvalidJwt => INVALID_JWT,
+        MoonKeyError::ExpiredJwt => EXPIRED_JWT,
+        MoonKeyError::SessionNotFound => UNKNOWN_SESSION,
+    })
 }

@@ -172,17 +172,23 @@ async fn delete_connect_session(
 ) -> Result<Response<Body>, HttpError> {
     rqctx
         .context()
-        .serve(&DELETE_CONNECT_SESSION, raw, |context, request| {
-            delete(context, request).unwrap_or_else(|e| e.reply(context.fidelity()))
+        .serve(&DELETE_CONNECT_SESSION, raw, |context, request| match delete(context, request) {
+            Ok(reply) => reply.in_situation(Some(probes::DELETE)),
+            Err((e, situation)) => {
+                let situation = situation.or_else(|| probes::situation_of(&e, request));
+                e.reply(context.fidelity()).in_situation(situation)
+            }
         })
         .await
 }
 
-fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, NangoError> {
+/// Deletes the connect session; a refusal comes with its catalogue situation where only the store
+/// can tell it (an expired token from an unknown one).
+fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, (NangoError, Option<&'static str>)> {
     if request.media_type().is_some_and(|media| media != "application/json") {
-        return Err(NangoError::InvalidContentType);
+        return Err((NangoError::InvalidContentType, None));
     }
-    let token = connect_session_token(request)?;
+    let token = connect_session_token(request).map_err(|e| (e, None))?;
     // The query and body are read before the store is touched, but their errors rank below the
     // token's (the service authenticates first), so they are only answered once the token is known.
     let inputs = check_query(request.query.as_deref()).and_then(|()| check_body(&request.body));
@@ -191,10 +197,12 @@ fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, N
     // One step under the store's lock: the token is live, the inputs pass, the session goes. Two
     // requests racing on one token cannot both find it live.
     context.store.update(namespace, "", now, |tenant| {
-        if !tenant.get(token).is_some_and(|s| s.is_live(now)) {
-            return Err(NangoError::UnknownToken);
+        match tenant.get(token) {
+            None => return Err((NangoError::UnknownToken, Some(probes::UNKNOWN_TOKEN))),
+            Some(session) if !session.is_live(now) => return Err((NangoError::UnknownToken, Some(probes::EXPIRED_TOKEN))),
+            Some(_) => {}
         }
-        inputs?;
+        inputs.map_err(|e| (e, None))?;
         tenant.change().remove(token);
         Ok(Reply::empty(StatusCode::NO_CONTENT))
     })

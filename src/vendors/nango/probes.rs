@@ -5,11 +5,24 @@
 use serde_json::json;
 
 use super::error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, NO_404, PAYLOAD_ON_401};
+use super::error::NangoError;
 use crate::departures::Departure;
+use crate::exchange::{bearer_token, Bearer, Incoming};
 use super::DELETE_CONNECT_SESSION;
 use crate::probe::{empty, json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, PublicCreate, Resources, SessionIds};
 
-const UNKNOWN_TOKEN: &str = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000c4ec00";
+const A_TOKEN_NO_SESSION_HAS: &str = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000c4ec00";
+
+// The situations, by name: the handler tags its answers with them, for coverage.
+pub(super) const DELETE: &str = "delete";
+pub(super) const DELETE_AGAIN: &str = "delete_again";
+pub(super) const UNKNOWN_TOKEN: &str = "unknown_token";
+pub(super) const EXPIRED_TOKEN: &str = "expired_token";
+pub(super) const MISSING_AUTHORIZATION: &str = "missing_authorization";
+pub(super) const SECRET_KEY: &str = "secret_key";
+pub(super) const TEXT_CONTENT_TYPE: &str = "text_content_type";
+pub(super) const QUERY_PARAMETER: &str = "query_parameter";
+pub(super) const NON_EMPTY_BODY: &str = "non_empty_body";
 
 fn delete(resources: &Resources) -> ProbeRequest {
     ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(resources.session_id())
@@ -46,7 +59,7 @@ fn registered_as(probe: Probe, departure: &'static Departure) -> Probe {
 pub(super) fn catalogue() -> Catalogue {
     let probes = vec![
         Probe {
-            name: "delete",
+            name: DELETE,
             situation: "a live connect session, by its own token",
             needs: Needs::Session,
             request: delete,
@@ -55,7 +68,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         unauthorized(
-            "delete_again",
+            DELETE_AGAIN,
             "a token this check already deleted",
             Needs::DeletedSession,
             delete,
@@ -64,15 +77,15 @@ pub(super) fn catalogue() -> Catalogue {
         ),
         // The spec documents a 404 for an unknown session; no code path of the service answers one.
         registered_as(unauthorized(
-            "unknown_token",
+            UNKNOWN_TOKEN,
             "a well-formed token no session has",
             Needs::Nothing,
-            |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(UNKNOWN_TOKEN),
+            |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(A_TOKEN_NO_SESSION_HAS),
             &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Present)],
             &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Absent)],
         ), &NO_404),
         unauthorized(
-            "expired_token",
+            EXPIRED_TOKEN,
             "a token past its 30 minutes",
             Needs::SessionAfter(30 * 60),
             delete,
@@ -80,7 +93,7 @@ pub(super) fn catalogue() -> Catalogue {
             &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Absent)],
         ),
         unauthorized(
-            "missing_authorization",
+            MISSING_AUTHORIZATION,
             "no Authorization header",
             Needs::Nothing,
             |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, ""),
@@ -89,7 +102,7 @@ pub(super) fn catalogue() -> Catalogue {
         ),
         // The spec says to send the secret key; the service wants the connect session token.
         registered_as(unauthorized(
-            "secret_key",
+            SECRET_KEY,
             "the environment's secret key, as the spec says to send",
             Needs::Nothing,
             |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer("7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05"),
@@ -103,7 +116,7 @@ pub(super) fn catalogue() -> Catalogue {
             ],
         ), &AUTH_CONNECT_SESSION_TOKEN),
         Probe {
-            name: "text_content_type",
+            name: TEXT_CONTENT_TYPE,
             situation: "a Content-Type other than JSON, checked before the credential",
             needs: Needs::Nothing,
             request: |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").header("content-type", "text/plain"),
@@ -112,7 +125,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&CONTENT_TYPE_415),
         },
         Probe {
-            name: "query_parameter",
+            name: QUERY_PARAMETER,
             situation: "a live token with a query parameter the operation does not take",
             needs: Needs::Session,
             request: |r| delete(r).query("foo=1"),
@@ -121,7 +134,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: None,
         },
         Probe {
-            name: "non_empty_body",
+            name: NON_EMPTY_BODY,
             situation: "a live token with a JSON body that is not empty",
             needs: Needs::Session,
             request: |r| delete(r).json(json!({"foo": 1})),
@@ -155,5 +168,22 @@ pub(super) fn catalogue() -> Catalogue {
             id_pointer: "/data/token",
         }),
         consume: delete,
+        untagged: &[(DELETE_AGAIN, UNKNOWN_TOKEN)],
     }
+}
+
+/// The situation a refusal is, as far as the request tells (the store tells expired from unknown).
+/// A deleted token looks like an unknown one: both count as `unknown_token`.
+pub(super) fn situation_of(error: &NangoError, request: &Incoming) -> Option<&'static str> {
+    Some(match error {
+        NangoError::InvalidContentType => TEXT_CONTENT_TYPE,
+        NangoError::MissingAuthHeader => MISSING_AUTHORIZATION,
+        NangoError::InvalidTokenFormat => match bearer_token(&request.headers) {
+            Bearer::Token(token) if crate::ids::is_lowercase_uuid(token) => SECRET_KEY,
+            _ => return None,
+        },
+        NangoError::InvalidQuery(_) => QUERY_PARAMETER,
+        NangoError::InvalidBody(_) => NON_EMPTY_BODY,
+        NangoError::MalformedAuthHeader | NangoError::UnknownToken => return None,
+    })
 }

@@ -201,16 +201,20 @@ async fn deny_session(
         .serve(&DENY_SESSION, raw, |context, request| {
             let namespace = request.namespace();
             let now = context.now(namespace);
-            let denied = context.store.update(namespace, "", now, |tenant| {
-                let pending = tenant
-                    .get(&session_id)
-                    .is_some_and(|s| s.status_at(now) == Status::Pending);
-                pending && tenant.change().remove(&session_id).is_some()
+            // The status the session had, if any; a pending one is denied (deleted) in the same step.
+            let status = context.store.update(namespace, "", now, |tenant| {
+                let status = tenant.get(&session_id).map(|s| s.status_at(now));
+                if status == Some(Status::Pending) {
+                    tenant.change().remove(&session_id);
+                }
+                status
             });
-            if denied {
-                denied_reply()
-            } else {
-                ParagraphError::NotPending.reply(context.fidelity())
+            match status {
+                Some(Status::Pending) => denied_reply().in_situation(Some(probes::DENY_PENDING)),
+                Some(Status::Completed) => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::COMPLETED_SESSION)),
+                Some(Status::Expired) => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::EXPIRED_SESSION)),
+                // A denied session is deleted: a repeat looks like an unknown id from here.
+                None => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::UNKNOWN_SESSION)),
             }
         })
         .await

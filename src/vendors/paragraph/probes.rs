@@ -7,6 +7,13 @@ use super::error::NOT_PENDING_404;
 use super::DENY_SESSION;
 use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, PublicCreate, Resources, SessionIds};
 
+// The situations, by name: the handler tags its answers with them, for coverage.
+pub(super) const DENY_PENDING: &str = "deny_pending";
+pub(super) const DENY_AGAIN: &str = "deny_again";
+pub(super) const COMPLETED_SESSION: &str = "completed_session";
+pub(super) const EXPIRED_SESSION: &str = "expired_session";
+pub(super) const UNKNOWN_SESSION: &str = "unknown_session";
+
 const DENIED: &[(&str, Match)] = &[("/success", Match::Present)];
 const NOT_FOUND: &[(&str, Match)] = &[("/msg", Match::Equals("Session not found")), ("/success", Match::Present)];
 
@@ -29,7 +36,7 @@ fn not_pending(name: &'static str, situation: &'static str, needs: Needs) -> Pro
 pub(super) fn catalogue() -> Catalogue {
     let probes = vec![
         Probe {
-            name: "deny_pending",
+            name: DENY_PENDING,
             situation: "a pending auth session",
             needs: Needs::Session,
             request: deny,
@@ -37,16 +44,16 @@ pub(super) fn catalogue() -> Catalogue {
             spec: Some(answer(200, DENIED)),
             departure: None,
         },
-        not_pending("deny_again", "a session this check already denied", Needs::DeletedSession),
+        not_pending(DENY_AGAIN, "a session this check already denied", Needs::DeletedSession),
         not_pending(
-            "completed_session",
+            COMPLETED_SESSION,
             "a session whose login completed",
             Needs::ControlSession(r#"{"status":"completed"}"#),
         ),
-        not_pending("expired_session", "a pending session past its lifetime", Needs::SessionAfter(16 * 60)),
+        not_pending(EXPIRED_SESSION, "a pending session past its lifetime", Needs::SessionAfter(16 * 60)),
         Probe {
             request: |_| ProbeRequest::to(&DENY_SESSION, "00000000-0000-4000-8000-00000000c4ec"),
-            ..not_pending("unknown_session", "an id no session has", Needs::Nothing)
+            ..not_pending(UNKNOWN_SESSION, "an id no session has", Needs::Nothing)
         },
     ];
     Catalogue {
@@ -71,5 +78,6 @@ pub(super) fn catalogue() -> Catalogue {
             id_pointer: "/sessionId",
         }),
         consume: deny,
+        untagged: &[(DENY_AGAIN, UNKNOWN_SESSION)],
     }
 }

@@ -1,0 +1,148 @@
+//! What a test suite exercised: for each vendor, which situations of its probe catalogue (happy path,
+//! repeat, unknown, each credential failure, each bad input, expiry) the requests in the journal met,
+//! and which they never did, plus the statuses it forced. Handlers tag each answer with the
+//! situation they know it is; a situation the mock cannot tell apart from another (a repeat delete
+//! from an unknown id) counts with the one whose answer it shares, and says so.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::journal::Recorded;
+use crate::vendors;
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Coverage {
+    /// `namespace NAME`, or `all namespaces`.
+    pub scope: String,
+    pub vendors: Vec<VendorCoverage>,
+    pub exercised: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct VendorCoverage {
+    pub vendor: String,
+    pub situations: Vec<SituationCoverage>,
+    /// Statuses forced by `Prefer` or a scenario.
+    pub forced_statuses: Vec<u16>,
+    pub exercised: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SituationCoverage {
+    /// The probe's name, as `understudy check --only` takes it.
+    pub name: String,
+    pub situation: String,
+    pub exercised: bool,
+    /// How many requests met it.
+    pub times: u64,
+    /// Where the mock counts it with another situation, which and why.
+    pub note: Option<String>,
+}
+
+/// Coverage of the given journal entries.
+pub fn of(scope: String, entries: &[Recorded]) -> Coverage {
+    let mut tagged: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    let mut forced: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();
+    for recorded in entries {
+        let entry = &recorded.entry;
+        if let Some(situation) = entry.situation {
+            *tagged.entry((entry.vendor, situation)).or_default() += 1;
+        }
+        if entry.forced {
+            forced.entry(entry.vendor).or_default().insert(entry.status);
+        }
+    }
+    let mut vendors_out = Vec::new();
+    for vendor in vendors::NAMES {
+        let Some(catalogue) = vendors::catalogue(vendor) else {
+            continue;
+        };
+        let situations: Vec<SituationCoverage> = catalogue
+            .probes
+            .iter()
+            .map(|probe| {
+                let times = tagged.get(&(*vendor, probe.name)).copied().unwrap_or(0);
+                // A situation the mock never tags is counted with the one it cannot tell it from.
+                let twin = catalogue
+                    .untagged
+                    .iter()
+                    .find(|(name, _)| *name == probe.name)
+                    .map(|(_, twin)| *twin);
+                match twin {
+                    Some(other) => {
+                        let times = tagged.get(&(*vendor, other)).copied().unwrap_or(0);
+                        SituationCoverage {
+                            name: probe.name.into(),
+                            situation: probe.situation.into(),
+                            exercised: times > 0,
+                            times,
+                            note: Some(format!(
+                                "counted with {other}: the mock answers both alike and cannot tell them apart"
+                            )),
+                        }
+                    }
+                    None => SituationCoverage {
+                        name: probe.name.into(),
+                        situation: probe.situation.into(),
+                        exercised: times > 0,
+                        times,
+                        note: None,
+                    },
+                }
+            })
+            .collect();
+        let exercised = situations.iter().filter(|s| s.exercised).count();
+        vendors_out.push(VendorCoverage {
+            vendor: vendor.to_string(),
+            total: situations.len(),
+            exercised,
+            situations,
+            forced_statuses: forced
+                .get(vendor)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default(),
+        });
+    }
+    Coverage {
+        scope,
+        exercised: vendors_out.iter().map(|v| v.exercised).sum(),
+        total: vendors_out.iter().map(|v| v.total).sum(),
+        vendors: vendors_out,
+    }
+}
+
+impl Coverage {
+    /// A markdown summary: per vendor, what was exercised and what never was.
+    pub fn markdown(&self) -> String {
+        let mut out = format!(
+            "# Understudy coverage ({})\n\n{} of {} situations exercised.\n",
+            self.scope, self.exercised, self.total
+        );
+        for vendor in &self.vendors {
+            let _ = write!(
+                out,
+                "\n## {} ({} of {})\n\n",
+                vendor.vendor, vendor.exercised, vendor.total
+            );
+            for s in &vendor.situations {
+                let mark = if s.exercised { "x" } else { " " };
+                let note = s.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "- [{mark}] `{}`: {} ({} requests){note}",
+                    s.name, s.situation, s.times
+                );
+            }
+            if !vendor.forced_statuses.is_empty() {
+                let statuses: Vec<String> = vendor.forced_statuses.iter().map(u16::to_string).collect();
+                let _ = writeln!(out, "- forced statuses: {}", statuses.join(", "));
+            }
+        }
+        out
+    }
+}
