@@ -66,6 +66,8 @@ pub struct Filter {
     pub request_conforms: Option<bool>,
     /// Only answers classified so: `conforms`, `departure`, `drift` or `unreachable`.
     pub conformance: Option<String>,
+    /// Only entries recorded after this sequence number (for following the journal as it grows).
+    pub since: Option<u64>,
 }
 
 /// An entry as the control API shows it.
@@ -161,7 +163,10 @@ impl Journal {
     pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Recorded> {
         let entries = lock(&self.entries);
         let held = entries.by_namespace.get(namespace).into_iter().flatten();
-        held.filter(|r| filter.matches(&r.entry)).cloned().collect()
+        let since = filter.since.unwrap_or(0);
+        held.filter(|r| r.sequence > since && filter.matches(&r.entry))
+            .cloned()
+            .collect()
     }
 
     pub fn count(&self, namespace: &str, filter: &Filter) -> usize {

@@ -4,6 +4,7 @@
 //! `x-understudy-namespace` header (`default` when absent). Its OpenAPI document is served at
 //! `/openapi.json` and committed as specs/understudy-control.openapi.json.
 
+mod dashboard;
 mod global;
 mod sessions;
 mod timed_body;
@@ -76,6 +77,7 @@ fn description() -> ApiDescription<Arc<ControlContext>> {
     // Registration only fails for an inconsistent endpoint definition: a bug in this module, which
     // every test run would show at once.
     global::register(&mut api).expect("the control endpoints register");
+    api.register(dashboard::dashboard).expect("the dashboard registers");
     crate::vendors::visit_all(&mut sessions::Registrar { api: &mut api }).expect("the session endpoints register");
     api
 }

@@ -175,3 +175,111 @@ async fn a_page_from_another_origin_reads_every_vendor_answer() {
         "internal_server_error"
     );
 }
+
+/// Runs headless Chromium on `url`; returns the DOM after `budget_ms` of virtual time, and writes a
+/// screenshot of that size to `screenshot` when one is asked for.
+async fn chromium(
+    browser: &std::path::Path,
+    url: &str,
+    budget_ms: u32,
+    screenshot: Option<(&std::path::Path, &str)>,
+) -> String {
+    let profile = std::env::temp_dir().join(format!(
+        "understudy-chromium-{}-{budget_ms}-{}",
+        std::process::id(),
+        screenshot.is_some()
+    ));
+    let mut command = tokio::process::Command::new(browser);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--virtual-time-budget={budget_ms}"));
+    match screenshot {
+        Some((path, size)) => command
+            .arg(format!("--screenshot={}", path.display()))
+            .arg(format!("--window-size={size}")),
+        None => command.arg("--dump-dom"),
+    };
+    let output = tokio::time::timeout(Duration::from_secs(90), command.arg(url).kill_on_drop(true).output())
+        .await
+        .expect("Chromium finished within 90 s")
+        .expect("Chromium runs");
+    let _ = std::fs::remove_dir_all(&profile);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
+    let Some(browser) = find_browser() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium: .ci/run installs it"
+        );
+        eprintln!("SKIPPED the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act: no Chromium on PATH");
+        return;
+    };
+    let mock = Mock::start().await;
+    let ns = "dashboard";
+    let http = reqwest::Client::new();
+    let deny = format!(
+        "{}/v1/api/auth/sessions/{}",
+        mock.url("paragraph"),
+        default_data::paragraph_session_id("completed")
+    );
+    http.delete(&deny)
+        .header(understudy::NAMESPACE_HEADER, ns)
+        .send()
+        .await
+        .unwrap();
+    http.delete(format!("{}/connect/session", mock.url("nango")))
+        .header(understudy::NAMESPACE_HEADER, ns)
+        .header("prefer", "code=429")
+        .send()
+        .await
+        .unwrap();
+
+    let page = format!("{}/?namespace={ns}", mock.url("control"));
+    let dom = chromium(&browser, &page, 5000, None).await;
+    let journal = dom
+        .split_once("id=\"journal\"")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no journal: {dom}"));
+    assert!(
+        journal.contains("/api/v1/api/auth/sessions/"),
+        "the deny shows: {journal}"
+    );
+    assert!(journal.contains("paragraph-404-not-pending"), "with its departure");
+    assert!(
+        journal.contains(">429<") && journal.contains("forced"),
+        "the forced 429 shows, marked"
+    );
+    assert!(dom.contains("of 5 situations"), "coverage shows");
+
+    // A button: advance the clock by 1800 s in this namespace.
+    let before = mock.control().namespace(ns).now().await;
+    chromium(&browser, &format!("{page}&click=advance-clock"), 5000, None).await;
+    let after = mock.control().namespace(ns).now().await;
+    assert!(
+        after - before >= chrono::TimeDelta::seconds(1800),
+        "the button moved the clock: {before} -> {after}"
+    );
+
+    // Screenshots to look at: wide and narrow.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    for (name, size) in [("dashboard-wide.png", "1280,900"), ("dashboard-narrow.png", "420,1100")] {
+        let path = dir.join(name);
+        chromium(&browser, &page, 3000, Some((&path, size))).await;
+        assert!(path.is_file(), "screenshot {name}");
+    }
+}

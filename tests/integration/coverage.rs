@@ -135,7 +135,10 @@ fn the_binary_writes_the_coverage_report_on_shutdown() {
         .unwrap();
     assert!(child.wait().unwrap().success());
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(json["exercised"], 2, "unknown_session, and deny_again counted with it: {json}");
+    assert_eq!(
+        json["exercised"], 2,
+        "unknown_session, and deny_again counted with it: {json}"
+    );
     let markdown = std::fs::read_to_string(dir.join("coverage.json.md")).unwrap();
     assert!(markdown.contains("- [x] `unknown_session`"), "{markdown}");
 }
