@@ -63,6 +63,11 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     fn bearer(fixture: &Self::Fixture) -> Option<String>;
     /// Credentials and identifiers that work out of the box, for the startup output.
     fn defaults(fixture: &Self::Fixture) -> Vec<(&'static str, String)>;
+    /// How to point the vendor's own SDK at the server at `url`, where it wants something other than
+    /// the URL as printed: a line for the startup output.
+    fn sdk_hint(_url: &str) -> Option<(&'static str, String)> {
+        None
+    }
     /// Where this vendor's service, or the mock, departs from its spec.
     fn departures() -> &'static [&'static Departure];
     /// The vendor's probes: every situation the evidence describes, with the answers expected.

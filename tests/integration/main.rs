@@ -21,5 +21,6 @@ mod paragraph;
 mod proxy;
 mod register;
 mod robustness;
+mod sdks;
 mod spec_mode;
 mod specs;

@@ -144,6 +144,10 @@ impl Vendor for MoonKey {
         lines
     }
 
+    fn sdk_hint(url: &str) -> Option<(&'static str, String)> {
+        Some(("streambird SDK: api_instance_url (note the /v1)", format!("{url}/v1")))
+    }
+
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
     }

@@ -181,6 +181,13 @@ impl Vendor for Paragraph {
         lines
     }
 
+    fn sdk_hint(url: &str) -> Option<(&'static str, String)> {
+        Some((
+            "@paragraph-com/sdk has no base-URL option: give axios.create this baseURL before requiring it (examples/paragraph_sdk.cjs)",
+            url.to_string(),
+        ))
+    }
+
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
     }
