@@ -275,8 +275,10 @@ async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
         "the button moved the clock: {before} -> {after}"
     );
 
-    // Screenshots to look at: wide and narrow.
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    // Screenshots to look at, wide and narrow, in the directory cargo keeps for integration tests.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    eprintln!("dashboard screenshots: {}", dir.display());
     for (name, size) in [("dashboard-wide.png", "1280,900"), ("dashboard-narrow.png", "420,1100")] {
         let path = dir.join(name);
         chromium(&browser, &page, 3000, Some((&path, size))).await;
