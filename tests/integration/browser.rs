@@ -100,30 +100,7 @@ async fn a_page_from_another_origin_reads_every_vendor_answer() {
     };
     let mock = Mock::start().await;
     let url = serve_page(page(&mock)).await;
-    let profile = std::env::temp_dir().join(format!("understudy-chromium-{}", std::process::id()));
-    let run = tokio::process::Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--virtual-time-budget=20000", "--dump-dom", &url])
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(90), run)
-        .await
-        .expect("Chromium finished within 90 s")
-        .expect("Chromium runs");
-    let _ = std::fs::remove_dir_all(&profile);
-    let dom = String::from_utf8_lossy(&output.stdout);
+    let dom = chromium(&browser, &url, 20000, None).await;
     let results = dom
         .split_once("<pre id=\"results\">")
         .and_then(|(_, rest)| rest.split_once("</pre>"))
@@ -133,12 +110,7 @@ async fn a_page_from_another_origin_reads_every_vendor_answer() {
                 .replace("&gt;", ">")
                 .replace("&amp;", "&")
         })
-        .unwrap_or_else(|| {
-            panic!(
-                "no results in the page: {dom}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
+        .unwrap_or_else(|| panic!("no results in the page: {dom}"));
     let results: Value = serde_json::from_str(&results).unwrap_or_else(|e| panic!("{e}: {results}"));
 
     let expect = |name: &str, status: u64| {
