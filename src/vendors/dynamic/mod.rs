@@ -15,6 +15,7 @@ mod probes;
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use dropshot::{Body, HttpError, Path, RawRequest, RequestContext};
 use http::{Response, StatusCode};
@@ -45,10 +46,15 @@ pub const REVOKE_SESSION: Operation = Operation {
 /// A stored session, by its id; an environment's state is a [`Sessions`] of them.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredSession {
+    /// The id as the spec's `uuid` type, checked once on creation.
+    id: Option<Uuid>,
     created_at: DateTime<Utc>,
     ip_address: Option<String>,
     user_agent: Option<String>,
     revoked_at: Option<DateTime<Utc>>,
+    /// The revoke's answer, serialised on the first revoke: a revoked session never changes, so a
+    /// repeat answers the same bytes.
+    revoked_body: Option<Bytes>,
 }
 
 /// Dynamic's section of a fixtures file.
@@ -124,10 +130,12 @@ impl Vendor for Dynamic {
         }
         let created_at = millis(now - TimeDelta::seconds(spec.age_seconds.into()));
         let stored = StoredSession {
+            id: Uuid::try_from(id.as_str()).ok(),
             created_at,
             ip_address: spec.ip_address,
             user_agent: spec.user_agent,
             revoked_at: spec.revoked.then_some(created_at),
+            revoked_body: None,
         };
         Ok((id, stored))
     }
@@ -179,10 +187,10 @@ impl Vendor for Dynamic {
     }
 }
 
-fn view(id: &str, stored: &StoredSession) -> Session {
+fn view(_id: &str, stored: &StoredSession) -> Session {
     Session {
         // Ids are checked to be lowercase UUIDs on creation, so they fit the spec's `uuid` pattern.
-        id: Uuid::try_from(id).ok(),
+        id: stored.id.clone(),
         created_at: Some(stored.created_at),
         ip_address: stored.ip_address.clone(),
         user_agent: stored.user_agent.clone(),
@@ -229,15 +237,18 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
     let now = millis(context.now(namespace));
     let revoked = context.store.update(namespace, token, now, |tenant| {
         let stored = tenant.get(session_id)?;
-        if stored.revoked_at.is_some() {
-            return Some((view(session_id, stored), probes::REVOKE_AGAIN));
+        if let Some(body) = &stored.revoked_body {
+            return Some((body.clone(), probes::REVOKE_AGAIN));
         }
+        let first = stored.revoked_at.is_none();
         let stored = tenant.change().get_mut(session_id)?;
-        stored.revoked_at = Some(now);
-        Some((view(session_id, stored), probes::REVOKE))
+        stored.revoked_at.get_or_insert(now);
+        let body = Bytes::from(serde_json::to_vec(&view(session_id, stored)).unwrap_or_default());
+        stored.revoked_body = Some(body.clone());
+        Some((body, if first { probes::REVOKE } else { probes::REVOKE_AGAIN }))
     });
-    let (session, situation) = revoked.ok_or(DynamicError::NotFound)?;
-    Ok(Reply::json(StatusCode::OK, &session).in_situation(Some(situation)))
+    let (body, situation) = revoked.ok_or(DynamicError::NotFound)?;
+    Ok(Reply::json_bytes(StatusCode::OK, &body).in_situation(Some(situation)))
 }
 
 fn is_well_formed(token: &str) -> bool {
