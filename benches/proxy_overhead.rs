@@ -1,7 +1,7 @@
-//! Benchmark, not a test (ignored by `cargo test`): what `understudy proxy` adds to a request.
+//! A benchmark: what `understudy proxy` adds to a request.
 //! Starts the `understudy` binary as a mock and a second one as a proxy in front of it, sends the
 //! same request directly and through the proxy, interleaved, and prints medians and p99s of both and
-//! their difference. Run it with `cargo test --release --test proxy_overhead -- --ignored --nocapture`.
+//! their difference. Run it with `cargo bench --bench proxy_overhead`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -49,8 +49,15 @@ fn quantiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
     (samples[samples.len() / 2], samples[samples.len() * 99 / 100])
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a benchmark: run with --ignored --nocapture, in release"]
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(proxy_overhead());
+}
+
 async fn proxy_overhead() {
     let mock = Process::start(&["--ephemeral-ports", "--journal-limit", "0"]);
     let upstream = format!("dynamic={}", mock.url("dynamic"));

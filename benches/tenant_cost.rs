@@ -1,9 +1,9 @@
-//! Benchmark, not a test (ignored by `cargo test`): what tenants cost. Starts the `understudy` binary
+//! A benchmark: what tenants cost. Starts the `understudy` binary
 //! and prints figures: its RSS idle, after 10,000 new MoonKey tenants (distinct secret keys) and
 //! 10,000 new Paragraph tenants (distinct namespaces) that only read, and after 10,000 more that
 //! each change their data; and an existing tenant's latency while new tenants stream in, against the
 //! same tenant's latency with no churn, measured in the same run. Run it with
-//! `cargo test --release --test tenant_cost -- --ignored --nocapture`.
+//! `cargo bench --bench tenant_cost`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -129,8 +129,15 @@ async fn neighbour_latencies(http: &reqwest::Client, server: &Server) -> Vec<Dur
     samples
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a benchmark: run with --ignored --nocapture, in release"]
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(tenant_cost());
+}
+
 async fn tenant_cost() {
     let server = Server::start();
     let http = reqwest::Client::new();
