@@ -1,10 +1,12 @@
 //! Classifying a live answer, for `understudy proxy`: it keeps to the spec (`conforms`), it leaves
 //! the spec as a registered departure says the service does (`departure=<id>`), or it is new
-//! (`drift`, with the reason). An answer matches a departure only when it is what the register's
+//! (`drift`, with the reason); or there was no answer to classify (`unreachable`, `not_relayed`). An
+//! answer matches a departure only when it is what the register's
 //! evidence says the service answers (status, body shape, error code), as the vendor's probe
 //! catalogue writes it down: a 404 with another body is drift.
 
 use crate::departures::Departure;
+use crate::journal::Classification;
 use crate::openapi::VendorSpec;
 use crate::probe::Catalogue;
 
@@ -17,24 +19,46 @@ pub enum Conformance {
     Departure(&'static Departure),
     /// Leaves the spec, and no registered departure answers this way.
     Drift(String),
+    /// The upstream gave no answer: why.
+    Unreachable(String),
+    /// The proxy did not relay the request: why.
+    NotRelayed(String),
 }
 
 impl Conformance {
-    /// The header's value: `conforms`, `departure=<id>` or `drift`.
+    /// The header's value: the classification, with the departure's id for a departure.
     pub fn header_value(&self) -> String {
         match self {
-            Self::Conforms => "conforms".into(),
             Self::Departure(departure) => format!("departure={}", departure.id),
-            Self::Drift(_) => "drift".into(),
+            other => serde_json::to_value(other.classification())
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
         }
     }
 
-    /// The journal's word for it: `conforms`, `departure` or `drift`.
-    pub fn kind(&self) -> &'static str {
+    pub fn classification(&self) -> Classification {
         match self {
-            Self::Conforms => "conforms",
-            Self::Departure(_) => "departure",
-            Self::Drift(_) => "drift",
+            Self::Conforms => Classification::Conforms,
+            Self::Departure(_) => Classification::Departure,
+            Self::Drift(_) => Classification::Drift,
+            Self::Unreachable(_) => Classification::Unreachable,
+            Self::NotRelayed(_) => Classification::NotRelayed,
+        }
+    }
+
+    pub fn departure(&self) -> Option<&'static Departure> {
+        match self {
+            Self::Departure(departure) => Some(departure),
+            _ => None,
+        }
+    }
+
+    /// Why, for what is not a conforming or registered answer.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Drift(why) | Self::Unreachable(why) | Self::NotRelayed(why) => Some(why),
+            Self::Conforms | Self::Departure(_) => None,
         }
     }
 }

@@ -37,13 +37,28 @@ pub struct Entry {
     pub forced: bool,
     /// How the request left the spec's request side, if it did.
     pub request_nonconformance: Option<String>,
-    /// How the answer stands to the spec and the register: `conforms`, `departure`, `drift` (only
-    /// relayed answers can drift), or `unreachable` (the proxy's upstream gave none).
-    pub conformance: &'static str,
+    /// How the answer stands to the spec and the register.
+    pub conformance: Classification,
     /// Why, for a drift or an unreachable upstream.
     pub conformance_reason: Option<String>,
     /// The catalogue situation the answer was (a probe's name), when the handler could tell.
     pub situation: Option<&'static str>,
+}
+
+/// How an answer stands to the vendor's spec and the register of departures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    /// It keeps to the spec.
+    Conforms,
+    /// It leaves the spec as a registered departure says the service does.
+    Departure,
+    /// A relayed answer that leaves the spec in a way no departure describes.
+    Drift,
+    /// The proxy's upstream gave no answer.
+    Unreachable,
+    /// The proxy did not relay the request (its body was too large, broken off or too slow).
+    NotRelayed,
 }
 
 /// An entry as the journal keeps it: numbered in the order the journal received it.
@@ -64,8 +79,8 @@ pub struct Filter {
     pub status: Option<u16>,
     /// Only requests that keep to the spec's request side (`true`), or only those that leave it.
     pub request_conforms: Option<bool>,
-    /// Only answers classified so: `conforms`, `departure`, `drift` or `unreachable`.
-    pub conformance: Option<String>,
+    /// Only answers classified so.
+    pub conformance: Option<Classification>,
     /// Only entries recorded after this sequence number (for following the journal as it grows).
     pub since: Option<u64>,
 }
@@ -93,9 +108,8 @@ pub struct EntryView {
     pub request_conforms: bool,
     /// How it leaves it, when it does.
     pub request_nonconformance: Option<String>,
-    /// The answer against the spec and the register: `conforms`, `departure`, `drift` (a relayed
-    /// answer no registered departure describes) or `unreachable` (the proxy's upstream gave none).
-    pub conformance: String,
+    /// The answer against the spec and the register.
+    pub conformance: Classification,
     /// Why, for a drift or an unreachable upstream.
     pub conformance_reason: Option<String>,
 }
@@ -231,7 +245,7 @@ impl Filter {
             && self
                 .request_conforms
                 .is_none_or(|conforms| conforms == entry.request_nonconformance.is_none())
-            && self.conformance.as_deref().is_none_or(|c| c == entry.conformance)
+            && self.conformance.is_none_or(|c| c == entry.conformance)
     }
 }
 
@@ -258,7 +272,7 @@ impl Recorded {
             forced: entry.forced,
             request_conforms: entry.request_nonconformance.is_none(),
             request_nonconformance: entry.request_nonconformance.clone(),
-            conformance: entry.conformance.to_string(),
+            conformance: entry.conformance,
             conformance_reason: entry.conformance_reason.clone(),
         }
     }
@@ -281,7 +295,7 @@ mod tests {
             departure: None,
             forced: false,
             request_nonconformance: None,
-            conformance: "conforms",
+            conformance: Classification::Conforms,
             conformance_reason: None,
             situation: None,
         }

@@ -27,8 +27,8 @@ impl<V: Vendor> VendorContext<V> {
         handle: impl FnOnce(&Self, &Incoming) -> Reply,
     ) -> Result<Response<Body>, HttpError> {
         let request = Incoming::read(raw, self.body_limit).await;
+        let request_verdict = self.request_verdict(operation, &request);
         if let Some(relay) = &self.relay {
-            let request_verdict = self.request_verdict(operation, &request);
             return Ok(self.relay(relay, operation, request, request_verdict).await);
         }
         let namespace = request.namespace();
@@ -36,7 +36,6 @@ impl<V: Vendor> VendorContext<V> {
         if let Some(delay) = forcing.delay {
             tokio::time::sleep(delay).await;
         }
-        let request_verdict = self.request_verdict(operation, &request);
         if forcing.drop_connection {
             self.journal(operation, request, request_verdict, None, true);
             return Ok(dropped_connection());
@@ -45,11 +44,7 @@ impl<V: Vendor> VendorContext<V> {
         let is_forced = forced.is_some();
         let reply = match forced {
             Some(reply) => reply,
-            // The body stalled: answer 408 in the vendor's shape and close the connection.
-            None if request.body == RequestBody::TimedOut => {
-                V::status_error(StatusCode::REQUEST_TIMEOUT, self.fidelity())
-                    .with_header(http::header::CONNECTION, HeaderValue::from_static("close"))
-            }
+            None if request.body == RequestBody::TimedOut => body_timed_out::<V>(self.fidelity()),
             None => answer_without_panicking::<V>(|| handle(self, &request), self.fidelity()),
         };
         let origin = request.headers.get(http::header::ORIGIN).cloned();
@@ -152,14 +147,20 @@ impl<V: Vendor> VendorContext<V> {
             forced,
             request_nonconformance: request_verdict,
             conformance: match reply.and_then(|r| r.departure) {
-                Some(_) => "departure",
-                None => "conforms",
+                Some(_) => journal::Classification::Departure,
+                None => journal::Classification::Conforms,
             },
             conformance_reason: None,
             situation: reply.and_then(|r| r.situation),
         };
         self.shared.journal.record(&namespace, entry);
     }
+}
+
+/// The answer to a body that stalled: 408 in the vendor's shape, and the connection closed.
+pub(crate) fn body_timed_out<V: Vendor>(fidelity: Fidelity) -> Reply {
+    V::status_error(StatusCode::REQUEST_TIMEOUT, fidelity)
+        .with_header(http::header::CONNECTION, HeaderValue::from_static("close"))
 }
 
 /// Runs a vendor handler. Handlers are written not to panic on any input; should one still panic,

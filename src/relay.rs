@@ -1,17 +1,20 @@
 //! The request path under `understudy proxy`: forward the request to the real service, classify its
 //! answer against the spec and the register (`crate::classify`), record new drift, journal the
 //! exchange, and return the answer as it came, with the classification header and CORS. An upstream
-//! that gives no answer gets a 502 that names it.
+//! that gives no answer gets a 502 that names it; a body the proxy could not read whole is not
+//! relayed (a stalled one gets the vendor's 408, as from the mock).
 
 use bytes::Bytes;
 use dropshot::Body;
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
 use crate::classify::{classify, Conformance, CONFORMANCE_HEADER};
 use crate::cors;
 use crate::drift_log::Seen;
 use crate::exchange::{Incoming, RequestBody, DEPARTURE_HEADER};
 use crate::journal::Entry;
+use crate::pipeline::body_timed_out;
+use crate::upstream::Forwarded;
 use crate::vendor::{Operation, Relay, Vendor, VendorContext};
 
 impl<V: Vendor> VendorContext<V> {
@@ -22,117 +25,157 @@ impl<V: Vendor> VendorContext<V> {
         request: Incoming,
         request_verdict: Option<String>,
     ) -> Response<Body> {
-        let path = request
-            .path
-            .strip_prefix(self.spec.base_path.as_str())
-            .unwrap_or(&request.path)
-            .to_string();
-        // The route matched the operation, so the method is the operation's.
-        let method = operation.method;
-        let origin = request.headers.get(http::header::ORIGIN).cloned();
         let namespace = request.namespace().to_string();
         let now = self.now(&namespace);
-        let (mut response, entry) = match relay.upstream.forward(method, &path, &request).await {
-            Ok(answer) => {
-                let conformance = classify(self.spec, &relay.catalogue, answer.status, &answer.body);
-                if let Conformance::Drift(reason) = &conformance {
-                    let body: &[u8] = match &request.body {
-                        RequestBody::Bytes(bytes) => bytes,
-                        _ => b"",
-                    };
-                    let headers: Vec<(&str, &str)> = request
-                        .headers
-                        .iter()
-                        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-                        .collect();
-                    self.shared.drifts.record(Seen {
-                        vendor: V::NAME,
-                        operation: format!("{} {}", operation.method, operation.template),
-                        request_line: format!("{method} {}", request.path),
-                        request_headers: headers,
-                        request_body: body,
-                        status: answer.status,
-                        response_body: &answer.body,
-                        reason,
-                        at: now,
-                    });
-                }
-                let mut response = Response::new(Body::from(answer.body.clone()));
-                *response.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
-                *response.headers_mut() = answer.headers;
-                if let Ok(value) = HeaderValue::from_str(&conformance.header_value()) {
-                    response.headers_mut().insert(CONFORMANCE_HEADER, value);
-                }
-                if let Conformance::Departure(departure) = &conformance {
-                    response
-                        .headers_mut()
-                        .insert(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
-                }
-                let entry = self.entry(operation, now, answer.status, answer.body, &conformance);
-                (response, entry)
+        let answer = match &request.body {
+            RequestBody::Bytes(_) => self.forward(relay, operation, &request).await,
+            RequestBody::TimedOut => {
+                let reply = body_timed_out::<V>(self.fidelity());
+                let why = "the request body did not arrive in time: not relayed".to_string();
+                local(
+                    reply.status,
+                    reply.body.unwrap_or_default(),
+                    reply.extra_headers,
+                    Conformance::NotRelayed(why),
+                )
             }
-            Err(why) => {
-                let message = format!(
-                    "understudy proxy: the {} upstream {} {why}",
-                    V::NAME,
-                    relay.upstream.url
-                );
-                let body = Bytes::from(serde_json::json!({"error": message, "upstream": V::NAME}).to_string());
-                let mut response = Response::new(Body::from(body.clone()));
-                *response.status_mut() = StatusCode::BAD_GATEWAY;
-                response
-                    .headers_mut()
-                    .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                response
-                    .headers_mut()
-                    .insert(CONFORMANCE_HEADER, HeaderValue::from_static("unreachable"));
-                let mut entry = self.entry(operation, now, 502, body, &Conformance::Conforms);
-                entry.conformance = "unreachable";
-                entry.conformance_reason = Some(message);
-                (response, entry)
-            }
+            RequestBody::TooLarge => proxy_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "understudy proxy: request bodies over {} bytes are not relayed",
+                    self.body_limit
+                ),
+                V::NAME,
+                Conformance::NotRelayed,
+            ),
+            RequestBody::Unreadable => proxy_error(
+                StatusCode::BAD_REQUEST,
+                "understudy proxy: the request body broke off: not relayed".into(),
+                V::NAME,
+                Conformance::NotRelayed,
+            ),
         };
-        cors::decorate(response.headers_mut(), origin.as_ref());
+        let (forwarded, conformance) = answer;
+        if let Conformance::Drift(reason) = &conformance {
+            self.record_drift(operation, &request, &forwarded, reason, now);
+        }
+        let mut response = Response::new(Body::from(forwarded.body.clone()));
+        *response.status_mut() = StatusCode::from_u16(forwarded.status).unwrap_or(StatusCode::BAD_GATEWAY);
+        *response.headers_mut() = forwarded.headers;
+        if let Ok(value) = HeaderValue::from_str(&conformance.header_value()) {
+            response.headers_mut().insert(CONFORMANCE_HEADER, value);
+        }
+        if let Some(departure) = conformance.departure() {
+            response
+                .headers_mut()
+                .insert(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
+        }
+        cors::decorate(response.headers_mut(), request.headers.get(http::header::ORIGIN));
         self.record(
             &namespace,
             Entry {
-                request_nonconformance: request_verdict,
+                time: now,
+                vendor: V::NAME,
+                operation: operation.id,
+                method: operation.method,
+                template: operation.template,
                 path: request.path,
-                ..entry
+                status: forwarded.status,
+                body: forwarded.body,
+                departure: conformance.departure().map(|d| d.id),
+                forced: false,
+                request_nonconformance: request_verdict,
+                conformance: conformance.classification(),
+                conformance_reason: conformance.reason().map(str::to_string),
+                situation: None,
             },
         );
         response
     }
 
-    fn entry(
-        &self,
-        operation: &'static Operation,
-        time: chrono::DateTime<chrono::Utc>,
-        status: u16,
-        body: Bytes,
-        conformance: &Conformance,
-    ) -> Entry {
-        Entry {
-            time,
-            vendor: V::NAME,
-            operation: operation.id,
-            method: operation.method,
-            template: operation.template,
-            path: String::new(),
-            status,
-            body,
-            departure: match conformance {
-                Conformance::Departure(departure) => Some(departure.id),
-                _ => None,
-            },
-            forced: false,
-            request_nonconformance: None,
-            conformance: conformance.kind(),
-            conformance_reason: match conformance {
-                Conformance::Drift(reason) => Some(reason.clone()),
-                _ => None,
-            },
-            situation: None,
+    /// The upstream's answer and its classification, or a 502 naming the upstream.
+    async fn forward(&self, relay: &Relay, operation: &Operation, request: &Incoming) -> (Forwarded, Conformance) {
+        let path = request
+            .path
+            .strip_prefix(self.spec.base_path.as_str())
+            .unwrap_or(&request.path);
+        // The route matched the operation, so the method is the operation's.
+        match relay.upstream.forward(operation.method, path, request).await {
+            Ok(answer) => {
+                let conformance = classify(self.spec, &relay.catalogue, answer.status, &answer.body);
+                (answer, conformance)
+            }
+            Err(why) => proxy_error(
+                StatusCode::BAD_GATEWAY,
+                format!(
+                    "understudy proxy: the {} upstream {} {why}",
+                    V::NAME,
+                    relay.upstream.url
+                ),
+                V::NAME,
+                Conformance::Unreachable,
+            ),
         }
     }
+
+    fn record_drift(
+        &self,
+        operation: &Operation,
+        request: &Incoming,
+        answer: &Forwarded,
+        reason: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        let body: &[u8] = match &request.body {
+            RequestBody::Bytes(bytes) => bytes,
+            _ => b"",
+        };
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
+            .collect();
+        self.shared.drifts.record(Seen {
+            vendor: V::NAME,
+            operation: format!("{} {}", operation.method, operation.template),
+            request_line: format!("{} {}", operation.method, request.path),
+            request_headers: headers,
+            request_body: body,
+            status: answer.status,
+            response_body: &answer.body,
+            reason,
+            at,
+        });
+    }
+}
+
+/// An answer the proxy gives itself, with its classification.
+fn local(
+    status: StatusCode,
+    body: Bytes,
+    extra_headers: Vec<(http::HeaderName, HeaderValue)>,
+    conformance: Conformance,
+) -> (Forwarded, Conformance) {
+    let mut headers = HeaderMap::new();
+    if !body.is_empty() {
+        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    headers.extend(extra_headers.into_iter().map(|(name, value)| (Some(name), value)));
+    let forwarded = Forwarded {
+        status: status.as_u16(),
+        headers,
+        body,
+    };
+    (forwarded, conformance)
+}
+
+/// The proxy's own JSON error, naming the upstream: `{"error": message, "upstream": vendor}`.
+fn proxy_error(
+    status: StatusCode,
+    message: String,
+    vendor: &str,
+    classify: fn(String) -> Conformance,
+) -> (Forwarded, Conformance) {
+    let body = Bytes::from(serde_json::json!({"error": message, "upstream": vendor}).to_string());
+    local(status, body, Vec::new(), classify(message))
 }

@@ -193,3 +193,30 @@ async fn an_upstream_that_does_not_answer_gets_a_502_naming_it() {
         "only the proxied vendors listen"
     );
 }
+
+#[tokio::test]
+async fn a_body_the_proxy_cannot_read_whole_is_not_relayed() {
+    let upstream = Mock::start().await;
+    let proxy = proxy(vec![("nango".into(), upstream.url("nango"))], None).await;
+    let response = reqwest::Client::new()
+        .delete(format!("{}/connect/session", proxy.url("nango")))
+        .header("content-type", "application/json")
+        .header(understudy::NAMESPACE_HEADER, "big")
+        .body(vec![b' '; 70 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413, "not sent upstream without its body");
+    assert_eq!(response.headers()["x-understudy-conformance"], "not_relayed");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["upstream"], "nango");
+    assert_eq!(
+        proxy.control().namespace("big").count("conformance=not_relayed").await,
+        1
+    );
+    assert_eq!(
+        upstream.control().namespace("big").count("").await,
+        0,
+        "the upstream saw nothing"
+    );
+}
