@@ -28,12 +28,7 @@ fn status_of(location: &str) -> Option<u16> {
 }
 
 /// Annotates each finding with its impact; returns what the mock must change.
-pub(super) fn annotate(
-    vendor: Option<&'static str>,
-    findings: &mut [Finding],
-    _old: &Value,
-    _new: &Value,
-) -> Vec<String> {
+pub(super) fn annotate(vendor: Option<&'static str>, findings: &mut [Finding]) -> Vec<String> {
     let Some(vendor) = vendor else {
         return vec!["No vendored spec shares an operation with NEW: nothing of the mock is touched.".into()];
     };
@@ -64,7 +59,6 @@ pub(super) fn annotate(
                 })
             }),
             "response-success-status-removed" | "response-non-success-status-removed" => status
-                .or_else(|| finding.message.split_whitespace().nth(1).and_then(|s| s.parse().ok()))
                 .filter(|s| answered.contains(s))
                 .map(|s| format!("the mock answers {s} here, which NEW no longer documents: a new departure to register")),
             "new-required-request-parameter" => Some(format!("the mock must start checking it: {}", finding.message)),

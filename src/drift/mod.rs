@@ -84,7 +84,8 @@ pub fn diff(old: &Loaded, new: &Loaded) -> Diff {
     let mut findings = Vec::new();
     operations::compare(&old.document, &new.document, &mut findings);
     for finding in &mut findings {
-        if finding.line.is_none() && !finding.location.is_empty() {
+        // Only a place NEW has can have a line in NEW.
+        if finding.line.is_none() && new.document.pointer(&finding.location).is_some() {
             finding.line = load::line_of(&new.text, &finding.location);
         }
     }
@@ -92,7 +93,7 @@ pub fn diff(old: &Loaded, new: &Loaded) -> Diff {
     let mock_changes = if findings.is_empty() {
         Vec::new()
     } else {
-        impact::annotate(vendor, &mut findings, &old.document, &new.document)
+        impact::annotate(vendor, &mut findings)
     };
     findings.sort_by(|a, b| {
         b.level

@@ -428,7 +428,8 @@ fn compare_responses(old: &Value, new: &Value, at: &str, context: &mut Context<'
             id,
             level,
             Direction::Response,
-            at,
+            // A pointer into OLD: NEW no longer has it.
+            &format!("{at}/{status}"),
             format!("status {status} is no longer documented"),
         );
     }
