@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::journal::Recorded;
+use crate::journal::{Filter, Journal, Recorded};
 use crate::vendors;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -44,8 +44,22 @@ pub struct SituationCoverage {
     pub note: Option<String>,
 }
 
+/// Coverage of one namespace's requests, or of every namespace's when none is named.
+pub fn of_journal(journal: &Journal, namespace: Option<&str>) -> Coverage {
+    match namespace {
+        Some(namespace) => of(
+            format!("namespace {namespace}"),
+            &journal.select(namespace, &Filter::default()),
+        ),
+        None => {
+            let entries: Vec<Recorded> = journal.all().into_iter().flat_map(|(_, entries)| entries).collect();
+            of("all namespaces".into(), &entries)
+        }
+    }
+}
+
 /// Coverage of the given journal entries.
-pub fn of(scope: String, entries: &[Recorded]) -> Coverage {
+fn of(scope: String, entries: &[Recorded]) -> Coverage {
     let mut tagged: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let mut forced: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();
     for recorded in entries {

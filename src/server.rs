@@ -152,8 +152,7 @@ impl Running {
     /// Which catalogue situations every request so far exercised, across all namespaces, as JSON and
     /// as a markdown summary (what `--coverage-report FILE` writes on shutdown).
     pub fn coverage_report(&self) -> (serde_json::Value, String) {
-        let entries: Vec<_> = self.shared.journal.all().into_iter().flat_map(|(_, e)| e).collect();
-        let coverage = crate::coverage::of("all namespaces".into(), &entries);
+        let coverage = crate::coverage::of_journal(&self.shared.journal, None);
         (serde_json::to_value(&coverage).unwrap_or_default(), coverage.markdown())
     }
 

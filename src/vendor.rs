@@ -59,8 +59,10 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     /// cover: a forced status, a body that never arrived (408), a handler that failed (500).
     fn status_error(status: StatusCode, fidelity: Fidelity) -> Reply;
     /// The `Authorization: Bearer` credential that works with the default data, if the operation
-    /// takes one.
-    fn bearer(fixture: &Self::Fixture) -> Option<String>;
+    /// takes one: the example credential, unless the vendor's credential lives in its data.
+    fn bearer(_fixture: &Self::Fixture) -> Option<String> {
+        (!Self::DEFAULT_CREDENTIAL.is_empty()).then(|| Self::DEFAULT_CREDENTIAL.to_string())
+    }
     /// Credentials and identifiers that work out of the box, for the startup output.
     fn defaults(fixture: &Self::Fixture) -> Vec<(&'static str, String)>;
     /// How to point the vendor's own SDK at the server at `url`, where it wants something other than

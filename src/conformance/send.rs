@@ -112,13 +112,40 @@ fn unreachable(url: &str, error: &reqwest::Error) -> CheckError {
     CheckError::Unreachable(format!("{host}: {why}"))
 }
 
+/// A loopback target (`localhost`, 127.0.0.0/8, `[::1]`): nothing real behind it to spare.
 fn is_loopback(url: &str) -> bool {
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("");
-    host == "localhost" || host.starts_with("127.") || host == "[" || url.contains("://[::1]")
+    let Some(parsed) = reqwest::Url::parse(url).ok() else {
+        return false;
+    };
+    let host = parsed
+        .host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_targets_are_told_from_real_ones() {
+        for url in [
+            "http://127.0.0.1:4011/api/v0",
+            "http://localhost:4000",
+            "http://[::1]:4013",
+            "http://127.9.9.9",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://api.nango.dev",
+            "http://10.0.0.1:80",
+            "http://[::2]:1",
+            "not a url",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
 }

@@ -229,14 +229,7 @@ struct CoverageQuery {
 /// namespace, or in all of them), which they never did, and the statuses they forced.
 #[endpoint { method = GET, path = "/coverage" }]
 async fn coverage(rqctx: Context, query: Query<CoverageQuery>) -> Result<HttpResponseOk<Coverage>, HttpError> {
-    let journal = &rqctx.context().shared.journal;
-    let report = if query.into_inner().all_namespaces {
-        let entries: Vec<_> = journal.all().into_iter().flat_map(|(_, entries)| entries).collect();
-        crate::coverage::of("all namespaces".into(), &entries)
-    } else {
-        let namespace = namespace(&rqctx);
-        let entries = journal.select(&namespace, &Filter::default());
-        crate::coverage::of(format!("namespace {namespace}"), &entries)
-    };
+    let namespace = (!query.into_inner().all_namespaces).then(|| namespace(&rqctx));
+    let report = crate::coverage::of_journal(&rqctx.context().shared.journal, namespace.as_deref());
     Ok(HttpResponseOk(report))
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Diff, Level};
+use crate::report::xml_escape as escape;
 
 pub fn text(diff: &Diff) -> String {
     let mut out = format!("{} -> {}: {}\n", diff.old, diff.new, diff.verdict);
@@ -123,11 +124,4 @@ fn annotation(text: &str) -> String {
         .replace('\n', "%0A")
         .replace(',', "%2C")
         .replace("::", "%3A%3A")
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

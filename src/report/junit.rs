@@ -66,7 +66,8 @@ pub fn junit(reports: &[VendorReport]) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
+/// Text as it may stand in XML: the five entities escaped, control characters XML forbids dropped.
+pub(crate) fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

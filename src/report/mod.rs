@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::exchange::Fidelity;
 
+pub(crate) use junit::escape as xml_escape;
 pub use junit::junit;
 pub use text::table;
 

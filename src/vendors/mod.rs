@@ -63,6 +63,22 @@ macro_rules! vendor_list {
             Ok(())
         }
 
+        /// A vendor's probe catalogue, by name.
+        pub(crate) fn catalogue(vendor: &str) -> Option<Catalogue> {
+            $(if vendor == <$module::$vendor as Vendor>::NAME {
+                return Some(<$module::$vendor as Vendor>::catalogue());
+            })+
+            None
+        }
+
+        /// A vendor's example credential (empty where its credential does not separate apps), by name.
+        pub(crate) fn default_credential(vendor: &str) -> Option<&'static str> {
+            $(if vendor == <$module::$vendor as Vendor>::NAME {
+                return Some(<$module::$vendor as Vendor>::DEFAULT_CREDENTIAL);
+            })+
+            None
+        }
+
         /// Each vendor's name and default port, in the order of the list.
         pub const DEFAULT_PORTS: &[(&str, u16)] = &[
             $((<$module::$vendor as Vendor>::NAME, <$module::$vendor as Vendor>::DEFAULT_PORT)),+
@@ -76,38 +92,6 @@ vendor_list! {
     dynamic::Dynamic,
     paragraph::Paragraph,
     nango::Nango,
-}
-
-/// A vendor's probe catalogue, by name.
-pub(crate) fn catalogue(vendor: &str) -> Option<Catalogue> {
-    struct Find<'a>(&'a str, Option<Catalogue>);
-    impl VendorVisitor for Find<'_> {
-        fn visit<V: Listed>(&mut self) -> Result<(), String> {
-            if V::NAME == self.0 {
-                self.1 = Some(V::catalogue());
-            }
-            Ok(())
-        }
-    }
-    let mut find = Find(vendor, None);
-    let _ = visit_all(&mut find);
-    find.1
-}
-
-/// A vendor's example credential (empty where its credential does not separate apps), by name.
-pub(crate) fn default_credential(vendor: &str) -> Option<&'static str> {
-    struct Find<'a>(&'a str, Option<&'static str>);
-    impl VendorVisitor for Find<'_> {
-        fn visit<V: Listed>(&mut self) -> Result<(), String> {
-            if V::NAME == self.0 {
-                self.1 = Some(V::DEFAULT_CREDENTIAL);
-            }
-            Ok(())
-        }
-    }
-    let mut find = Find(vendor, None);
-    let _ = visit_all(&mut find);
-    find.1
 }
 
 /// The whole register of departures, vendor by vendor: each with the name of its vendor.

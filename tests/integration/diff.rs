@@ -174,7 +174,7 @@ fn corpus() -> Vec<Case> {
         ),
         (
             "dynamic",
-            "ipAddress becomes nullable-free but createdAt nullable",
+            "createdAt becomes nullable",
             |s| {
                 at(s, "/components/schemas/Session/properties/createdAt")["nullable"] = json!(true);
             },

@@ -140,8 +140,8 @@ impl Vendor for Dynamic {
         Ok((id, stored))
     }
 
-    fn view(id: &str, stored: &StoredSession, _: DateTime<Utc>) -> Session {
-        view(id, stored)
+    fn view(_: &str, stored: &StoredSession, _: DateTime<Utc>) -> Session {
+        view(stored)
     }
 
     fn status_error(status: StatusCode, fidelity: Fidelity) -> Reply {
@@ -153,9 +153,6 @@ impl Vendor for Dynamic {
         }
     }
 
-    fn bearer(_: &Fixture) -> Option<String> {
-        Some(EXAMPLE_TOKEN.to_string())
-    }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![(
@@ -187,7 +184,7 @@ impl Vendor for Dynamic {
     }
 }
 
-fn view(_id: &str, stored: &StoredSession) -> Session {
+fn view(stored: &StoredSession) -> Session {
     Session {
         // Ids are checked to be lowercase UUIDs on creation, so they fit the spec's `uuid` pattern.
         id: stored.id.clone(),
@@ -243,7 +240,7 @@ fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str
         let first = stored.revoked_at.is_none();
         let stored = tenant.change().get_mut(session_id)?;
         stored.revoked_at.get_or_insert(now);
-        let body = Bytes::from(serde_json::to_vec(&view(session_id, stored)).unwrap_or_default());
+        let body = Bytes::from(serde_json::to_vec(&view(stored)).unwrap_or_default());
         stored.revoked_body = Some(body.clone());
         Some((body, if first { probes::REVOKE } else { probes::REVOKE_AGAIN }))
     });

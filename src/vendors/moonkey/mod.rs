@@ -128,9 +128,6 @@ impl Vendor for MoonKey {
         error::body(status, &error_type, &format!("{phrase}."))
     }
 
-    fn bearer(_: &Fixture) -> Option<String> {
-        Some(EXAMPLE_SECRET_KEY.to_string())
-    }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![(

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::error::{
-    MoonKeyError, JWT_VERIFICATION, MALFORMED_JSON, MORE_THAN_ONE, NONE_GIVEN, SECRET_KEY_401, UNKNOWN_SESSION_404,
+    self as error, MoonKeyError, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404,
     VALIDATION_400,
 };
 use crate::exchange::{bearer_token, Bearer, Incoming};
@@ -21,7 +21,7 @@ pub(super) const NO_AUTHORIZATION: &str = "no_authorization";
 pub(super) const MALFORMED_KEY: &str = "malformed_key";
 pub(super) const NO_IDENTIFIER: &str = "no_identifier";
 pub(super) const TWO_IDENTIFIERS: &str = "two_identifiers";
-pub(super) const MALFORMED_JSON_BODY: &str = "malformed_json";
+pub(super) const MALFORMED_JSON: &str = "malformed_json";
 pub(super) const INVALID_JWT: &str = "invalid_jwt";
 pub(super) const EXPIRED_JWT: &str = "expired_jwt";
 
@@ -131,7 +131,7 @@ pub(super) fn catalogue() -> Catalogue {
             departure: Some(&VALIDATION_400),
         },
         Probe {
-            name: MALFORMED_JSON_BODY,
+            name: MALFORMED_JSON,
             situation: "a body that is not JSON",
             needs: Needs::Credential,
             request: |r| {
@@ -184,9 +184,9 @@ pub(super) fn situation_of(error: &MoonKeyError, request: &Incoming) -> Option<&
     Some(match error {
         MoonKeyError::Unauthorized if bearer_token(&request.headers) == Bearer::Missing => NO_AUTHORIZATION,
         MoonKeyError::Unauthorized => MALFORMED_KEY,
-        MoonKeyError::Validation(message) if *message == NONE_GIVEN => NO_IDENTIFIER,
-        MoonKeyError::Validation(message) if *message == MORE_THAN_ONE => TWO_IDENTIFIERS,
-        MoonKeyError::Validation(message) if *message == MALFORMED_JSON => MALFORMED_JSON_BODY,
+        MoonKeyError::Validation(message) if *message == error::NONE_GIVEN => NO_IDENTIFIER,
+        MoonKeyError::Validation(message) if *message == error::MORE_THAN_ONE => TWO_IDENTIFIERS,
+        MoonKeyError::Validation(message) if *message == error::MALFORMED_JSON => MALFORMED_JSON,
         MoonKeyError::Validation(_) => return None,
         MoonKeyError::InvalidJwt => INVALID_JWT,
         MoonKeyError::ExpiredJwt => EXPIRED_JWT,

@@ -164,9 +164,6 @@ impl Vendor for Paragraph {
         error::body(status, reason(status).0)
     }
 
-    fn bearer(_: &Fixture) -> Option<String> {
-        None
-    }
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![("credential", "none (auth sessions need no API key)".to_string())];
