@@ -3,51 +3,13 @@
 //! same request directly and through the proxy, interleaved, and prints medians and p99s of both and
 //! their difference. Run it with `cargo bench --bench proxy_overhead`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
+
+use std::time::Instant;
+use support::{median_p99_max, Process};
 
 const SAMPLES: usize = 3_000;
-
-struct Process {
-    child: Child,
-    urls: serde_json::Value,
-}
-
-impl Process {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_understudy"))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("understudy starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the startup line");
-        Self {
-            urls: serde_json::from_str(&line).expect("the startup line is JSON"),
-            child,
-        }
-    }
-
-    fn url(&self, name: &str) -> String {
-        self.urls[name].as_str().expect("a URL").to_string()
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn quantiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort_unstable();
-    (samples[samples.len() / 2], samples[samples.len() * 99 / 100])
-}
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -94,7 +56,7 @@ async fn proxy_overhead() {
             proxied.push(p);
         }
     }
-    let (direct, proxied) = (quantiles(direct), quantiles(proxied));
+    let (direct, proxied) = (median_p99_max(direct), median_p99_max(proxied));
     println!(
         "Dynamic revoke (404, a registered departure), {SAMPLES} of each, interleaved: direct median {:?} p99 {:?}; through the proxy median {:?} p99 {:?}; the proxy adds {:?} at the median (ratio {:.2})",
         direct.0,

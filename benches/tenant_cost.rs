@@ -5,75 +5,18 @@
 //! same tenant's latency with no churn, measured in the same run. Run it with
 //! `cargo bench --bench tenant_cost`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
+use support::{median_p99_max, url, Process};
 
 const TENANTS: usize = 10_000;
 const SAMPLES: usize = 2_000;
 
-struct Server {
-    child: Child,
-    urls: serde_json::Value,
-}
-
-impl Server {
-    fn start() -> Self {
-        // UNDERSTUDY_BIN measures another build (an earlier commit, say) with the same figures.
-        let binary = std::env::var("UNDERSTUDY_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_understudy").to_string());
-        let mut child = Command::new(binary)
-            .args(["--ephemeral-ports", "--journal-limit", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("understudy starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the startup line");
-        Self {
-            urls: serde_json::from_str(&line).expect("the startup line is JSON"),
-            child,
-        }
-    }
-
-    fn url(&self, server: &str) -> String {
-        url(&self.urls, server)
-    }
-
-    /// Resident memory in MB, from /proc.
-    fn rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc");
-        let kb: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .expect("VmRSS");
-        kb / 1024.0
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn url(urls: &serde_json::Value, server: &str) -> String {
-    urls[server].as_str().expect("a URL").to_string()
-}
-
 /// A well-formed MoonKey secret key, distinct for each `i`.
 fn key(i: usize) -> String {
     format!("sk_test_{i:0>48}")
-}
-
-fn median_and_p99(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
-    samples.sort_unstable();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
-    (at(0.5), at(0.99), *samples.last().expect("samples"))
 }
 
 async fn new_tenants(http: &reqwest::Client, urls: &serde_json::Value, from: usize, change: bool) {
@@ -109,7 +52,7 @@ async fn new_tenants(http: &reqwest::Client, urls: &serde_json::Value, from: usi
 }
 
 /// An existing tenant's request latency, `SAMPLES` times.
-async fn neighbour_latencies(http: &reqwest::Client, server: &Server) -> Vec<Duration> {
+async fn neighbour_latencies(http: &reqwest::Client, server: &Process) -> Vec<Duration> {
     let url = format!(
         "{}/sessions/00000000-0000-4000-8000-000000000000/revoke",
         server.url("dynamic")
@@ -139,7 +82,7 @@ fn main() {
 }
 
 async fn tenant_cost() {
-    let server = Server::start();
+    let server = Process::start(&["--ephemeral-ports", "--journal-limit", "0"]);
     let http = reqwest::Client::new();
     neighbour_latencies(&http, &server).await;
     let idle = server.rss_mb();
@@ -150,7 +93,7 @@ async fn tenant_cost() {
     println!("RSS: idle {idle:.1} MB; after {TENANTS} MoonKey and {TENANTS} Paragraph tenants that only read {read_only:.1} MB; after {TENANTS} more of each that changed their data {changed:.1} MB");
     println!("(each vendor keeps at most 4096 tenants: the oldest are forgotten past it)");
 
-    let quiet = median_and_p99(neighbour_latencies(&http, &server).await);
+    let quiet = median_p99_max(neighbour_latencies(&http, &server).await);
     let churn = {
         let (http, urls) = (http.clone(), server.urls.clone());
         tokio::spawn(async move {
@@ -159,7 +102,7 @@ async fn tenant_cost() {
             (2 * TENANTS) as f64 / started.elapsed().as_secs_f64()
         })
     };
-    let busy = median_and_p99(neighbour_latencies(&http, &server).await);
+    let busy = median_p99_max(neighbour_latencies(&http, &server).await);
     let churn_rate = churn.await.expect("the churn ran");
     println!(
         "an existing tenant's latency, median / p99 / max: quiet {:?} / {:?} / {:?}; while new tenants arrive at {churn_rate:.0} per second {:?} / {:?} / {:?}; median ratio {:.2}",
