@@ -31,13 +31,14 @@ impl Served {
         name: &'static str,
         url: String,
         defaults: Vec<(&'static str, String)>,
+        bearer: Option<String>,
         server: dropshot::HttpServer<C>,
     ) -> Self {
         Self {
             name,
             url,
             defaults,
-            bearer: None,
+            bearer,
             stop: Box::new(move || Box::pin(server.close())),
         }
     }

@@ -292,11 +292,13 @@ impl ContextBuilder for Launcher {
         let url = format!("http://{}{}", server.local_addr(), spec.base_path);
         // A relayed vendor's real service has none of the mock's default data.
         let relayed = context.relay.is_some();
-        let mut defaults = if relayed { Vec::new() } else { V::defaults(&fixture) };
+        let (mut defaults, bearer) = if relayed {
+            (Vec::new(), None)
+        } else {
+            (V::defaults(&fixture), V::bearer(&fixture))
+        };
         defaults.extend(V::sdk_hint(&url));
-        let mut served = Served::new(V::NAME, url, defaults, server);
-        served.bearer = if relayed { None } else { V::bearer(&fixture) };
-        self.served.push(served);
+        self.served.push(Served::new(V::NAME, url, defaults, bearer, server));
         Ok(context)
     }
 }

@@ -62,6 +62,7 @@ pub fn serve(
         "control",
         format!("http://{}", server.local_addr()),
         Vec::new(),
+        None,
         server,
     ))
 }
