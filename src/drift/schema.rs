@@ -238,49 +238,32 @@ pub(super) fn compare(
         );
     }
     compare_values(&o, &n, direction, context, &mut push);
-    match (o.format, n.format) {
-        (a, b) if a == b => {}
-        (None, Some(f)) => push(
-            context,
-            "format-added",
-            level(Effect::Narrows, direction, false),
-            format!("format `{f}` added"),
-        ),
-        (Some(f), None) => push(
-            context,
-            "format-removed",
-            level(Effect::Widens, direction, true),
-            format!("format `{f}` removed"),
-        ),
-        (Some(a), Some(b)) => push(
-            context,
-            "format-changed",
-            level(Effect::Changes, direction, false),
-            format!("format `{a}` became `{b}`"),
-        ),
-        _ => {}
-    }
-    match (o.pattern, n.pattern) {
-        (a, b) if a == b => {}
-        (None, Some(r)) => push(
-            context,
-            "pattern-added",
-            level(Effect::Narrows, direction, false),
-            format!("pattern `{r}` added"),
-        ),
-        (Some(r), None) => push(
-            context,
-            "pattern-removed",
-            level(Effect::Widens, direction, true),
-            format!("pattern `{r}` removed"),
-        ),
-        (Some(a), Some(b)) => push(
-            context,
-            "pattern-changed",
+    // A format or a pattern: added narrows, removed widens; a changed pattern may do either.
+    let string_rules = [
+        ("format", o.format, n.format, level(Effect::Changes, direction, false)),
+        (
+            "pattern",
+            o.pattern,
+            n.pattern,
             Level::Unknown.max(level(Effect::Narrows, direction, false)),
-            format!("pattern `{a}` became `{b}`"),
         ),
-        _ => {}
+    ];
+    for (keyword, old, new, changed) in string_rules {
+        let (suffix, rule_level, message) = match (old, new) {
+            (None, Some(v)) => (
+                "added",
+                level(Effect::Narrows, direction, false),
+                format!("{keyword} `{v}` added"),
+            ),
+            (Some(v), None) => (
+                "removed",
+                level(Effect::Widens, direction, true),
+                format!("{keyword} `{v}` removed"),
+            ),
+            (Some(a), Some(b)) if a != b => ("changed", changed, format!("{keyword} `{a}` became `{b}`")),
+            _ => continue,
+        };
+        push(context, &format!("{keyword}-{suffix}"), rule_level, message);
     }
     for key in LOWER.iter().chain(UPPER.iter()) {
         let (a, b) = (o.limits.get(key), n.limits.get(key));

@@ -231,6 +231,27 @@ fn corpus() -> Vec<Case> {
         ),
         (
             "dynamic",
+            "createdAt becomes a date",
+            |s| {
+                at(s, "/components/schemas/Session/properties/createdAt")["format"] = json!("date");
+            },
+            "breaking",
+            "response-format-changed",
+            "clients that parse a date-time get a date",
+        ),
+        (
+            "dynamic",
+            "the uuid pattern allows only lower-case v4 ids",
+            |s| {
+                at(s, "/components/schemas/uuid")["pattern"] =
+                    json!("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+            },
+            "breaking",
+            "request-pattern-changed",
+            "a session id that was valid may be refused",
+        ),
+        (
+            "dynamic",
             "the 403 is no longer documented",
             |s| {
                 at(s, &format!("{DYNAMIC_OP}/responses"))
