@@ -11,16 +11,8 @@ use support::{median_p99_max, Process};
 
 const SAMPLES: usize = 3_000;
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(proxy_overhead());
-}
-
-async fn proxy_overhead() {
+#[tokio::main(worker_threads = 2)]
+async fn main() {
     let mock = Process::start(&["--ephemeral-ports", "--journal-limit", "0"]);
     let upstream = format!("dynamic={}", mock.url("dynamic"));
     let proxy = Process::start(&[

@@ -72,16 +72,8 @@ async fn neighbour_latencies(http: &reqwest::Client, server: &Process) -> Vec<Du
     samples
 }
 
-fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(tenant_cost());
-}
-
-async fn tenant_cost() {
+#[tokio::main(worker_threads = 2)]
+async fn main() {
     let server = Process::start(&["--ephemeral-ports", "--journal-limit", "0"]);
     let http = reqwest::Client::new();
     neighbour_latencies(&http, &server).await;
