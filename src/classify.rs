@@ -65,7 +65,10 @@ impl Conformance {
 
 pub fn classify(spec: &VendorSpec, catalogue: &Catalogue, status: u16, body: &[u8]) -> Conformance {
     let operation = catalogue.operation;
-    let Err(nonconformance) = spec.responses.check(operation.method, operation.template, status, body) else {
+    let Err(nonconformance) = spec
+        .responses()
+        .check(operation.method, operation.template, status, body)
+    else {
         return Conformance::Conforms;
     };
     let registered = catalogue

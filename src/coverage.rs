@@ -65,10 +65,10 @@ fn of(scope: String, entries: &[Recorded]) -> Coverage {
     for recorded in entries {
         let entry = &recorded.entry;
         if let Some(situation) = entry.situation {
-            *tagged.entry((entry.vendor, situation)).or_default() += 1;
+            *tagged.entry((entry.operation.vendor, situation)).or_default() += 1;
         }
         if entry.forced {
-            forced.entry(entry.vendor).or_default().insert(entry.status);
+            forced.entry(entry.operation.vendor).or_default().insert(entry.status);
         }
     }
     let mut vendors_out = Vec::new();

@@ -106,7 +106,7 @@ impl<V: Vendor> VendorContext<V> {
             .strip_prefix(self.spec.base_path.as_str())
             .unwrap_or(&request.path);
         self.spec
-            .requests
+            .requests()
             .check(&RequestParts {
                 method: operation.method,
                 template: operation.template,
@@ -136,22 +136,19 @@ impl<V: Vendor> VendorContext<V> {
         let namespace = request.namespace().to_string();
         let entry = journal::Entry {
             time: self.now(&namespace),
-            vendor: V::NAME,
-            operation: operation.id,
-            method: operation.method,
-            template: operation.template,
-            path: request.path,
+            operation,
+            path: request.path.into_boxed_str(),
             status: reply.map_or(0, |r| r.status.as_u16()),
-            body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
-            departure: reply.and_then(|r| r.departure).map(|d| d.id),
             forced,
-            request_nonconformance: request_verdict,
             conformance: match reply.and_then(|r| r.departure) {
                 Some(_) => journal::Classification::Departure,
                 None => journal::Classification::Conforms,
             },
-            conformance_reason: None,
+            body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
+            departure: reply.and_then(|r| r.departure),
             situation: reply.and_then(|r| r.situation),
+            request_nonconformance: request_verdict.map(String::into_boxed_str),
+            conformance_reason: None,
         };
         self.shared.journal.record(&namespace, entry);
     }

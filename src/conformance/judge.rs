@@ -50,7 +50,7 @@ pub(super) fn judge(operation: &Operation, probe: &Probe, answer: &Answer, expec
 }
 
 fn spec_verdict(operation: &Operation, answer: &Answer) -> Option<String> {
-    if let Err(why) = crate::openapi::of(operation.vendor).responses.check(
+    if let Err(why) = crate::openapi::of(operation.vendor).responses().check(
         operation.method,
         operation.template,
         answer.status,

@@ -4,6 +4,7 @@
 
 use dropshot::RawRequest;
 use http::HeaderMap;
+use http_body::Body as _;
 use http_body_util::{BodyExt, Limited};
 
 /// The request body, read with a size limit.
@@ -41,12 +42,11 @@ pub struct Incoming {
 impl Incoming {
     pub async fn read(raw: RawRequest, body_limit: usize) -> Self {
         let (parts, body) = raw.into_inner().into_parts();
-        let read = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, body_limit).collect());
-        let body = match read.await {
-            Ok(Ok(collected)) => RequestBody::Bytes(collected.to_bytes()),
-            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => RequestBody::TooLarge,
-            Ok(Err(_)) => RequestBody::Unreadable,
-            Err(_) => RequestBody::TimedOut,
+        // A request that declares no body (most revokes) has nothing to wait for: no timer is set.
+        let body = if body.is_end_stream() {
+            RequestBody::Bytes(bytes::Bytes::new())
+        } else {
+            read_body(body, body_limit).await
         };
         Self {
             path: parts.uri.path().to_string(),
@@ -73,6 +73,17 @@ impl Incoming {
         let value = self.headers.get(http::header::CONTENT_TYPE)?;
         let text = String::from_utf8_lossy(value.as_bytes());
         Some(text.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+}
+
+/// Reads a body up to `limit` bytes, giving up after [`BODY_READ_TIMEOUT`].
+async fn read_body(body: dropshot::Body, limit: usize) -> RequestBody {
+    let read = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect());
+    match read.await {
+        Ok(Ok(collected)) => RequestBody::Bytes(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => RequestBody::TooLarge,
+        Ok(Err(_)) => RequestBody::Unreadable,
+        Err(_) => RequestBody::TimedOut,
     }
 }
 

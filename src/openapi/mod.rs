@@ -24,9 +24,12 @@ pub struct VendorSpec {
     pub(crate) document: Value,
     /// The path of the production server URL (`servers[0]`), for example `/api/v0`; empty at the root.
     pub base_path: String,
-    pub responses: ResponseValidators,
-    /// What the spec asks of requests, for judging what the mock receives.
-    pub requests: RequestRules,
+    /// Compiled at first use, like `requests`: only reading the journal, the proxy and `check` judge
+    /// responses.
+    responses: OnceLock<ResponseValidators>,
+    /// What the spec asks of requests, for judging what the mock receives. Compiled at the vendor's
+    /// first request: a vendor nobody calls costs neither start-up time nor memory for it.
+    requests: OnceLock<RequestRules>,
 }
 
 /// Every embedded spec, in the order of `specs/*.yaml`.
@@ -41,13 +44,27 @@ pub fn all() -> &'static [VendorSpec] {
                 VendorSpec {
                     vendor,
                     base_path: base_path(&document),
-                    responses: ResponseValidators::from_document(&document),
-                    requests: RequestRules::from_document(&document),
+                    responses: OnceLock::new(),
+                    requests: OnceLock::new(),
                     document,
                 }
             })
             .collect()
     })
+}
+
+impl VendorSpec {
+    /// Validators for every documented response of every operation.
+    pub fn responses(&self) -> &ResponseValidators {
+        self.responses
+            .get_or_init(|| ResponseValidators::from_document(&self.document))
+    }
+
+    /// What the spec asks of requests, by operation.
+    pub fn requests(&self) -> &RequestRules {
+        self.requests
+            .get_or_init(|| RequestRules::from_document(&self.document))
+    }
 }
 
 /// The spec of `vendor`. Panics on a name with no file in specs/: vendor modules name their own spec.

@@ -1,6 +1,6 @@
 //! Checks a response against the raw spec: is its status documented for the operation, and does its
-//! body validate against that status's JSON schema? Used by the journal and by the tests; the schemas
-//! are compiled once, when a spec is first loaded.
+//! body validate against that status's JSON schema? Used by the journal, the proxy, `check` and the
+//! tests; the schemas are compiled once, when a response is first judged.
 
 use std::collections::HashMap;
 use std::fmt;

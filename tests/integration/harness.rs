@@ -212,7 +212,7 @@ impl Response {
     pub fn check_against_spec(&self, fidelity: Fidelity) {
         let spec = understudy::openapi::of(self.call.vendor);
         let verdict = spec
-            .responses
+            .responses()
             .check(self.call.method, self.call.template, self.status, &self.body);
         if self.is_forced() {
             // A forced status the spec documents must still get a body that fits it.
