@@ -2,13 +2,13 @@
 //! clock of the request's namespace, never the system clock directly, so that a test can move its
 //! namespace's time forward without waiting and without touching other namespaces.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::locks;
+use crate::text_map::TextMap;
 
 /// How far ahead of the system time a namespace's clock may run, in all: 100 years. Far enough for
 /// any expiry a test needs, and far from the end of the calendar the server can represent.
@@ -19,7 +19,7 @@ pub const MAX_AHEAD: TimeDelta = TimeDelta::days(36_525);
 pub struct Clock {
     /// Milliseconds added to the system time, by namespace. An `RwLock` because every request reads
     /// it and only the control API writes it; no `.await` happens while it is held.
-    offsets_ms: RwLock<HashMap<String, i64>>,
+    offsets_ms: RwLock<TextMap<String, i64>>,
     /// Whether any namespace has moved its clock: requests skip the lock until one has.
     any_offset: AtomicBool,
 }

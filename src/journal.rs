@@ -5,7 +5,7 @@
 //! neighbour's flood. Whether a response conforms to the spec is worked out when the journal is
 //! read, not on the request's path.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::departures::Departure;
 use crate::locks::lock;
 use crate::operation::Operation;
+use crate::text_map::TextMap;
 
 /// How many entries one namespace keeps unless told otherwise (`--journal-limit`).
 pub const DEFAULT_LIMIT: usize = 10_000;
@@ -123,7 +124,7 @@ pub struct Journal {
 
 #[derive(Default)]
 struct Entries {
-    by_namespace: HashMap<Arc<str>, VecDeque<Recorded>>,
+    by_namespace: TextMap<Arc<str>, VecDeque<Recorded>>,
     /// (entries held, namespace) for every namespace: the last one holds the most.
     sizes: BTreeSet<(usize, Arc<str>)>,
     total: usize,

@@ -72,6 +72,7 @@ mod server;
 mod sessions;
 mod shared;
 mod store;
+mod text_map;
 mod upstream;
 mod vendor;
 pub mod vendors;

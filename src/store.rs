@@ -8,12 +8,13 @@
 //! its first change. Seeding happens at most once a second, so a stream of new tenants never stalls
 //! the others.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::locks::lock;
+use crate::text_map::TextMap;
 
 /// How many tenants one vendor keeps before the oldest is forgotten, so that a client inventing a
 /// new key per request cannot grow memory without bound.
@@ -37,7 +38,7 @@ pub struct Store<S> {
 struct Tenants<S> {
     /// namespace -> credential -> state. Nested so that lookups borrow the request's strings and
     /// allocate nothing, and a namespace resets in one removal.
-    namespaces: HashMap<String, HashMap<String, Arc<S>>>,
+    namespaces: TextMap<String, TextMap<String, Arc<S>>>,
     /// Creation order, for evicting the oldest tenant past [`MAX_TENANTS`].
     order: VecDeque<(String, String)>,
     /// The default data as last seeded, and when: shared by every tenant that has not changed it.
@@ -49,7 +50,7 @@ impl<S: Clone> Store<S> {
     pub fn new(seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static) -> Self {
         Self {
             tenants: Mutex::new(Tenants {
-                namespaces: HashMap::new(),
+                namespaces: TextMap::default(),
                 order: VecDeque::new(),
                 shared_default: None,
             }),

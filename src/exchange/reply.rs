@@ -29,7 +29,9 @@ pub struct Reply {
 impl Reply {
     pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Self {
         // Serialising plain data structures (no maps with non-string keys) cannot fail.
-        let body = serde_json::to_vec(body).expect("a response body serialises to JSON");
+        let mut body = serde_json::to_vec(body).expect("a response body serialises to JSON");
+        // The journal keeps the body: give back what the serialiser's doubling left unused.
+        body.shrink_to_fit();
         Self {
             status,
             body: Some(body.into()),

@@ -32,7 +32,8 @@ enum Scheme {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Location {
-    Path,
+    /// The parameter is this `/`-separated segment of the path (counted in the template).
+    Path(usize),
     Query,
     Header,
 }
@@ -82,18 +83,24 @@ impl RequestRules {
             let declared = item["parameters"].as_array().into_iter().flatten();
             for parameter in declared.chain(operation["parameters"].as_array().into_iter().flatten()) {
                 let parameter = walk::resolve(&converted, parameter);
+                let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 let location = match parameter["in"].as_str() {
-                    Some("path") => Location::Path,
+                    Some("path") => match path_segment(path, &name) {
+                        Some(segment) => Location::Path(segment),
+                        // The template has no place for it, so no request can be faulted for it.
+                        None => continue,
+                    },
                     Some("query") => Location::Query,
                     Some("header") => Location::Header,
                     _ => continue,
                 };
-                let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 parameters.retain(|p| !(p.name == name && p.location == location));
                 parameters.push(Parameter {
                     name,
                     location,
-                    required: parameter["required"].as_bool().unwrap_or(location == Location::Path),
+                    required: parameter["required"]
+                        .as_bool()
+                        .unwrap_or(matches!(location, Location::Path(_))),
                     schema: parameter.get("schema").map(|s| Box::new(compile(s, &components))),
                 });
             }
@@ -201,7 +208,7 @@ fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> R
 
 fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<(), String> {
     let value = match parameter.location {
-        Location::Path => path_parameter(request.template, request.path, &parameter.name),
+        Location::Path(segment) => request.path.split('/').nth(segment).map(str::to_string),
         Location::Query => query_pairs(request.query)
             .find(|(k, _)| *k == parameter.name)
             .map(|(_, v)| v),
@@ -212,7 +219,7 @@ fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<
             .map(str::to_string),
     };
     let place = match parameter.location {
-        Location::Path => "path",
+        Location::Path(_) => "path",
         Location::Query => "query",
         Location::Header => "header",
     };
@@ -226,12 +233,13 @@ fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<
     let Some(schema) = &parameter.schema else { return Ok(()) };
     // Parameters arrive as text: a string schema sees the text, a number or boolean one the value
     // parsed. The valid case is checked first, without collecting errors: it is every request's.
-    let text = Value::String(value.clone());
+    let text = Value::String(value);
     if schema.is_valid(&text) {
         return Ok(());
     }
-    let candidate = serde_json::from_str::<Value>(&value)
-        .ok()
+    let candidate = text
+        .as_str()
+        .and_then(|value| serde_json::from_str::<Value>(value).ok())
         .filter(|v| !v.is_string())
         .unwrap_or(text);
     if schema.is_valid(&candidate) {
@@ -296,14 +304,11 @@ fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Result<(),
     }
 }
 
-/// The value of `{name}` in `path`, matched segment by segment against `template`.
-fn path_parameter(template: &str, path: &str, name: &str) -> Option<String> {
-    let names = |segment: &str| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) == Some(name);
+/// Which `/`-separated segment of `template` is `{name}`; `None` for a parameter the template lacks.
+fn path_segment(template: &str, name: &str) -> Option<usize> {
     template
         .split('/')
-        .zip(path.split('/'))
-        .find(|(segment, _)| names(segment))
-        .map(|(_, value)| value.to_string())
+        .position(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) == Some(name))
 }
 
 fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (&str, String)> {
