@@ -2,8 +2,10 @@
 //! keeps its own most recent entries, up to a per-namespace limit, whatever the other namespaces
 //! send. A total limit keeps memory flat when very many namespaces are busy: past it, the namespace
 //! holding the most entries gives up its oldest, so a quiet namespace's few entries outlast any
-//! neighbour's flood. Whether a response conforms to the spec is worked out when the journal is
-//! read, not on the request's path.
+//! neighbour's flood. It keeps as many namespaces as the store keeps tenants; past that, the
+//! namespace that arrived first is forgotten, so a client inventing a namespace per request costs
+//! no more than one that reuses a few. Whether a response conforms to the spec is worked out when
+//! the journal is read, not on the request's path.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -22,6 +24,9 @@ use crate::text_map::TextMap;
 pub const DEFAULT_LIMIT: usize = 10_000;
 /// How many entries all namespaces keep together unless told otherwise (`--journal-total-limit`).
 pub const DEFAULT_TOTAL_LIMIT: usize = 100_000;
+/// How many namespaces the journal keeps: as many as the store keeps tenants of one vendor. Past it,
+/// the namespace that arrived first is forgotten with its entries, as the store forgets its tenant.
+pub const MAX_NAMESPACES: usize = crate::store::MAX_TENANTS;
 
 /// One request as it was answered. A journal holds many thousands of these, so everything static is
 /// a reference and every text is boxed to its length (136 bytes with the sequence, plus the path).
@@ -120,24 +125,41 @@ pub struct Journal {
     entries: Mutex<Entries>,
     per_namespace: usize,
     total: usize,
+    namespaces: usize,
 }
 
 #[derive(Default)]
 struct Entries {
-    by_namespace: TextMap<Arc<str>, VecDeque<Recorded>>,
+    by_namespace: TextMap<Arc<str>, Held>,
     /// (entries held, namespace) for every namespace: the last one holds the most.
     sizes: BTreeSet<(usize, Arc<str>)>,
+    /// (arrival, namespace) in the order namespaces arrived, for forgetting the oldest past the
+    /// namespace limit. A namespace emptied since leaves its record behind: records that no longer
+    /// match are skipped, and swept out once they outnumber the namespaces held.
+    arrivals: VecDeque<(u64, Arc<str>)>,
     total: usize,
     next_sequence: u64,
 }
 
+/// One namespace's entries, oldest first, and when the namespace arrived (a sequence number).
+struct Held {
+    entries: VecDeque<Recorded>,
+    arrival: u64,
+}
+
 impl Journal {
-    /// A journal that keeps `per_namespace` entries per namespace and `total` in all.
+    /// A journal that keeps `per_namespace` entries per namespace and `total` in all, for at most
+    /// [`MAX_NAMESPACES`] namespaces.
     pub fn new(per_namespace: usize, total: usize) -> Self {
+        Self::with_namespace_limit(per_namespace, total, MAX_NAMESPACES)
+    }
+
+    fn with_namespace_limit(per_namespace: usize, total: usize, namespaces: usize) -> Self {
         Self {
             entries: Mutex::new(Entries::default()),
             per_namespace,
             total,
+            namespaces: namespaces.max(1),
         }
     }
 
@@ -158,13 +180,20 @@ impl Journal {
             entry,
         };
         let key: Arc<str> = match entries.by_namespace.get_key_value(namespace) {
-            Some((key, _)) => key.clone(),
-            None => Arc::from(namespace),
+            Some((key, held)) => {
+                let key = key.clone();
+                if held.entries.len() >= self.per_namespace {
+                    entries.pop_oldest(&key);
+                }
+                key
+            }
+            None => {
+                if entries.by_namespace.len() >= self.namespaces {
+                    entries.forget_oldest_namespace();
+                }
+                Arc::from(namespace)
+            }
         };
-        let held = entries.by_namespace.get(&key).map_or(0, VecDeque::len);
-        if held >= self.per_namespace {
-            entries.pop_oldest(&key);
-        }
         entries.push(key, recorded, self.per_namespace);
         while entries.total > self.total {
             let Some((_, fullest)) = entries.sizes.last().cloned() else {
@@ -177,17 +206,17 @@ impl Journal {
     /// The namespace's entries that match the filter, oldest first.
     pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Recorded> {
         let entries = lock(&self.entries);
-        let held = entries.by_namespace.get(namespace).into_iter().flatten();
         let since = filter.since.unwrap_or(0);
-        held.filter(|r| r.sequence > since && filter.matches(&r.entry))
+        entries
+            .held(namespace)
+            .filter(|r| r.sequence > since && filter.matches(&r.entry))
             .cloned()
             .collect()
     }
 
     pub fn count(&self, namespace: &str, filter: &Filter) -> usize {
         let entries = lock(&self.entries);
-        let held = entries.by_namespace.get(namespace).into_iter().flatten();
-        held.filter(|r| filter.matches(&r.entry)).count()
+        entries.held(namespace).filter(|r| filter.matches(&r.entry)).count()
     }
 
     /// Every namespace's entries, by namespace (for coverage across a whole run).
@@ -196,28 +225,44 @@ impl Journal {
         entries
             .by_namespace
             .iter()
-            .map(|(namespace, held)| (namespace.to_string(), held.iter().cloned().collect()))
+            .map(|(namespace, held)| (namespace.to_string(), held.entries.iter().cloned().collect()))
             .collect()
     }
 
     /// Forgets the namespace's entries.
     pub fn clear(&self, namespace: &str) {
-        let mut entries = lock(&self.entries);
-        if let Some((key, held)) = entries.by_namespace.remove_entry(namespace) {
-            entries.total -= held.len();
-            entries.sizes.remove(&(held.len(), key));
-        }
+        lock(&self.entries).remove_namespace(namespace);
     }
 }
 
 impl Entries {
+    fn held(&self, namespace: &str) -> impl Iterator<Item = &Recorded> {
+        self.by_namespace
+            .get(namespace)
+            .into_iter()
+            .flat_map(|held| held.entries.iter())
+    }
+
     /// Appends to a namespace that holds fewer than `limit`. Its deque grows by doubling as usual, but
     /// never past the limit: at the default 10,000 that saves 6,384 slots a doubling would add.
     fn push(&mut self, namespace: Arc<str>, recorded: Recorded, limit: usize) {
-        let held = self.by_namespace.entry(namespace.clone()).or_default();
+        let arrival = recorded.sequence;
+        let held = self.by_namespace.entry(namespace.clone()).or_insert_with(|| Held {
+            entries: VecDeque::new(),
+            arrival,
+        });
+        if held.arrival == arrival {
+            self.arrivals.push_back((arrival, namespace.clone()));
+            if self.arrivals.len() > 2 * self.by_namespace.len() + 16 {
+                let by_namespace = &self.by_namespace;
+                self.arrivals
+                    .retain(|(arrival, name)| by_namespace.get(name).is_some_and(|h| h.arrival == *arrival));
+            }
+        }
+        let held = &mut self.by_namespace.get_mut(&namespace).expect("inserted above").entries;
         let before = held.len();
         if before == held.capacity() {
-            held.reserve_exact((before.max(4)).min(limit - before));
+            held.reserve_exact(before.max(1).min(limit - before));
         }
         held.push_back(recorded);
         self.sizes.remove(&(before, namespace.clone()));
@@ -229,8 +274,8 @@ impl Entries {
         let Some(held) = self.by_namespace.get_mut(namespace) else {
             return;
         };
-        let before = held.len();
-        if held.pop_front().is_none() {
+        let before = held.entries.len();
+        if held.entries.pop_front().is_none() {
             return;
         }
         self.total -= 1;
@@ -239,6 +284,23 @@ impl Entries {
             self.by_namespace.remove(namespace);
         } else {
             self.sizes.insert((before - 1, namespace.clone()));
+        }
+    }
+
+    /// Forgets the namespace that arrived first of those held, with all its entries.
+    fn forget_oldest_namespace(&mut self) {
+        while let Some((arrival, namespace)) = self.arrivals.pop_front() {
+            if self.by_namespace.get(&namespace).is_some_and(|h| h.arrival == arrival) {
+                self.remove_namespace(&namespace);
+                return;
+            }
+        }
+    }
+
+    fn remove_namespace(&mut self, namespace: &str) {
+        if let Some((key, held)) = self.by_namespace.remove_entry(namespace) {
+            self.total -= held.entries.len();
+            self.sizes.remove(&(held.entries.len(), key));
         }
     }
 }
@@ -359,6 +421,35 @@ mod tests {
             .map(|r| r.sequence)
             .collect();
         assert_eq!(sequences, (1..=10).collect::<Vec<u64>>());
+    }
+
+    #[test]
+    fn past_the_namespace_limit_the_first_to_arrive_is_forgotten() {
+        let journal = Journal::with_namespace_limit(10, 100, 3);
+        for namespace in ["a", "b", "c"] {
+            journal.record(namespace, entry(204));
+        }
+        journal.record("a", entry(401));
+        journal.record("d", entry(204));
+        let held = |namespace| journal.count(namespace, &Filter::default());
+        assert_eq!(
+            [held("a"), held("b"), held("c"), held("d")],
+            [0, 1, 1, 1],
+            "a arrived first"
+        );
+        // A cleared namespace that comes back arrives anew: b is now the first to have arrived.
+        journal.clear("c");
+        journal.record("c", entry(204));
+        journal.record("e", entry(204));
+        assert_eq!([held("b"), held("c"), held("d"), held("e")], [0, 1, 1, 1]);
+        // A flood of new namespaces keeps three, the newest.
+        for i in 0..1_000 {
+            journal.record(&format!("flood-{i}"), entry(204));
+        }
+        assert_eq!(
+            [held("flood-997"), held("flood-998"), held("flood-999"), held("e")],
+            [1, 1, 1, 0]
+        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
+/// Each session is boxed: a B-tree node has room for eleven entries however few it holds, and a
+/// tenant often holds two or three sessions, so the node holds pointers, not the sessions themselves
+/// (Dynamic's tenant: 1.7 KB of node becomes 0.4 KB).
 #[derive(Debug, Clone)]
 pub struct Sessions<T> {
-    by_id: BTreeMap<String, T>,
+    by_id: BTreeMap<String, Box<T>>,
 }
 
 impl<T> Default for Sessions<T> {
@@ -21,24 +24,24 @@ impl<T> Sessions<T> {
         if self.by_id.contains_key(&id) {
             return Err(format!("id {id} already exists"));
         }
-        self.by_id.insert(id, session);
+        self.by_id.insert(id, Box::new(session));
         Ok(())
     }
 
     pub fn get(&self, id: &str) -> Option<&T> {
-        self.by_id.get(id)
+        self.by_id.get(id).map(Box::as_ref)
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
-        self.by_id.get_mut(id)
+        self.by_id.get_mut(id).map(Box::as_mut)
     }
 
     pub fn remove(&mut self, id: &str) -> Option<T> {
-        self.by_id.remove(id)
+        self.by_id.remove(id).map(|session| *session)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
-        self.by_id.iter()
+        self.by_id.iter().map(|(id, session)| (id, session.as_ref()))
     }
 }
 
