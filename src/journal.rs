@@ -7,7 +7,7 @@
 //! no more than one that reuses a few. Whether a response conforms to the spec is worked out when
 //! the journal is read, not on the request's path.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -131,8 +131,9 @@ pub struct Journal {
 #[derive(Default)]
 struct Entries {
     by_namespace: TextMap<Arc<str>, Held>,
-    /// (entries held, namespace) for every namespace: the last one holds the most.
-    sizes: BTreeSet<(usize, Arc<str>)>,
+    /// (entries held, arrival) of every namespace, to its name: the last one holds the most. Keyed
+    /// by numbers, so that keeping it in order compares no names.
+    sizes: BTreeMap<(usize, u64), Arc<str>>,
     /// (arrival, namespace) in the order namespaces arrived, for forgetting the oldest past the
     /// namespace limit. A namespace emptied since leaves its record behind: records that no longer
     /// match are skipped, and swept out once they outnumber the namespaces held.
@@ -196,7 +197,7 @@ impl Journal {
         };
         entries.push(key, recorded, self.per_namespace);
         while entries.total > self.total {
-            let Some((_, fullest)) = entries.sizes.last().cloned() else {
+            let Some(fullest) = entries.sizes.last_key_value().map(|(_, name)| name.clone()) else {
                 break;
             };
             entries.pop_oldest(&fullest);
@@ -259,14 +260,15 @@ impl Entries {
                     .retain(|(arrival, name)| by_namespace.get(name).is_some_and(|h| h.arrival == *arrival));
             }
         }
-        let held = &mut self.by_namespace.get_mut(&namespace).expect("inserted above").entries;
-        let before = held.len();
-        if before == held.capacity() {
-            held.reserve_exact(before.max(1).min(limit - before));
+        let held = self.by_namespace.get_mut(&namespace).expect("inserted above");
+        let (entries, arrival) = (&mut held.entries, held.arrival);
+        let before = entries.len();
+        if before == entries.capacity() {
+            entries.reserve_exact(before.max(1).min(limit - before));
         }
-        held.push_back(recorded);
-        self.sizes.remove(&(before, namespace.clone()));
-        self.sizes.insert((before + 1, namespace));
+        entries.push_back(recorded);
+        self.sizes.remove(&(before, arrival));
+        self.sizes.insert((before + 1, arrival), namespace);
         self.total += 1;
     }
 
@@ -274,16 +276,16 @@ impl Entries {
         let Some(held) = self.by_namespace.get_mut(namespace) else {
             return;
         };
-        let before = held.entries.len();
+        let (before, arrival) = (held.entries.len(), held.arrival);
         if held.entries.pop_front().is_none() {
             return;
         }
         self.total -= 1;
-        self.sizes.remove(&(before, namespace.clone()));
+        self.sizes.remove(&(before, arrival));
         if before == 1 {
             self.by_namespace.remove(namespace);
         } else {
-            self.sizes.insert((before - 1, namespace.clone()));
+            self.sizes.insert((before - 1, arrival), namespace.clone());
         }
     }
 
@@ -298,9 +300,9 @@ impl Entries {
     }
 
     fn remove_namespace(&mut self, namespace: &str) {
-        if let Some((key, held)) = self.by_namespace.remove_entry(namespace) {
+        if let Some(held) = self.by_namespace.remove(namespace) {
             self.total -= held.entries.len();
-            self.sizes.remove(&(held.entries.len(), key));
+            self.sizes.remove(&(held.entries.len(), held.arrival));
         }
     }
 }

@@ -114,6 +114,7 @@ impl<V: Vendor> VendorContext<V> {
                 query: request.query.as_deref(),
                 headers: &request.headers,
                 body,
+                json: request.json(),
             })
             .err()
     }

@@ -2,10 +2,13 @@
 //! Handlers parse everything themselves, so every bad input gets the vendor's answer, never a
 //! framework's.
 
+use std::sync::OnceLock;
+
 use dropshot::RawRequest;
 use http::HeaderMap;
 use http_body::Body as _;
 use http_body_util::{BodyExt, Limited};
+use serde_json::Value;
 
 /// The request body, read with a size limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,8 @@ pub struct Incoming {
     /// The raw query string, without the `?`, when the URL has one.
     pub query: Option<String>,
     pub body: RequestBody,
+    /// The body as JSON, parsed at its first reader's request (see [`Incoming::json`]).
+    json: OnceLock<Option<Value>>,
 }
 
 impl Incoming {
@@ -53,7 +58,20 @@ impl Incoming {
             headers: parts.headers,
             query: parts.uri.query().map(str::to_string),
             body,
+            json: OnceLock::new(),
         }
+    }
+
+    /// The body parsed as JSON; `None` when it is not JSON or did not arrive whole. Parsed once,
+    /// however many read it: the request's verdict against the spec and the vendor's handler both do.
+    pub fn json(&self) -> Option<&Value> {
+        self.json
+            .get_or_init(|| match &self.body {
+                // Most requests have no body: no parser (and no error) for them.
+                RequestBody::Bytes(bytes) if !bytes.is_empty() => serde_json::from_slice(bytes).ok(),
+                _ => None,
+            })
+            .as_ref()
     }
 
     /// The namespace the request names, or the default one.

@@ -27,7 +27,7 @@ pub(super) fn read(request: &Incoming) -> Result<Identifier, MoonKeyError> {
     if bytes.is_empty() {
         return Err(MoonKeyError::Validation(error::NONE_GIVEN));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|_| MoonKeyError::Validation(error::MALFORMED_JSON))?;
+    let value = request.json().ok_or(MoonKeyError::Validation(error::MALFORMED_JSON))?;
     let Value::Object(fields) = value else {
         return Err(MoonKeyError::Validation(error::NOT_AN_OBJECT));
     };
