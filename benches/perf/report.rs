@@ -103,10 +103,15 @@ impl Report<'_> {
         if !self.steps.is_empty() {
             println!("\nmemory as use grows (one fresh understudy)");
             for step in self.steps {
-                let [(small, at_small), (large, at_large)] = step.at;
+                let points: Vec<String> = step
+                    .at
+                    .iter()
+                    .map(|(amount, mb)| format!("{amount}: {mb:.1} MB"))
+                    .collect();
                 println!(
-                    "{:<30} {small:>9} → {large:>9}: {at_small:>6.1} → {at_large:>6.1} MB (×{:.2})",
+                    "{:<28} {}  (last ÷ first ×{:.2})",
                     step.what,
+                    points.join(" → "),
                     step.ratio()
                 );
             }
@@ -140,10 +145,12 @@ impl Report<'_> {
             .steps
             .iter()
             .map(|step| {
-                serde_json::json!({
-                    "what": step.what, "from": step.at[0].0, "to": step.at[1].0,
-                    "rss_from_mb": step.at[0].1, "rss_to_mb": step.at[1].1, "ratio": step.ratio(),
-                })
+                let points: Vec<serde_json::Value> = step
+                    .at
+                    .iter()
+                    .map(|(amount, mb)| serde_json::json!({"amount": amount, "rss_mb": mb}))
+                    .collect();
+                serde_json::json!({"what": step.what, "points": points, "ratio": step.ratio()})
             })
             .collect();
         println!(
