@@ -14,6 +14,9 @@ use crate::journal;
 use crate::openapi::{DocumentedBody, RequestParts};
 use crate::vendor::{Operation, Vendor, VendorContext};
 
+/// The header that forces an answer (`Prefer: code=…`), parsed once (see [`crate::exchange::Incoming::header`]).
+const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
+
 /// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
 pub const FORCED_HEADER: &str = "x-understudy-forced";
 
@@ -60,7 +63,7 @@ impl<V: Vendor> VendorContext<V> {
     }
 
     fn forcing(&self, operation: &Operation, request: &Incoming, namespace: &str) -> Forcing {
-        let from_header = request.header("prefer").map(forcing::from_prefer).unwrap_or_default();
+        let from_header = request.header(PREFER).map(forcing::from_prefer).unwrap_or_default();
         if !from_header.is_empty() {
             return from_header;
         }
@@ -129,16 +132,17 @@ impl<V: Vendor> VendorContext<V> {
     fn journal(
         &self,
         operation: &'static Operation,
-        request: Incoming,
+        mut request: Incoming,
         request_verdict: Option<String>,
         reply: Option<&Reply>,
         forced: bool,
     ) {
-        let namespace = request.namespace().to_string();
+        let path = std::mem::take(&mut request.path).into_boxed_str();
+        let namespace = request.namespace();
         let entry = journal::Entry {
-            time: self.now(&namespace),
+            time: self.now(namespace),
             operation,
-            path: request.path.into_boxed_str(),
+            path,
             status: reply.map_or(0, |r| r.status.as_u16()),
             forced,
             conformance: match reply.and_then(|r| r.departure) {
@@ -151,7 +155,7 @@ impl<V: Vendor> VendorContext<V> {
             request_nonconformance: request_verdict.map(String::into_boxed_str),
             conformance_reason: None,
         };
-        self.shared.journal.record(&namespace, entry);
+        self.shared.journal.record(namespace, entry);
     }
 }
 
