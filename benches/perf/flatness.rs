@@ -50,16 +50,15 @@ pub fn measure() -> (Vec<Step>, u64) {
     let million = load(bearer.clone(), 1_000_000);
     let two_million = load(bearer.clone(), 1_000_000);
     // Tenants: Dynamic environment tokens (dyn_ + 40 letters and digits), round-robin, each one
-    // sent at least once.
-    let tenants = |count| wrk::round_robin_bearers("PUT", "dyn_benchTenant", 44, count);
-    let thousand_tenants = load(tenants(1_000), 100_000);
-    // Past the tenant cap (4096 a vendor): from here on the oldest tenants are forgotten.
-    let ten_thousand_tenants = load(tenants(10_000), 100_000);
-    let many_tenants = load(tenants(100_000), 200_000);
-    let namespaces = |count| wrk::cycling_namespaces(count, bearer.clone());
-    let thousand_namespaces = load(namespaces(1_000), 100_000);
-    let ten_thousand_namespaces = load(namespaces(10_000), 100_000);
-    let many_namespaces = load(namespaces(100_000), 200_000);
+    // sent at least once. Past 10,000, beyond the tenant cap (4096 a vendor), the oldest are forgotten.
+    let mut growing = |lua: &dyn Fn(u64) -> String| -> Vec<(u64, f64)> {
+        [(1_000, 100_000), (10_000, 100_000), (100_000, 200_000)]
+            .into_iter()
+            .map(|(count, at_least)| (count, load(lua(count), at_least).1))
+            .collect()
+    };
+    let tenants = growing(&|count| wrk::round_robin_bearers("PUT", "dyn_benchTenant", 44, count));
+    let namespaces = growing(&|count| wrk::cycling_namespaces(count, bearer.clone()));
     let steps = vec![
         Step {
             what: "requests (Dynamic revoke)",
@@ -67,19 +66,11 @@ pub fn measure() -> (Vec<Step>, u64) {
         },
         Step {
             what: "tenants seen (credentials)",
-            at: vec![
-                (1_000, thousand_tenants.1),
-                (10_000, ten_thousand_tenants.1),
-                (100_000, many_tenants.1),
-            ],
+            at: tenants,
         },
         Step {
             what: "namespaces seen",
-            at: vec![
-                (1_000, thousand_namespaces.1),
-                (10_000, ten_thousand_namespaces.1),
-                (100_000, many_namespaces.1),
-            ],
+            at: namespaces,
         },
     ];
     (steps, unexpected)
