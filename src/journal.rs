@@ -7,6 +7,7 @@
 //! no more than one that reuses a few. Whether a response conforms to the spec is worked out when
 //! the journal is read, not on the request's path.
 
+use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
@@ -134,10 +135,9 @@ struct Entries {
     /// (entries held, arrival) of every namespace, to its name: the last one holds the most. Keyed
     /// by numbers, so that keeping it in order compares no names.
     sizes: BTreeMap<(usize, u64), Arc<str>>,
-    /// (arrival, namespace) in the order namespaces arrived, for forgetting the oldest past the
-    /// namespace limit. A namespace emptied since leaves its record behind: records that no longer
-    /// match are skipped, and swept out once they outnumber the namespaces held.
-    arrivals: VecDeque<(u64, Arc<str>)>,
+    /// arrival -> namespace for every namespace held: the first one arrived first, and is forgotten
+    /// past the namespace limit.
+    arrivals: BTreeMap<u64, Arc<str>>,
     total: usize,
     next_sequence: u64,
 }
@@ -246,21 +246,18 @@ impl Entries {
 
     /// Appends to a namespace that holds fewer than `limit`. Its deque grows by doubling as usual, but
     /// never past the limit: at the default 10,000 that saves 6,384 slots a doubling would add.
+    /// A namespace not held yet arrives with it (numbered by the entry's sequence).
     fn push(&mut self, namespace: Arc<str>, recorded: Recorded, limit: usize) {
-        let arrival = recorded.sequence;
-        let held = self.by_namespace.entry(namespace.clone()).or_insert_with(|| Held {
-            entries: VecDeque::new(),
-            arrival,
-        });
-        if held.arrival == arrival {
-            self.arrivals.push_back((arrival, namespace.clone()));
-            if self.arrivals.len() > 2 * self.by_namespace.len() + 16 {
-                let by_namespace = &self.by_namespace;
-                self.arrivals
-                    .retain(|(arrival, name)| by_namespace.get(name).is_some_and(|h| h.arrival == *arrival));
+        let held = match self.by_namespace.entry(namespace.clone()) {
+            Slot::Occupied(held) => held.into_mut(),
+            Slot::Vacant(vacant) => {
+                self.arrivals.insert(recorded.sequence, namespace.clone());
+                vacant.insert(Held {
+                    entries: VecDeque::new(),
+                    arrival: recorded.sequence,
+                })
             }
-        }
-        let held = self.by_namespace.get_mut(&namespace).expect("inserted above");
+        };
         let (entries, arrival) = (&mut held.entries, held.arrival);
         let before = entries.len();
         if before == entries.capacity() {
@@ -284,6 +281,7 @@ impl Entries {
         self.sizes.remove(&(before, arrival));
         if before == 1 {
             self.by_namespace.remove(namespace);
+            self.arrivals.remove(&arrival);
         } else {
             self.sizes.insert((before - 1, arrival), namespace.clone());
         }
@@ -291,11 +289,9 @@ impl Entries {
 
     /// Forgets the namespace that arrived first of those held, with all its entries.
     fn forget_oldest_namespace(&mut self) {
-        while let Some((arrival, namespace)) = self.arrivals.pop_front() {
-            if self.by_namespace.get(&namespace).is_some_and(|h| h.arrival == arrival) {
-                self.remove_namespace(&namespace);
-                return;
-            }
+        if let Some((_, namespace)) = self.arrivals.first_key_value() {
+            let namespace = namespace.clone();
+            self.remove_namespace(&namespace);
         }
     }
 
@@ -303,6 +299,7 @@ impl Entries {
         if let Some(held) = self.by_namespace.remove(namespace) {
             self.total -= held.entries.len();
             self.sizes.remove(&(held.entries.len(), held.arrival));
+            self.arrivals.remove(&held.arrival);
         }
     }
 }

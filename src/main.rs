@@ -103,7 +103,7 @@ struct ServeArgs {
     #[arg(long, default_value_t = Options::default().journal_limit, env = "UNDERSTUDY_JOURNAL_LIMIT")]
     journal_limit: usize,
     /// How many requests the journal keeps across all namespaces (past it, the namespace holding
-    /// the most drops its oldest).
+    /// the most drops its oldest). It keeps at most 4096 namespaces, forgetting the first to arrive.
     #[arg(long, default_value_t = Options::default().journal_total_limit, env = "UNDERSTUDY_JOURNAL_TOTAL_LIMIT")]
     journal_total_limit: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 /// Each session is boxed: a B-tree node has room for eleven entries however few it holds, and a
-/// tenant often holds two or three sessions, so the node holds pointers, not the sessions themselves
-/// (Dynamic's tenant: 1.7 KB of node becomes 0.4 KB).
+/// tenant often holds two or three sessions, so the node holds eleven pointers rather than room for
+/// eleven sessions.
 #[derive(Debug, Clone)]
 pub struct Sessions<T> {
     by_id: BTreeMap<String, Box<T>>,

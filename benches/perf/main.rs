@@ -14,6 +14,9 @@ mod flatness;
 mod references;
 mod report;
 mod server;
+#[path = "../support/mod.rs"]
+#[allow(dead_code)] // this benchmark reads /proc through it, and starts its own servers
+mod support;
 mod wrk;
 
 use std::process::Command;

@@ -5,7 +5,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::DYNAMIC_TOKEN;
+use crate::{support, DYNAMIC_TOKEN};
 
 pub struct Server {
     pub name: &'static str,
@@ -88,16 +88,7 @@ impl Server {
     }
 
     pub fn memory(&self) -> Memory {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let mb = |field: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(field))
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-                / 1024.0
-        };
+        let mb = |field| support::status_mb(self.child.id(), field).unwrap_or(0.0);
         Memory {
             peak: mb("VmHWM:"),
             now: mb("VmRSS:"),

@@ -40,14 +40,7 @@ impl Process {
     /// Resident memory in MB, from /proc.
     #[allow(dead_code)] // not every benchmark measures memory
     pub fn rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("/proc");
-        let kb: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .expect("VmRSS");
-        kb / 1024.0
+        status_mb(self.child.id(), "VmRSS:").expect("VmRSS")
     }
 }
 
@@ -56,6 +49,18 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A memory field of a process's /proc status (`VmRSS:`, `VmHWM:`, `RssAnon:`…), in MB; `None` once
+/// the process is gone.
+pub fn status_mb(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())?;
+    Some(kb / 1024.0)
 }
 
 /// A server's base URL from a startup line.
