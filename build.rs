@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-#[path = "src/openapi/operation_id.rs"]
+#[path = "src/spec/operation_id.rs"]
 mod operation_id;
-#[path = "src/openapi/walk.rs"]
+#[path = "src/spec/walk.rs"]
 #[allow(dead_code)]
 mod walk;
 
@@ -21,8 +21,8 @@ const SPEC_DIR: &str = "specs";
 
 fn main() {
     println!("cargo:rerun-if-changed={SPEC_DIR}");
-    println!("cargo:rerun-if-changed=src/openapi/operation_id.rs");
-    println!("cargo:rerun-if-changed=src/openapi/walk.rs");
+    println!("cargo:rerun-if-changed=src/spec/operation_id.rs");
+    println!("cargo:rerun-if-changed=src/spec/walk.rs");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
     let mut spec_files: Vec<PathBuf> = std::fs::read_dir(SPEC_DIR)

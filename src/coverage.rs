@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::journal::{Filter, Journal, Recorded};
+use crate::state::journal::{Filter, Journal, Recorded};
 use crate::vendors;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

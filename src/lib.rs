@@ -44,43 +44,27 @@
 //! - Leaf machinery: `store` (tenants), `sessions`, `journal`, `clock`, `forcing`, `cors`,
 //!   `exchange` (requests and replies), `fixtures`, `shared`, `locks`, `ids`, `openapi`.
 
-mod classify;
-mod clock;
-pub mod conformance;
+pub mod check;
 mod control;
-mod cors;
 mod coverage;
 pub mod departures;
-pub mod drift;
-mod drift_log;
+pub mod diff;
 mod exchange;
-mod fixtures;
-mod forcing;
 pub mod generated;
 mod ids;
-mod journal;
-mod listen;
-mod locks;
-pub mod openapi;
 mod operation;
-mod pipeline;
 mod probe;
 mod redact;
-mod relay;
 pub mod report;
-mod server;
-mod sessions;
-mod shared;
-mod store;
-mod text_map;
-mod upstream;
-mod vendor;
+mod serve;
+pub mod spec;
+mod state;
 pub mod vendors;
 
 pub use control::control_openapi;
 pub use exchange::{Fidelity, BODY_READ_TIMEOUT, DEPARTURE_HEADER, NAMESPACE_HEADER};
-pub use fixtures::Fixtures;
-pub use listen::Served;
+pub use state::fixtures::Fixtures;
+pub use serve::listen::Served;
 pub use operation::Operation;
-pub use pipeline::FORCED_HEADER;
-pub use server::{default_ports, start, LogFormat, Options, Running};
+pub use serve::pipeline::FORCED_HEADER;
+pub use serve::start::{default_ports, start, LogFormat, Options, Running};

@@ -252,7 +252,7 @@ fn main() -> ExitCode {
 
 fn extract(page: &std::path::Path, out: Option<&std::path::Path>) -> Result<(), String> {
     let text = std::fs::read_to_string(page).map_err(|e| format!("{}: {e}", page.display()))?;
-    let yaml = understudy::openapi::extract::openapi_yaml(&text).map_err(|e| format!("{}: {e}", page.display()))?;
+    let yaml = understudy::spec::extract::openapi_yaml(&text).map_err(|e| format!("{}: {e}", page.display()))?;
     match out {
         Some(path) => std::fs::write(path, yaml).map_err(|e| format!("{}: {e}", path.display())),
         None => std::io::stdout().write_all(yaml.as_bytes()).map_err(|e| e.to_string()),

@@ -88,7 +88,7 @@ struct Defaults {
 
 impl Defaults {
     fn read() -> Self {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fixtures/default.yaml");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/state/fixtures/default.yaml");
         let text = std::fs::read_to_string(path).expect("the default data");
         let data: serde_json::Value = serde_yaml::from_str(&text).expect("the default data is YAML");
         let text = |pointer: &str| {

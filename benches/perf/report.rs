@@ -2,7 +2,7 @@
 //! and memory, and the flatness steps; as a table for people or as JSON (`--json`) for machines.
 
 use crate::flatness::Step;
-use crate::server::Memory;
+use crate::serve::start::Memory;
 use crate::wrk::Measured;
 use crate::Options;
 

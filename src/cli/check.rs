@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use understudy::conformance::{self, CheckError, CheckOptions};
+use understudy::check::{self, CheckError, CheckOptions};
 use understudy::report;
 use understudy::Fidelity;
 
@@ -82,7 +82,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let reports = match runtime.block_on(conformance::check(&options)) {
+    let reports = match runtime.block_on(check::check(&options)) {
         Ok(reports) => reports,
         Err(CheckError::Usage(message)) => {
             eprintln!("understudy check: {message}");

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use understudy::drift::{self, output, Level};
+use understudy::diff::{self, output, Level};
 
 #[derive(Args)]
 pub struct DiffArgs {
@@ -38,7 +38,7 @@ enum FailOn {
 }
 
 pub fn run(args: DiffArgs) -> ExitCode {
-    let loaded = drift::load(&args.old).and_then(|old| drift::load(&args.new).map(|new| (old, new)));
+    let loaded = diff::load(&args.old).and_then(|old| diff::load(&args.new).map(|new| (old, new)));
     let (old, new) = match loaded {
         Ok(pair) => pair,
         Err(error) => {
@@ -46,7 +46,7 @@ pub fn run(args: DiffArgs) -> ExitCode {
             return ExitCode::from(error.code);
         }
     };
-    let diff = drift::diff(&old, &new);
+    let diff = diff::diff(&old, &new);
     let fail_on = match args.fail_on {
         FailOn::Breaking => Some(Level::Breaking),
         FailOn::Unknown => Some(Level::Unknown),

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
 use crate::coverage::Coverage;
-use crate::drift_log::Drift;
-use crate::forcing::{Scenario, ScenarioSpec};
-use crate::journal::{EntryView, Filter};
+use crate::serve::proxy::drift_log::Drift;
+use crate::serve::forcing::{Scenario, ScenarioSpec};
+use crate::state::journal::{EntryView, Filter};
 
 type Context = RequestContext<Arc<ControlContext>>;
 
@@ -123,7 +123,7 @@ struct Advance {
 async fn clock_advance(rqctx: Context, body: TimedBody<Advance>) -> Result<HttpResponseOk<ClockView>, HttpError> {
     let namespace = namespace(&rqctx);
     let Advance { seconds, milliseconds } = body.into_inner();
-    let max_seconds = crate::clock::MAX_AHEAD.num_seconds();
+    let max_seconds = crate::state::clock::MAX_AHEAD.num_seconds();
     let out_of_range = || {
         HttpError::for_bad_request(
             None,
@@ -160,7 +160,7 @@ async fn scenario_create(
         return Err(HttpError::for_bad_request(None, message));
     }
     if let Some(operation) = &spec.operation {
-        let known: Vec<String> = crate::openapi::of(&spec.vendor)
+        let known: Vec<String> = crate::spec::of(&spec.vendor)
             .operations()
             .iter()
             .map(|op| op.id())

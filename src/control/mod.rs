@@ -15,8 +15,8 @@ use std::sync::Arc;
 use dropshot::{ApiDescription, RequestContext};
 
 use crate::exchange::{DEFAULT_NAMESPACE, NAMESPACE_HEADER};
-use crate::listen::{start_server, Served};
-use crate::shared::Shared;
+use crate::serve::listen::{start_server, Served};
+use crate::state::shared::Shared;
 use crate::vendors::Contexts;
 
 pub const DEFAULT_PORT: u16 = 4000;

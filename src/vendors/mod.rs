@@ -1,6 +1,6 @@
 //! The vendors, and the one list of them. Each vendor is a folder here with the same layout: `mod.rs`
-//! names its operation and spec and implements `crate::vendor::Vendor` (its sessions, its handler);
-//! `error.rs` holds its error shape (`crate::vendor::VendorError`) and its departures from the spec.
+//! names its operation and spec and implements `crate::serve::vendor::Vendor` (its sessions, its handler);
+//! `error.rs` holds its error shape (`crate::serve::vendor::VendorError`) and its departures from the spec.
 //!
 //! Adding a vendor adds one line to `vendor_list!` below: its server, port flag, startup line entry,
 //! control endpoints, register section and the test harness's generic checks all follow from it.
@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::departures::Departure;
 use crate::probe::Catalogue;
-use crate::vendor::{Vendor, VendorContext};
+use crate::serve::vendor::{Vendor, VendorContext};
 
 /// A vendor of the list: one whose context the control API can reach by type.
 pub(crate) trait Listed: Vendor {

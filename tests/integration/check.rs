@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use understudy::conformance::{check, CheckOptions};
+use understudy::check::{check, CheckOptions};
 use understudy::report::{Outcome, VendorReport};
 use understudy::vendors::{dynamic, moonkey};
 use understudy::Fidelity;

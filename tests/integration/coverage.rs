@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-use understudy::conformance::{check, CheckOptions};
+use understudy::check::{check, CheckOptions};
 use understudy::vendors::{moonkey, nango};
 
 use crate::default_data;

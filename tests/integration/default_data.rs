@@ -1,11 +1,11 @@
-//! The embedded default data, src/fixtures/default.yaml, read from the file the server embeds: tests
+//! The embedded default data, src/state/fixtures/default.yaml, read from the file the server embeds: tests
 //! take its identifiers from here, so that the file is their one source.
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
-const FILE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/fixtures/default.yaml"));
+const FILE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/state/fixtures/default.yaml"));
 
 fn data() -> &'static Value {
     static DATA: OnceLock<Value> = OnceLock::new();

@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use serde_json::{json, Value};
-use understudy::drift;
+use understudy::diff;
 
 /// A vendored spec as JSON, to mutate.
 fn vendored(vendor: &str) -> Value {
@@ -484,9 +484,9 @@ fn every_mutation_gets_its_expected_verdict() {
         }
         let mut new = old.clone();
         mutate(&mut new);
-        let old = drift::load(write(&format!("{vendor}-{case}-old"), &old).to_str().unwrap()).unwrap();
-        let new = drift::load(write(&format!("{vendor}-{case}"), &new).to_str().unwrap()).unwrap();
-        let diff = drift::diff(&old, &new);
+        let old = diff::load(write(&format!("{vendor}-{case}-old"), &old).to_str().unwrap()).unwrap();
+        let new = diff::load(write(&format!("{vendor}-{case}"), &new).to_str().unwrap()).unwrap();
+        let diff = diff::diff(&old, &new);
         let rules: Vec<&str> = diff.findings.iter().map(|f| f.id.as_str()).collect();
         if diff.verdict != verdict || (!rule.is_empty() && !rules.contains(&rule)) {
             wrong.push(format!(
@@ -503,13 +503,13 @@ fn every_mutation_gets_its_expected_verdict() {
 fn each_vendored_spec_diffed_with_itself_is_unchanged() {
     for vendor in understudy::vendors::NAMES {
         let path = format!("{}/specs/{vendor}.yaml", env!("CARGO_MANIFEST_DIR"));
-        let diff = drift::diff(&drift::load(vendor).unwrap(), &drift::load(&path).unwrap());
+        let diff = diff::diff(&diff::load(vendor).unwrap(), &diff::load(&path).unwrap());
         assert_eq!(diff.verdict, "unchanged", "{vendor}: {:?}", diff.findings);
         // Key order and JSON for YAML change nothing either.
         let reordered = write(&format!("{vendor}-as-json"), &vendored(vendor));
-        let diff = drift::diff(
-            &drift::load(&path).unwrap(),
-            &drift::load(reordered.to_str().unwrap()).unwrap(),
+        let diff = diff::diff(
+            &diff::load(&path).unwrap(),
+            &diff::load(reordered.to_str().unwrap()).unwrap(),
         );
         assert_eq!(diff.verdict, "unchanged", "{vendor} as sorted JSON");
     }
@@ -519,9 +519,9 @@ fn each_vendored_spec_diffed_with_itself_is_unchanged() {
 fn findings_say_what_they_mean_for_the_register_and_the_mock() {
     let mut new = vendored("paragraph");
     at(&mut new, &format!("{PARAGRAPH_OP}/responses"))["404"] = json!({"description": "Session not found"});
-    let diff = drift::diff(
-        &drift::load("paragraph").unwrap(),
-        &drift::load(write("impact", &new).to_str().unwrap()).unwrap(),
+    let diff = diff::diff(
+        &diff::load("paragraph").unwrap(),
+        &diff::load(write("impact", &new).to_str().unwrap()).unwrap(),
     );
     let added = diff
         .findings

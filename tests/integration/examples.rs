@@ -6,7 +6,7 @@ use crate::harness::{Call, Mock};
 #[tokio::test]
 async fn every_spec_example_pair_is_answered_with_the_example_response() {
     let mut pairs_checked = 0;
-    for spec in understudy::openapi::all() {
+    for spec in understudy::spec::all() {
         for pair in spec.example_pairs() {
             // A fresh server per pair: each example starts from the default data.
             let mock = Mock::start().await;

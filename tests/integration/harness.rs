@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use understudy::openapi::Nonconformance;
+use understudy::spec::Nonconformance;
 use understudy::{Fidelity, Operation, Options, Running, DEPARTURE_HEADER};
 
 /// A running Understudy and an HTTP client for it.
@@ -210,7 +210,7 @@ impl Response {
     /// of this vendor says. In spec mode a departure may only be a status the spec does not document:
     /// a documented status always gets a body that validates.
     pub fn check_against_spec(&self, fidelity: Fidelity) {
-        let spec = understudy::openapi::of(self.call.vendor);
+        let spec = understudy::spec::of(self.call.vendor);
         let verdict = spec
             .responses()
             .check(self.call.method, self.call.template, self.status, &self.body);

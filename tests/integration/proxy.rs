@@ -4,7 +4,7 @@
 //! that does not answer gets a 502 that names it.
 
 use serde_json::json;
-use understudy::conformance::{check, CheckOptions};
+use understudy::check::{check, CheckOptions};
 use understudy::report::Outcome;
 use understudy::vendors::paragraph;
 use understudy::Options;

@@ -37,7 +37,7 @@ fn departure_ids_are_unique_and_belong_to_their_vendor() {
 #[test]
 fn the_register_and_the_probe_catalogues_agree() {
     let register = understudy::vendors::departures();
-    let rows = understudy::conformance::catalogue_rows();
+    let rows = understudy::check::catalogue_rows();
     for row in &rows {
         if let Some(id) = row.departure {
             assert!(

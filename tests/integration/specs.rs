@@ -9,7 +9,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 #[test]
 fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
     let mut checked = Vec::new();
-    for spec in understudy::openapi::all() {
+    for spec in understudy::spec::all() {
         let vendor = spec.vendor;
         let provenance: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(Path::new(ROOT).join(format!("specs/{vendor}.provenance.json")))
@@ -63,7 +63,7 @@ fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
 fn every_listed_vendor_has_its_spec_page_default_data_departures_and_tests() {
     let root = Path::new(ROOT);
     let default_data: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(root.join("src/fixtures/default.yaml")).unwrap()).unwrap();
+        serde_yaml::from_str(&std::fs::read_to_string(root.join("src/state/fixtures/default.yaml")).unwrap()).unwrap();
     let test_main = std::fs::read_to_string(root.join("tests/integration/main.rs")).unwrap();
     let register = understudy::vendors::departures();
     for vendor in understudy::vendors::NAMES {
@@ -75,14 +75,14 @@ fn every_listed_vendor_has_its_spec_page_default_data_departures_and_tests() {
             assert!(root.join(&file).is_file(), "{vendor}: {file} is missing");
         }
         assert!(
-            understudy::openapi::all().iter().any(|spec| spec.vendor == *vendor),
+            understudy::spec::all().iter().any(|spec| spec.vendor == *vendor),
             "{vendor}: build.rs embedded no spec"
         );
         assert!(
             default_data
                 .get(vendor)
                 .is_some_and(|section| section["sessions"].is_array()),
-            "{vendor}: src/fixtures/default.yaml has no `{vendor}.sessions`"
+            "{vendor}: src/state/fixtures/default.yaml has no `{vendor}.sessions`"
         );
         assert!(
             register.iter().any(|(declared_by, _)| declared_by == vendor),
@@ -131,7 +131,7 @@ fn the_normalisation_report_records_what_progenitor_needed() {
 
 #[test]
 fn each_vendor_is_served_under_its_production_base_path() {
-    let base = |vendor: &str| understudy::openapi::of(vendor).base_path.clone();
+    let base = |vendor: &str| understudy::spec::of(vendor).base_path.clone();
     assert_eq!(base("moonkey"), "");
     assert_eq!(base("dynamic"), "/api/v0");
     assert_eq!(base("paragraph"), "/api");

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::departures::Departure;
 use crate::exchange::{serialised_once, Fidelity, Reply};
 use crate::generated::dynamic::types::{Forbidden, Unauthorized};
-use crate::vendor::VendorError;
+use crate::serve::vendor::VendorError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DynamicError {

@@ -26,8 +26,8 @@ use crate::departures::Departure;
 use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
-use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
+use crate::serve::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
 use error::DynamicError;
 pub use error::{DEPARTURES, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
 
@@ -89,7 +89,7 @@ pub(crate) struct SessionSpec {
     pub revoked: bool,
 }
 
-impl crate::vendor::FixtureSessions<SessionSpec> for Fixture {
+impl crate::serve::vendor::FixtureSessions<SessionSpec> for Fixture {
     fn sessions(&self) -> &[SessionSpec] {
         &self.sessions
     }
@@ -106,7 +106,7 @@ impl Vendor for Dynamic {
     type SessionView = Session;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::vendor::register_operation!(
+        crate::serve::vendor::register_operation!(
             api,
             Dynamic,
             &REVOKE_SESSION,

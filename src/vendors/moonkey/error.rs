@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
-use crate::vendor::VendorError;
+use crate::serve::vendor::VendorError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum MoonKeyError {

@@ -25,8 +25,8 @@ use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, serialised_once, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
 use crate::ids;
-use crate::sessions::Sessions;
-use crate::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
+use crate::serve::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
 pub use error::{DEPARTURES, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
 use error::MoonKeyError;
 use identifier::Identifier;
@@ -46,7 +46,7 @@ pub const DELETE_SESSION: Operation = Operation {
 };
 
 /// MoonKey's section of a fixtures file: its sessions.
-pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::serve::vendor::SessionsOnly<SessionSpec>;
 
 /// A stored session, by its `session_id` (`sess_` + 27 base62 characters when generated).
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ impl Vendor for MoonKey {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::vendor::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
+        crate::serve::vendor::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
     }
 
     fn accepts_credential(credential: &str) -> bool {
@@ -275,7 +275,7 @@ fn is_secret_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendor::create_session;
+    use crate::serve::vendor::create_session;
 
     #[test]
     fn generated_identifiers_follow_moonkeys_formats() {

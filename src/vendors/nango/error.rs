@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
-use crate::vendor::VendorError;
+use crate::serve::vendor::VendorError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum NangoError {

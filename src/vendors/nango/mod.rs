@@ -22,8 +22,8 @@ use serde_json::json;
 use crate::departures::Departure;
 use crate::probe::Catalogue;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
-use crate::sessions::Sessions;
-use crate::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
+use crate::serve::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
 use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
 pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
 use error::NangoError;
@@ -35,7 +35,7 @@ const TOKEN_LIFETIME: TimeDelta = TimeDelta::minutes(30);
 /// A secret key in Nango's format (UUID v4): the credential the spec names, which the service refuses here.
 pub const EXAMPLE_SECRET_KEY: &str = "7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05";
 
-/// The operation has no operationId in the spec; build.rs and `crate::vendor::route` derive this one.
+/// The operation has no operationId in the spec; build.rs and `crate::serve::vendor::route` derive this one.
 pub const DELETE_CONNECT_SESSION: Operation = Operation {
     vendor: "nango",
     id: "delete_connect_session",
@@ -58,7 +58,7 @@ impl ConnectSession {
 }
 
 /// Nango's section of a fixtures file: its sessions.
-pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::serve::vendor::SessionsOnly<SessionSpec>;
 
 /// A connect session to create (as `POST /connect/sessions` would, with the secret key).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -90,7 +90,7 @@ impl Vendor for Nango {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::vendor::register_operation!(
+        crate::serve::vendor::register_operation!(
             api,
             Nango,
             &DELETE_CONNECT_SESSION,
@@ -216,7 +216,7 @@ mod tests {
     fn tokens_expire_thirty_minutes_after_creation() {
         let now = Utc::now();
         let mut sessions = Sessions::default();
-        let view = crate::vendor::create_session::<Nango>(&mut sessions, SessionSpec::default(), now).unwrap();
+        let view = crate::serve::vendor::create_session::<Nango>(&mut sessions, SessionSpec::default(), now).unwrap();
         assert_eq!(view.expires_at, Some(now + TOKEN_LIFETIME));
         let session = sessions.get(&view.token).unwrap();
         assert!(session.is_live(now + TimeDelta::minutes(29)));

@@ -9,7 +9,7 @@ use http::StatusCode;
 use crate::departures::Departure;
 use crate::exchange::{serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession500Response;
-use crate::vendor::VendorError;
+use crate::serve::vendor::VendorError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ParagraphError {

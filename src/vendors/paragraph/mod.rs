@@ -21,8 +21,8 @@ use crate::departures::Departure;
 use crate::probe::Catalogue;
 use crate::exchange::{reason, serialised_once, Fidelity, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession200Response;
-use crate::sessions::Sessions;
-use crate::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
+use crate::serve::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
 use error::ParagraphError;
 pub use error::{DEPARTURES, NOT_PENDING_404};
 
@@ -69,7 +69,7 @@ impl AuthSession {
 }
 
 /// Paragraph's section of a fixtures file: its sessions.
-pub(crate) type Fixture = crate::vendor::SessionsOnly<SessionSpec>;
+pub(crate) type Fixture = crate::serve::vendor::SessionsOnly<SessionSpec>;
 
 /// An auth session to create (as `POST /v1/api/auth/sessions` and the browser approval would).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
@@ -111,7 +111,7 @@ impl Vendor for Paragraph {
     type SessionView = SessionView;
 
     fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::vendor::register_operation!(
+        crate::serve::vendor::register_operation!(
             api,
             Paragraph,
             &DENY_SESSION,

@@ -7,12 +7,12 @@ use std::pin::Pin;
 use dropshot::{Body, HttpError, RawRequest};
 use http::{HeaderValue, Response, StatusCode};
 
-use crate::cors;
+use crate::serve::cors;
 use crate::exchange::{Fidelity, Incoming, Reply, RequestBody};
-use crate::forcing::{self, Forcing};
-use crate::journal;
-use crate::openapi::{DocumentedBody, RequestParts};
-use crate::vendor::{Operation, Vendor, VendorContext};
+use crate::serve::forcing::{self, Forcing};
+use crate::state::journal;
+use crate::spec::{DocumentedBody, RequestParts};
+use crate::serve::vendor::{Operation, Vendor, VendorContext};
 
 /// The header that forces an answer (`Prefer: code=…`), parsed once (see [`crate::exchange::Incoming::header`]).
 const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
@@ -167,7 +167,7 @@ pub(crate) fn body_timed_out<V: Vendor>(fidelity: Fidelity) -> Reply {
 
 /// Runs a vendor handler. Handlers are written not to panic on any input; should one still panic,
 /// the request gets a 500 in the vendor's shape (journaled like any answer) and the server, its
-/// locks and the namespace's state stay usable (see [`crate::locks`]).
+/// locks and the namespace's state stay usable (see [`crate::state::locks`]).
 fn answer_without_panicking<V: Vendor>(handle: impl FnOnce() -> Reply, fidelity: Fidelity) -> Reply {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(handle))
         .unwrap_or_else(|_| V::status_error(StatusCode::INTERNAL_SERVER_ERROR, fidelity))

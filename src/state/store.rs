@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::locks::lock;
-use crate::text_map::TextMap;
+use crate::state::locks::lock;
+use crate::state::text_map::TextMap;
 
 /// How many tenants one vendor keeps before the oldest is forgotten, so that a client inventing a
 /// new key per request cannot grow memory without bound.

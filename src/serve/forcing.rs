@@ -156,7 +156,7 @@ impl Scenarios {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Scenario>> {
-        crate::locks::lock(&self.pending)
+        crate::state::locks::lock(&self.pending)
     }
 }
 

@@ -5,8 +5,10 @@
 
 mod examples;
 pub mod extract;
+pub(crate) mod generate;
 mod operation_id;
 mod requests;
+pub(crate) mod router;
 mod validate;
 pub(crate) mod walk;
 

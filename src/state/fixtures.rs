@@ -1,6 +1,6 @@
 //! Fixtures: the data every new tenant starts with. A fixtures file (YAML or JSON) has one section
 //! per vendor, under the vendor's name, each with the `sessions` the control API would create and
-//! the vendor's extras. The embedded default data (src/fixtures/default.yaml) is such a file;
+//! the vendor's extras. The embedded default data (src/state/fixtures/default.yaml) is such a file;
 //! `--fixtures FILE` replaces it. Errors name the file, the entry and the problem.
 
 use serde::de::DeserializeOwned;
@@ -21,7 +21,7 @@ impl Fixtures {
     /// The embedded default data.
     pub fn embedded() -> Self {
         // A committed file that the tests load: a parse failure is a broken build.
-        Self::parse("embedded default data (src/fixtures/default.yaml)", DEFAULT_DATA).expect("the default data parses")
+        Self::parse("embedded default data (src/state/fixtures/default.yaml)", DEFAULT_DATA).expect("the default data parses")
     }
 
     /// Reads a YAML or JSON fixtures file (JSON is read as the YAML subset it is).

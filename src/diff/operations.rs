@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::schema::{compare as compare_schema, Context};
 use super::{finding, Direction, Finding, Level};
-use crate::openapi::walk;
+use crate::spec::walk;
 
 /// An operation's key: method and path with every parameter name blanked.
 pub(super) fn key(method: &str, path: &str) -> (String, String) {

@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use super::operations::key;
 use super::{Direction, Finding};
-use crate::openapi::walk;
+use crate::spec::walk;
 
 /// The vendor whose vendored spec shares an operation with `document`, if any.
 pub(super) fn vendor_of(document: &Value) -> Option<&'static str> {
     let operations: Vec<(String, String)> = walk::operations(document)
         .map(|(path, method, _)| key(method, path))
         .collect();
-    crate::openapi::all().iter().find_map(|spec| {
+    crate::spec::all().iter().find_map(|spec| {
         let shared = walk::operations(&spec.document).any(|(path, method, _)| operations.contains(&key(method, path)));
         shared.then_some(spec.vendor)
     })

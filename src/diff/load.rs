@@ -31,7 +31,7 @@ pub fn load(argument: &str) -> Result<Loaded, LoadError> {
     let path = std::path::Path::new(argument);
     if !path.exists() {
         if let Some(vendor) = crate::vendors::NAMES.iter().find(|v| **v == argument) {
-            let spec = crate::openapi::of(vendor);
+            let spec = crate::spec::of(vendor);
             return Ok(Loaded {
                 source: format!("the vendored specs/{vendor}.yaml"),
                 text: serde_json::to_string_pretty(&spec.document).unwrap_or_default(),
@@ -45,7 +45,7 @@ pub fn load(argument: &str) -> Result<Loaded, LoadError> {
         message: format!("{argument}: {e}"),
     })?;
     let yaml = if argument.ends_with(".md") {
-        crate::openapi::extract::openapi_yaml(&text)
+        crate::spec::extract::openapi_yaml(&text)
             .map_err(|e| LoadError {
                 code: UNPARSABLE,
                 message: format!("{argument}: {e}"),

@@ -6,7 +6,7 @@ use super::send::Answer;
 use crate::exchange::Fidelity;
 use crate::probe::Probe;
 use crate::report::Outcome;
-use crate::vendor::Operation;
+use crate::serve::vendor::Operation;
 
 pub(super) struct Verdict {
     /// `None` when the answer keeps to the spec; otherwise why not.
@@ -50,7 +50,7 @@ pub(super) fn judge(operation: &Operation, probe: &Probe, answer: &Answer, expec
 }
 
 fn spec_verdict(operation: &Operation, answer: &Answer) -> Option<String> {
-    if let Err(why) = crate::openapi::of(operation.vendor).responses().check(
+    if let Err(why) = crate::spec::of(operation.vendor).responses().check(
         operation.method,
         operation.template,
         answer.status,

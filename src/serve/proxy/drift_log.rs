@@ -11,7 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::locks::lock;
+use crate::state::locks::lock;
 
 /// One unregistered departure.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -6,8 +6,8 @@
 //! catalogue writes it down: a 404 with another body is drift.
 
 use crate::departures::Departure;
-use crate::journal::Classification;
-use crate::openapi::VendorSpec;
+use crate::state::journal::Classification;
+use crate::spec::VendorSpec;
 use crate::probe::Catalogue;
 
 /// The response header that carries the classification.

@@ -7,18 +7,18 @@ use std::sync::Arc;
 use chrono::Utc;
 use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingIfExists, ConfigLoggingLevel};
 
-use crate::clock::Clock;
-use crate::drift_log::DriftLog;
+use crate::state::clock::Clock;
+use crate::serve::proxy::drift_log::DriftLog;
 use crate::exchange::Fidelity;
-use crate::fixtures::Fixtures;
-use crate::forcing::Scenarios;
-use crate::journal::{self, Journal};
-use crate::listen::{start_server, Served};
-use crate::openapi;
-use crate::shared::Shared;
-use crate::store::Store;
-use crate::upstream::Upstream;
-use crate::vendor::{seed_state, Relay, VendorContext};
+use crate::state::fixtures::Fixtures;
+use crate::serve::forcing::Scenarios;
+use crate::state::journal::{self, Journal};
+use crate::serve::listen::{start_server, Served};
+use crate::spec;
+use crate::state::shared::Shared;
+use crate::state::store::Store;
+use crate::serve::proxy::upstream::Upstream;
+use crate::serve::vendor::{seed_state, Relay, VendorContext};
 use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
@@ -258,7 +258,7 @@ impl Launcher {
 
 impl ContextBuilder for Launcher {
     fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String> {
-        let spec = openapi::of(V::NAME);
+        let spec = spec::of(V::NAME);
         let fixture: Arc<V::Fixture> = Arc::new(self.options.fixtures.section::<V::Fixture>(V::NAME)?);
         // Seed once now, so that a bad fixture stops the start with its entry named.
         seed_state::<V>(&fixture, Utc::now()).map_err(|e| self.options.fixtures.error(V::NAME, &e))?;

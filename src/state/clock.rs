@@ -7,8 +7,8 @@ use std::sync::RwLock;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::locks;
-use crate::text_map::TextMap;
+use crate::state::locks;
+use crate::state::text_map::TextMap;
 
 /// How far ahead of the system time a namespace's clock may run, in all: 100 years. Far enough for
 /// any expiry a test needs, and far from the end of the calendar the server can represent.

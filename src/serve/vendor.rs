@@ -10,16 +10,16 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::cors;
+use crate::serve::cors;
 use crate::departures::Departure;
 use crate::exchange::{Fidelity, Reply};
-use crate::openapi::{self, VendorSpec};
+use crate::spec::{self, VendorSpec};
 pub use crate::operation::Operation;
 use crate::probe::Catalogue;
-use crate::sessions::Sessions;
-use crate::shared::Shared;
-use crate::store::Store;
-use crate::upstream::Upstream;
+use crate::state::sessions::Sessions;
+use crate::state::shared::Shared;
+use crate::state::store::Store;
+use crate::serve::proxy::upstream::Upstream;
 
 /// What a vendor module provides to be served and controlled.
 pub trait Vendor: Sized + Send + Sync + 'static {
@@ -86,7 +86,7 @@ pub trait VendorError {
 pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
 
 /// Everything a vendor's handlers share: the spec, the fixture, the tenants' state and what the
-/// whole process shares. Its request path, [`VendorContext::serve`], is in [`crate::pipeline`].
+/// whole process shares. Its request path, [`VendorContext::serve`], is in [`crate::serve::pipeline`].
 pub struct VendorContext<V: Vendor> {
     pub spec: &'static VendorSpec,
     pub fixture: Arc<V::Fixture>,
@@ -140,7 +140,7 @@ pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
             V::NAME
         ));
     }
-    let spec = openapi::of(V::NAME);
+    let spec = spec::of(V::NAME);
     let found = spec
         .operations()
         .into_iter()
@@ -172,7 +172,7 @@ pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
 /// gives it. A macro because dropshot's handler trait cannot be named outside dropshot.
 macro_rules! register_operation {
     ($api:expr, $vendor:ty, $operation:expr, $handler:expr, $preflight:expr) => {
-        $crate::vendor::route::<$vendor>($operation).and_then(|route| {
+        $crate::serve::vendor::route::<$vendor>($operation).and_then(|route| {
             let all = || ::dropshot::ApiEndpointVersions::All;
             let operation = ::dropshot::ApiEndpoint::new(
                 route.id.clone(),

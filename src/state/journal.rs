@@ -17,9 +17,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::locks::lock;
+use crate::state::locks::lock;
 use crate::operation::Operation;
-use crate::text_map::TextMap;
+use crate::state::text_map::TextMap;
 
 /// How many entries one namespace keeps unless told otherwise (`--journal-limit`).
 pub const DEFAULT_LIMIT: usize = 10_000;
@@ -27,7 +27,7 @@ pub const DEFAULT_LIMIT: usize = 10_000;
 pub const DEFAULT_TOTAL_LIMIT: usize = 100_000;
 /// How many namespaces the journal keeps: as many as the store keeps tenants of one vendor. Past it,
 /// the namespace that arrived first is forgotten with its entries, as the store forgets its tenant.
-pub const MAX_NAMESPACES: usize = crate::store::MAX_TENANTS;
+pub const MAX_NAMESPACES: usize = crate::state::store::MAX_TENANTS;
 
 /// One request as it was answered. A journal holds many thousands of these, so everything static is
 /// a reference and every text is boxed to its length (136 bytes with the sequence, plus the path).
@@ -321,7 +321,7 @@ impl Recorded {
     pub fn view(&self, namespace: &str) -> EntryView {
         let entry = &self.entry;
         let operation = entry.operation;
-        let verdict = crate::openapi::of(operation.vendor).responses().check(
+        let verdict = crate::spec::of(operation.vendor).responses().check(
             operation.method,
             operation.template,
             entry.status,

@@ -1,5 +1,5 @@
 //! The request path under `understudy proxy`: forward the request to the real service, classify its
-//! answer against the spec and the register (`crate::classify`), record new drift, journal the
+//! answer against the spec and the register (`crate::serve::proxy::classify`), record new drift, journal the
 //! exchange, and return the answer as it came, with the classification header and CORS. An upstream
 //! that gives no answer gets a 502 that names it; a body the proxy could not read whole is not
 //! relayed (a stalled one gets the vendor's 408, as from the mock).
@@ -8,14 +8,14 @@ use bytes::Bytes;
 use dropshot::Body;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use crate::classify::{classify, Conformance, CONFORMANCE_HEADER};
-use crate::cors;
-use crate::drift_log::Seen;
+use crate::serve::proxy::classify::{classify, Conformance, CONFORMANCE_HEADER};
+use crate::serve::cors;
+use crate::serve::proxy::drift_log::Seen;
 use crate::exchange::{Incoming, RequestBody, DEPARTURE_HEADER};
-use crate::journal::Entry;
-use crate::pipeline::body_timed_out;
-use crate::upstream::Forwarded;
-use crate::vendor::{Operation, Relay, Vendor, VendorContext};
+use crate::state::journal::Entry;
+use crate::serve::pipeline::body_timed_out;
+use crate::serve::proxy::upstream::Forwarded;
+use crate::serve::vendor::{Operation, Relay, Vendor, VendorContext};
 
 impl<V: Vendor> VendorContext<V> {
     pub(crate) async fn relay(
