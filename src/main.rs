@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, Command as ClapCommand, FromArgMatches, Parser, Subcommand};
 use dropshot::ConfigLoggingLevel;
-use understudy::{Fidelity, Fixtures, LogFormat, Options};
+use understudy::{Fidelity, Fixtures, LogFormat, Options, SpecSource};
 
 /// A faithful, stateful mock of vendors' session APIs, generated from their OpenAPI documents.
 ///
@@ -80,6 +80,15 @@ enum SpecCommand {
     },
     /// Print what build.rs changed in each spec's copy before generating the clients.
     Report,
+    /// Print every operation of a document: how it will be answered (a compiled override or the
+    /// generic engine), its documented statuses, and any problem found. Exits 1 on problems.
+    Inspect {
+        /// The document (YAML or JSON, or a doc page), or a vendor's name for its embedded one.
+        file: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -116,6 +125,18 @@ struct ServeArgs {
     /// Log lines as `text` for a terminal, or `json` (bunyan) for CI logs.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "UNDERSTUDY_LOG_FORMAT")]
     log_format: LogFormat,
+    /// Serve an OpenAPI document (YAML or JSON, 3.0 or 3.1, or a doc page with a yaml fence), as
+    /// `FILE` or `NAME=FILE` (repeatable). NAME names the API in the startup line and for `--port`
+    /// (default: a slug of its title); a vendor's name replaces that vendor's embedded document,
+    /// whose compiled operations keep answering while the rest is answered from the document.
+    #[arg(long = "spec", value_name = "[NAME=]FILE", value_parser = SpecSource::parse, env = "UNDERSTUDY_SPECS", value_delimiter = ',')]
+    specs: Vec<SpecSource>,
+    /// Serve only the documents given with --spec, not the four embedded vendors.
+    #[arg(long, env = "UNDERSTUDY_NO_VENDORS")]
+    no_vendors: bool,
+    /// Mixed into the seed of every generated body: the same seed gives the same bodies.
+    #[arg(long, default_value_t = 0, env = "UNDERSTUDY_SEED")]
+    seed: u64,
 }
 
 fn parse_port(text: &str) -> Result<(String, u16), String> {
@@ -183,6 +204,9 @@ impl ServeArgs {
             journal_limit: self.journal_limit,
             journal_total_limit: self.journal_total_limit,
             fixtures,
+            specs: self.specs.clone(),
+            no_vendors: self.no_vendors,
+            seed: self.seed,
             ..Options::default()
         })
     }
@@ -207,6 +231,7 @@ fn main() -> ExitCode {
                 .and_then(|options| serve(options, args.coverage_report.clone()))
         }
         Some(Command::Spec(SpecCommand::Extract { page, out })) => extract(&page, out.as_deref()),
+        Some(Command::Spec(SpecCommand::Inspect { file, json })) => return inspect(&file, json),
         Some(Command::Spec(SpecCommand::Report)) => {
             print!("{}", understudy::generated::NORMALISATION_REPORT);
             Ok(())
@@ -259,6 +284,27 @@ fn extract(page: &std::path::Path, out: Option<&std::path::Path>) -> Result<(), 
     }
 }
 
+fn inspect(file: &str, json: bool) -> ExitCode {
+    match understudy::spec::inspect::inspect(file) {
+        Err(message) => {
+            eprintln!("understudy: {message}");
+            ExitCode::from(2)
+        }
+        Ok(report) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            } else {
+                print!("{}", report.text());
+            }
+            if report.problems() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
 fn serve(options: Options, coverage_report: Option<PathBuf>) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
@@ -270,10 +316,11 @@ fn serve(options: Options, coverage_report: Option<PathBuf>) -> Result<(), Strin
             Fidelity::Spec => "spec",
         };
         if options.upstreams.is_empty() {
-            let vendors = understudy::vendors::NAMES.join(", ");
+            let apis: Vec<&str> = running.served.iter().map(|s| s.name).filter(|n| *n != "control").collect();
             let _ = writeln!(
                 out,
-                "Understudy is serving the {vendors} APIs in {mode} mode, and its control API. Ctrl-C stops it."
+                "Understudy is serving the {} APIs in {mode} mode, and its control API. Ctrl-C stops it.",
+                apis.join(", ")
             );
         } else {
             let relayed: Vec<String> = options.upstreams.iter().map(|(v, u)| format!("{v} to {u}")).collect();

@@ -35,6 +35,7 @@ pub fn register(api: &mut ApiDescription<Arc<ControlContext>>) -> Result<(), Str
         api.register(coverage),
         api.register(drifts_list),
         api.register(drifts_report),
+        api.register(apis_list),
     ];
     register_all
         .into_iter()
@@ -66,8 +67,13 @@ async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError
 #[endpoint { method = GET, path = "/journal" }]
 async fn journal_list(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
     let namespace = namespace(&rqctx);
-    let entries = rqctx.context().shared.journal.select(&namespace, &filter.into_inner());
-    Ok(HttpResponseOk(entries.iter().map(|e| e.view(&namespace)).collect()))
+    let shared = &rqctx.context().shared;
+    let entries = shared.journal.select(&namespace, &filter.into_inner());
+    let views = entries
+        .iter()
+        .map(|e| e.view(&namespace, shared.document(e.entry.operation.vendor)))
+        .collect();
+    Ok(HttpResponseOk(views))
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -151,21 +157,15 @@ async fn scenario_create(
     body: TimedBody<ScenarioSpec>,
 ) -> Result<HttpResponseCreated<Scenario>, HttpError> {
     let spec = body.into_inner();
-    if !crate::vendors::NAMES.contains(&spec.vendor.as_str()) {
-        let message = format!(
-            "unknown vendor {:?} (known: {})",
-            spec.vendor,
-            crate::vendors::NAMES.join(", ")
-        );
+    let shared = &rqctx.context().shared;
+    let Some(document) = shared.document(&spec.vendor) else {
+        let known: Vec<&str> = shared.apis.get().into_iter().flatten().map(|d| d.name).collect();
+        let message = format!("unknown API {:?} (known: {})", spec.vendor, known.join(", "));
         return Err(HttpError::for_bad_request(None, message));
-    }
+    };
     if let Some(operation) = &spec.operation {
-        let known: Vec<String> = crate::spec::of(&spec.vendor)
-            .operations()
-            .iter()
-            .map(|op| op.id())
-            .collect();
-        if !known.contains(operation) {
+        let known: Vec<&str> = document.table().iter().map(|op| op.id).collect();
+        if !known.contains(&operation.as_str()) {
             let message = format!(
                 "{} has no operation {operation:?} (known: {})",
                 spec.vendor,
@@ -216,6 +216,13 @@ async fn drifts_report(rqctx: Context) -> Result<Response<Body>, HttpError> {
         http::HeaderValue::from_static("text/markdown; charset=utf-8"),
     );
     Ok(response)
+}
+
+/// The APIs this Understudy serves: each one's name, base URL, document and how its operations are
+/// answered.
+#[endpoint { method = GET, path = "/apis" }]
+async fn apis_list(rqctx: Context) -> Result<HttpResponseOk<Vec<super::ApiSummary>>, HttpError> {
+    Ok(HttpResponseOk(rqctx.context().apis.clone()))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -28,6 +28,27 @@ pub struct ControlContext {
     shared: Arc<Shared>,
     vendors: Contexts,
     openapi: serde_json::Value,
+    apis: Vec<ApiSummary>,
+}
+
+/// A served API as `GET /apis` lists it.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct ApiSummary {
+    /// Its name, as in the startup line.
+    pub name: String,
+    /// Its base URL (the document's base path included).
+    pub url: String,
+    /// Where its document came from.
+    pub document: String,
+    /// The document's `info.title`.
+    pub title: Option<String>,
+    /// How many operations the document has.
+    pub operations: usize,
+    /// The operations a compiled vendor answers (their ids); the rest are answered from the
+    /// document.
+    pub overridden: Vec<String>,
+    /// Set under `understudy proxy`: requests are relayed to the real service.
+    pub relayed: bool,
 }
 
 /// The namespace a control call acts in.
@@ -47,6 +68,7 @@ fn namespace<C: dropshot::ServerContext>(rqctx: &RequestContext<C>) -> String {
 pub fn serve(
     shared: Arc<Shared>,
     vendors: Contexts,
+    apis: Vec<ApiSummary>,
     address: SocketAddr,
     log: &slog::Logger,
     body_limit: usize,
@@ -56,6 +78,7 @@ pub fn serve(
         shared,
         vendors,
         openapi: openapi_document(&api),
+        apis,
     });
     let server = start_server(api, context, address, log, "control", body_limit)?;
     Ok(Served::new(

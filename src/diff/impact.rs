@@ -17,7 +17,7 @@ pub(super) fn vendor_of(document: &Value) -> Option<&'static str> {
         .collect();
     crate::spec::all().iter().find_map(|spec| {
         let shared = walk::operations(&spec.document).any(|(path, method, _)| operations.contains(&key(method, path)));
-        shared.then_some(spec.vendor)
+        shared.then_some(spec.name)
     })
 }
 

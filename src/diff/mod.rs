@@ -7,14 +7,14 @@
 //! acceptable; a false negative is not.
 
 mod impact;
-pub mod load;
+
 mod operations;
 pub mod output;
 mod schema;
 
 use serde::Serialize;
 
-pub use load::{load, LoadError, Loaded};
+pub use crate::spec::load::{load, LoadError, Loaded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -86,7 +86,7 @@ pub fn diff(old: &Loaded, new: &Loaded) -> Diff {
     for finding in &mut findings {
         // Only a place NEW has can have a line in NEW.
         if finding.line.is_none() && new.document.pointer(&finding.location).is_some() {
-            finding.line = load::line_of(&new.text, &finding.location);
+            finding.line = crate::spec::load::line_of(&new.text, &finding.location);
         }
     }
     let vendor = old.vendor.or(new.vendor).or_else(|| impact::vendor_of(&new.document));

@@ -4,7 +4,6 @@
 
 use std::sync::OnceLock;
 
-use dropshot::RawRequest;
 use http::header::{AsHeaderName, HeaderName};
 use http::HeaderMap;
 use http_body::Body as _;
@@ -44,13 +43,15 @@ pub struct Incoming {
     /// The raw query string, without the `?`, when the URL has one.
     pub query: Option<String>,
     pub body: RequestBody,
+    /// The path parameters, decoded, as the router matched them against the operation's template.
+    pub params: Vec<(std::sync::Arc<str>, String)>,
     /// The body as JSON, parsed at its first reader's request (see [`Incoming::json`]).
     json: OnceLock<Option<Value>>,
 }
 
 impl Incoming {
-    pub async fn read(raw: RawRequest, body_limit: usize) -> Self {
-        let (parts, body) = raw.into_inner().into_parts();
+    pub async fn read(raw: http::Request<dropshot::Body>, body_limit: usize) -> Self {
+        let (parts, body) = raw.into_parts();
         // A request that declares no body (most revokes) has nothing to wait for: no timer is set.
         let body = if body.is_end_stream() {
             RequestBody::Bytes(bytes::Bytes::new())
@@ -62,8 +63,14 @@ impl Incoming {
             headers: parts.headers,
             query: parts.uri.query().map(str::to_string),
             body,
+            params: Vec::new(),
             json: OnceLock::new(),
         }
+    }
+
+    /// A path parameter's decoded value, by its name in the template.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(n, _)| &**n == name).map(|(_, v)| v.as_str())
     }
 
     /// The body parsed as JSON; `None` when it is not JSON or did not arrive whole. Parsed once,

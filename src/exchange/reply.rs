@@ -24,7 +24,33 @@ pub struct Reply {
     /// The situation of the vendor's probe catalogue this answer is, when the handler can tell: what
     /// coverage counts.
     pub situation: Option<&'static str>,
+    /// The media type of the body when it is not JSON (`None`: `application/json; charset=utf-8`).
+    pub content_type: Option<HeaderValue>,
+    /// What made the answer, for the journal.
+    pub answered_by: AnsweredBy,
+    /// Set when a body could not be made to validate against the document: why (sent as
+    /// `x-understudy-warning` and kept in the journal).
+    pub warning: Option<Box<str>>,
 }
+
+/// What made an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweredBy {
+    /// A compiled vendor's own implementation.
+    #[default]
+    Override,
+    /// An example of the document.
+    Example,
+    /// A body generated from the document's schema (or none, where the document documents none).
+    Generated,
+    /// The real service, under `understudy proxy`.
+    Upstream,
+}
+
+/// Tells a response that the body Understudy sent could not be made to validate against the
+/// document; its value says why.
+pub const WARNING_HEADER: &str = "x-understudy-warning";
 
 impl Reply {
     pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Self {
@@ -38,6 +64,9 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            content_type: None,
+            answered_by: AnsweredBy::Override,
+            warning: None,
         }
     }
 
@@ -49,6 +78,9 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            content_type: None,
+            answered_by: AnsweredBy::Override,
+            warning: None,
         }
     }
 
@@ -59,6 +91,9 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            content_type: None,
+            answered_by: AnsweredBy::Override,
+            warning: None,
         }
     }
 
@@ -71,6 +106,18 @@ impl Reply {
     /// Names the catalogue situation this answer is (a probe's name).
     pub fn in_situation(mut self, situation: Option<&'static str>) -> Self {
         self.situation = situation;
+        self
+    }
+
+    /// Marks what made the answer.
+    pub fn answered_by(mut self, by: AnsweredBy) -> Self {
+        self.answered_by = by;
+        self
+    }
+
+    /// A body of another media type than JSON.
+    pub fn with_content_type(mut self, media: HeaderValue) -> Self {
+        self.content_type = Some(media);
         self
     }
 
@@ -87,11 +134,15 @@ impl Reply {
         if let Some(departure) = self.departure {
             builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
         }
+        if let Some(warning) = self.warning.as_deref().and_then(|w| HeaderValue::from_str(&ascii(w)).ok()) {
+            builder = builder.header(WARNING_HEADER, warning);
+        }
         let response = match self.body {
             Some(json) => builder
                 .header(
                     http::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
+                    self.content_type
+                        .unwrap_or(HeaderValue::from_static("application/json; charset=utf-8")),
                 )
                 .body(Body::from(json)),
             None => builder.body(Body::empty()),
@@ -99,6 +150,14 @@ impl Reply {
         // Status, static header values and a byte body: the builder has nothing left to reject.
         response.expect("a well-formed response")
     }
+}
+
+/// A header value's text: visible ASCII, other characters as `?`, at most 400 of them.
+fn ascii(text: &str) -> String {
+    text.chars()
+        .take(400)
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .collect()
 }
 
 /// Serialises a constant response body the first time it is needed and keeps it for every later

@@ -8,7 +8,9 @@ use http::{Response, StatusCode};
 
 /// Headers a browser script may read from a response.
 const EXPOSED: HeaderValue =
-    HeaderValue::from_static("x-understudy-departure, x-understudy-forced, x-request-id, retry-after, content-type");
+    HeaderValue::from_static(
+    "x-understudy-departure, x-understudy-forced, x-understudy-warning, x-request-id, retry-after, content-type, allow",
+);
 /// Allowed when a preflight does not say which method it is for.
 const ALL_METHODS: HeaderValue = HeaderValue::from_static("GET, POST, PUT, PATCH, DELETE, OPTIONS");
 const PREFLIGHT_MAX_AGE: HeaderValue = HeaderValue::from_static("600");

@@ -1,5 +1,5 @@
-//! Forced responses: a `Prefer` header on one request (compatible with Prism's `code=` and
-//! `example=`, plus `delay=` in milliseconds), or scenarios set through the control API for
+//! Forced responses: a `Prefer` header on one request (compatible with Prism's `code=`, `example=`
+//! and `dynamic=true`, plus `delay=` in milliseconds), or scenarios set through the control API for
 //! clients that cannot add headers ("the next N requests to operation X in namespace Y answer
 //! status S / after D ms / by dropping the connection").
 
@@ -24,6 +24,9 @@ pub struct Forcing {
     pub delay: Option<Duration>,
     /// Close the connection without an answer.
     pub drop_connection: bool,
+    /// Generate the body from the schema even where the document gives an example
+    /// (`Prefer: dynamic=true`, as Prism's).
+    pub dynamic: bool,
 }
 
 impl Forcing {
@@ -44,6 +47,7 @@ pub fn from_prefer(header: &str) -> Forcing {
         match name.trim().to_ascii_lowercase().as_str() {
             "code" => forcing.status = value.parse().ok().filter(|s| (100..=599).contains(s)),
             "example" if !value.is_empty() => forcing.example = Some(value.to_string()),
+            "dynamic" => forcing.dynamic = value.eq_ignore_ascii_case("true"),
             "delay" => forcing.delay = value.parse().ok().map(|ms| Duration::from_millis(ms).min(MAX_DELAY)),
             _ => {}
         }
@@ -148,6 +152,7 @@ impl Scenarios {
                 .delay_ms
                 .map(|ms| Duration::from_millis(ms).min(MAX_DELAY)),
             drop_connection: scenario.spec.drop_connection,
+            dynamic: false,
         };
         if scenario.remaining == 0 {
             pending.remove(index);

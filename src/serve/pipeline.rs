@@ -1,18 +1,23 @@
-//! The path every vendor request takes: read it, apply a forced response if one is asked for (a
-//! `Prefer` header or a scenario), otherwise let the vendor's handler answer; journal the answer;
-//! add CORS headers. Nothing here knows a vendor by name.
+//! The path every request to a served API takes, whatever the API: read it; answer a CORS
+//! preflight; route it by the document (404 and 405 in the document's error shape); then relay it
+//! (proxy mode), or apply a forced answer (a `Prefer` header or a scenario), or let the compiled
+//! override answer, or else the generic engine; journal the answer; add CORS headers. Nothing here
+//! knows a vendor by name.
 
 use std::pin::Pin;
 
-use dropshot::{Body, HttpError, RawRequest};
-use http::{HeaderValue, Response, StatusCode};
+use dropshot::{Body, RawRequest};
+use http::{HeaderValue, Method, Response, StatusCode};
 
+use crate::engine::{self, Answering};
+use crate::exchange::{AnsweredBy, Incoming, Reply, RequestBody};
+use crate::operation::Operation;
+use crate::serve::api::ApiContext;
 use crate::serve::cors;
-use crate::exchange::{Fidelity, Incoming, Reply, RequestBody};
 use crate::serve::forcing::{self, Forcing};
+use crate::spec::router::Routed;
+use crate::spec::RequestParts;
 use crate::state::journal;
-use crate::spec::{DocumentedBody, RequestParts};
-use crate::serve::vendor::{Operation, Vendor, VendorContext};
 
 /// The header that forces an answer (`Prefer: code=…`), parsed once (see [`crate::exchange::Incoming::header`]).
 const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
@@ -20,38 +25,132 @@ const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
 /// Marks a response that was forced (a `Prefer` header or a scenario) rather than computed.
 pub const FORCED_HEADER: &str = "x-understudy-forced";
 
-impl<V: Vendor> VendorContext<V> {
-    /// Runs one request through the pipeline: read it, apply a forced response if one is asked for,
-    /// otherwise let `handle` answer; journal the answer; add CORS headers.
-    pub async fn serve(
-        &self,
-        operation: &'static Operation,
-        raw: RawRequest,
-        handle: impl FnOnce(&Self, &Incoming) -> Reply,
-    ) -> Result<Response<Body>, HttpError> {
-        let request = Incoming::read(raw, self.body_limit).await;
-        let request_verdict = self.request_verdict(operation, &request);
+impl ApiContext {
+    /// Runs one request through the pipeline.
+    pub async fn serve(&self, raw: RawRequest) -> Response<Body> {
+        let raw = raw.into_inner();
+        let method = raw.method().clone();
+        if method == Method::OPTIONS && raw.headers().contains_key(http::header::ACCESS_CONTROL_REQUEST_METHOD) {
+            return cors::preflight(raw.headers());
+        }
+        let mut request = Incoming::read(raw, self.body_limit).await;
+        let routed = match request.path.strip_prefix(self.document.base_path.as_str()) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => self.document.route(method.as_str(), rest),
+            _ => Routed::NotFound,
+        };
+        match routed {
+            Routed::Operation { operation, params } => {
+                request.params = params;
+                self.serve_operation(operation, &method, request).await
+            }
+            Routed::Options { allow } => {
+                // An OPTIONS without a preflight's header, on a path the document knows.
+                let mut response = cors::preflight(&request.headers);
+                if let Ok(allow) = HeaderValue::from_str(&allow.join(", ")) {
+                    response.headers_mut().insert(http::header::ALLOW, allow);
+                }
+                response
+            }
+            Routed::MethodNotAllowed { allow } => {
+                let reply = engine::unrouted(self.document, StatusCode::METHOD_NOT_ALLOWED, &method, &request.path, self.now(&request))
+                    .with_header(
+                        http::header::ALLOW,
+                        HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static("")),
+                    );
+                self.finish(self.unrouted(&method), request, None, reply, false, &method)
+            }
+            Routed::NotFound if method == Method::OPTIONS => cors::preflight(&request.headers),
+            Routed::NotFound => {
+                let reply = engine::unrouted(self.document, StatusCode::NOT_FOUND, &method, &request.path, self.now(&request));
+                self.finish(self.unrouted(&method), request, None, reply, false, &method)
+            }
+        }
+    }
+
+    fn now(&self, request: &Incoming) -> chrono::DateTime<chrono::Utc> {
+        self.shared.clock.now(request.namespace())
+    }
+
+    async fn serve_operation(&self, index: usize, method: &Method, request: Incoming) -> Response<Body> {
+        let operation = self.document.table()[index];
+        let compiled = self.overridden.get(index).copied().flatten();
+        // The journal names a compiled operation as its vendor does.
+        let journaled = compiled.map_or(operation, |(_, op)| op);
+        let generic = compiled.is_none();
+        // The generic engine judges every request (it refuses what breaks the document); for an
+        // override, the verdict is only worked out when the journal keeps it.
+        let violations = if generic || self.shared.journal.is_recording() {
+            self.judge(operation, &request)
+        } else {
+            Vec::new()
+        };
+        let verdict = violations.first().map(|v| v.message.clone());
         if let Some(relay) = &self.relay {
-            return Ok(self.relay(relay, operation, request, request_verdict).await);
+            let response = self.relay(relay, journaled, operation, request, verdict).await;
+            return response;
         }
         let namespace = request.namespace();
-        let forcing = self.forcing(operation, &request, namespace);
+        let forcing = self.forcing(journaled, &request, namespace);
         if let Some(delay) = forcing.delay {
             tokio::time::sleep(delay).await;
         }
         if forcing.drop_connection {
-            self.journal(operation, request, request_verdict, None, true);
-            return Ok(dropped_connection());
+            self.journal(journaled, request, verdict, None, true);
+            return dropped_connection();
         }
-        let forced = self.forced_reply(operation, &forcing);
-        let is_forced = forced.is_some();
-        let reply = match forced {
-            Some(reply) => reply,
-            None if request.body == RequestBody::TimedOut => body_timed_out::<V>(self.fidelity()),
-            None => answer_without_panicking::<V>(|| handle(self, &request), self.fidelity()),
+        let now = self.now(&request);
+        let answering = Answering {
+            document: self.document,
+            operation,
+            request: &request,
+            now,
+            seed: self.seed,
+            forcing: &forcing,
         };
+        let forced = if forcing.status.is_some() || forcing.example.is_some() {
+            match &self.vendor {
+                Some(vendor) => engine::forced_for_vendor(&answering, |status| vendor.status_error(status)),
+                None => engine::forced(&answering),
+            }
+        } else {
+            None
+        };
+        let is_forced = forced.is_some();
+        let reply = match (forced, compiled) {
+            (Some(reply), _) => reply,
+            (None, _) if request.body == RequestBody::TimedOut => self.status_error(&answering, StatusCode::REQUEST_TIMEOUT)
+                .with_header(http::header::CONNECTION, HeaderValue::from_static("close")),
+            (None, Some((override_index, _))) => {
+                let vendor = self.vendor.as_ref().expect("an override implies a vendor");
+                answer_without_panicking(
+                    || vendor.answer(override_index, &request),
+                    || vendor.status_error(StatusCode::INTERNAL_SERVER_ERROR),
+                )
+            }
+            (None, None) if self.document.unservable(index).is_some() => {
+                let why = self.document.unservable(index).unwrap_or_default();
+                engine::not_implemented(&format!("{} {} is not served: {why}", operation.method, operation.template))
+            }
+            (None, None) => answer_without_panicking(
+                || engine::answer(&answering, &violations),
+                || engine::error_reply(&answering, StatusCode::INTERNAL_SERVER_ERROR, "the mock failed to answer", &[]),
+            ),
+        };
+        self.finish(journaled, request, verdict, reply, is_forced, method)
+    }
+
+    /// Journals the answer and turns it into a response with CORS (and no body for HEAD).
+    fn finish(
+        &self,
+        operation: &'static Operation,
+        request: Incoming,
+        verdict: Option<String>,
+        reply: Reply,
+        is_forced: bool,
+        method: &Method,
+    ) -> Response<Body> {
         let origin = request.headers.get(http::header::ORIGIN).cloned();
-        self.journal(operation, request, request_verdict, Some(&reply), is_forced);
+        self.journal(operation, request, verdict, Some(&reply), is_forced);
         let mut response = reply.into_response();
         cors::decorate(response.headers_mut(), origin.as_ref());
         if is_forced {
@@ -59,7 +158,39 @@ impl<V: Vendor> VendorContext<V> {
                 .headers_mut()
                 .insert(FORCED_HEADER, HeaderValue::from_static("true"));
         }
-        Ok(response)
+        if method == Method::HEAD {
+            *response.body_mut() = Body::empty();
+        }
+        response
+    }
+
+    /// The answer in the API's error shape for an error status: the vendor's, else the document's.
+    pub(crate) fn status_error(&self, answering: &Answering<'_>, status: StatusCode) -> Reply {
+        match &self.vendor {
+            Some(vendor) => vendor.status_error(status),
+            None => engine::error_reply(answering, status, status.canonical_reason().unwrap_or("Error"), &[]),
+        }
+    }
+
+    fn judge(&self, operation: &Operation, request: &Incoming) -> Vec<crate::spec::Violation> {
+        let body: &[u8] = match &request.body {
+            RequestBody::Bytes(bytes) => bytes,
+            RequestBody::TooLarge => return vec![body_violation("body: larger than the server reads")],
+            RequestBody::Unreadable | RequestBody::TimedOut => return vec![body_violation("body: did not arrive whole")],
+        };
+        let path = request
+            .path
+            .strip_prefix(self.document.base_path.as_str())
+            .unwrap_or(&request.path);
+        self.document.requests().judge(&RequestParts {
+            method: operation.method,
+            template: operation.template,
+            path,
+            query: request.query.as_deref(),
+            headers: &request.headers,
+            body,
+            json: request.json(),
+        })
     }
 
     fn forcing(&self, operation: &Operation, request: &Incoming, namespace: &str) -> Forcing {
@@ -69,62 +200,8 @@ impl<V: Vendor> VendorContext<V> {
         }
         self.shared
             .scenarios
-            .take(V::NAME, operation.id, namespace)
+            .take(self.document.name, operation.id, namespace)
             .unwrap_or_default()
-    }
-
-    /// The forced answer: a named spec example, or a status answered from the spec's example for it,
-    /// in the vendor's error shape, or from the status's schema. `None` when nothing is forced.
-    fn forced_reply(&self, operation: &Operation, forcing: &Forcing) -> Option<Reply> {
-        if let Some(name) = &forcing.example {
-            if let Some((status, body)) = self.spec.named_example(operation.method, operation.template, name) {
-                return Some(Reply::json(StatusCode::from_u16(status).ok()?, &body));
-            }
-        }
-        let status = StatusCode::from_u16(forcing.status?).ok()?;
-        let documented = self
-            .spec
-            .documented_body(operation.method, operation.template, status.as_u16());
-        Some(match documented {
-            DocumentedBody::Example(body) => Reply::json(status, &body),
-            _ if status.is_client_error() || status.is_server_error() => V::status_error(status, self.fidelity()),
-            DocumentedBody::FromSchema(body) => Reply::json(status, &body),
-            DocumentedBody::Empty | DocumentedBody::Undocumented => Reply::empty(status),
-        })
-    }
-
-    /// How the request leaves the spec's request side, if it does (only worked out when the journal
-    /// keeps entries: nothing else reads it).
-    fn request_verdict(&self, operation: &Operation, request: &Incoming) -> Option<String> {
-        if !self.shared.journal.is_recording() {
-            return None;
-        }
-        let body: &[u8] = match &request.body {
-            RequestBody::Bytes(bytes) => bytes,
-            RequestBody::TooLarge => return Some("body: larger than the server reads".into()),
-            RequestBody::Unreadable | RequestBody::TimedOut => return Some("body: did not arrive whole".into()),
-        };
-        let path = request
-            .path
-            .strip_prefix(self.spec.base_path.as_str())
-            .unwrap_or(&request.path);
-        self.spec
-            .requests()
-            .check(&RequestParts {
-                method: operation.method,
-                template: operation.template,
-                path,
-                query: request.query.as_deref(),
-                headers: &request.headers,
-                body,
-                json: request.json(),
-            })
-            .err()
-    }
-
-    /// Records an entry in the request's namespace.
-    pub(crate) fn record(&self, namespace: &str, entry: journal::Entry) {
-        self.shared.journal.record(namespace, entry);
     }
 
     /// Records the request; takes it by value so that its path moves into the entry uncopied.
@@ -140,7 +217,7 @@ impl<V: Vendor> VendorContext<V> {
         let path = std::mem::take(&mut request.path).into_boxed_str();
         let namespace = request.namespace();
         let entry = journal::Entry {
-            time: self.now(namespace),
+            time: self.shared.clock.now(namespace),
             operation,
             path,
             status: reply.map_or(0, |r| r.status.as_u16()),
@@ -153,24 +230,26 @@ impl<V: Vendor> VendorContext<V> {
             departure: reply.and_then(|r| r.departure),
             situation: reply.and_then(|r| r.situation),
             request_nonconformance: request_verdict.map(String::into_boxed_str),
-            conformance_reason: None,
+            conformance_reason: reply.and_then(|r| r.warning.clone()),
+            answered_by: reply.map_or(AnsweredBy::Override, |r| r.answered_by),
         };
         self.shared.journal.record(namespace, entry);
     }
 }
 
-/// The answer to a body that stalled: 408 in the vendor's shape, and the connection closed.
-pub(crate) fn body_timed_out<V: Vendor>(fidelity: Fidelity) -> Reply {
-    V::status_error(StatusCode::REQUEST_TIMEOUT, fidelity)
-        .with_header(http::header::CONNECTION, HeaderValue::from_static("close"))
+fn body_violation(message: &str) -> crate::spec::Violation {
+    crate::spec::Violation {
+        kind: crate::spec::ViolationKind::Body,
+        location: "body".into(),
+        message: message.into(),
+    }
 }
 
-/// Runs a vendor handler. Handlers are written not to panic on any input; should one still panic,
-/// the request gets a 500 in the vendor's shape (journaled like any answer) and the server, its
-/// locks and the namespace's state stay usable (see [`crate::state::locks`]).
-fn answer_without_panicking<V: Vendor>(handle: impl FnOnce() -> Reply, fidelity: Fidelity) -> Reply {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handle))
-        .unwrap_or_else(|_| V::status_error(StatusCode::INTERNAL_SERVER_ERROR, fidelity))
+/// Runs a handler. Handlers are written not to panic on any input; should one still panic, the
+/// request gets a 500 in the API's shape (journaled like any answer) and the server, its locks and
+/// the namespace's state stay usable (see [`crate::state::locks`]).
+fn answer_without_panicking(handle: impl FnOnce() -> Reply, failed: impl FnOnce() -> Reply) -> Reply {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(handle)).unwrap_or_else(|_| failed())
 }
 
 /// A response whose body fails before its first byte: hyper then closes the connection, and the

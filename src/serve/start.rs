@@ -1,11 +1,13 @@
-//! Starts one dropshot server per vendor in this process, each serving its operations under the base
-//! path of its spec's production server URL, plus the control API, and reports where they listen.
+//! Starts the run-time table of APIs in this process: one server per API, each serving its
+//! document under the path of its first server URL (the four compiled vendors, with their own
+//! documents or fuller ones given with `--spec NAME=FILE`, and any other document given with
+//! `--spec`), plus the control API; and reports where they listen.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use chrono::Utc;
-use dropshot::{ApiDescription, ConfigLogging, ConfigLoggingIfExists, ConfigLoggingLevel};
+use dropshot::{ConfigLogging, ConfigLoggingIfExists, ConfigLoggingLevel};
 
 use crate::state::clock::Clock;
 use crate::serve::proxy::drift_log::DriftLog;
@@ -13,12 +15,13 @@ use crate::exchange::Fidelity;
 use crate::state::fixtures::Fixtures;
 use crate::serve::forcing::Scenarios;
 use crate::state::journal::{self, Journal};
+use crate::serve::api::{ApiContext, Relay};
 use crate::serve::listen::{start_server, Served};
-use crate::spec;
+use crate::serve::proxy::upstream::Upstream;
+use crate::serve::vendor::{check_overrides, seed_state, Overrides, VendorContext};
+use crate::spec::{self, Document};
 use crate::state::shared::Shared;
 use crate::state::store::Store;
-use crate::serve::proxy::upstream::Upstream;
-use crate::serve::vendor::{seed_state, Relay, VendorContext};
 use crate::vendors::{ContextBuilder, Contexts, Listed};
 
 /// Requests bodies are read up to this many bytes; a larger body is answered as the vendor answers an
@@ -66,7 +69,45 @@ pub struct Options {
     pub upstreams: Vec<(String, String)>,
     /// `understudy proxy --report FILE`: where the unregistered departures seen are written.
     pub drift_report: Option<std::path::PathBuf>,
+    /// Documents to serve (`--spec [NAME=]FILE`): a vendor's name replaces its embedded document,
+    /// any other name (or none: a slug of the title) adds an API answered by the generic engine.
+    pub specs: Vec<SpecSource>,
+    /// Serve only the documents given (`--no-vendors`).
+    pub no_vendors: bool,
+    /// Mixed into the seed of every generated body (`--seed`).
+    pub seed: u64,
 }
+
+/// A document to serve, as `--spec [NAME=]FILE` gives it.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    pub name: Option<String>,
+    pub path: std::path::PathBuf,
+}
+
+impl SpecSource {
+    /// Reads `NAME=FILE` or `FILE`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.split_once('=') {
+            Some((name, path)) if !name.is_empty() && !name.contains('/') => {
+                if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    return Err(format!("{name:?} is not a name (letters, digits, - and _)"));
+                }
+                Ok(Self {
+                    name: Some(name.to_string()),
+                    path: path.into(),
+                })
+            }
+            _ => Ok(Self {
+                name: None,
+                path: text.into(),
+            }),
+        }
+    }
+}
+
+/// The port an API given with `--spec` listens on unless told otherwise: 4020, then on.
+const FIRST_GENERIC_PORT: u16 = 4020;
 
 impl Default for Options {
     fn default() -> Self {
@@ -84,6 +125,9 @@ impl Default for Options {
             fixtures: Fixtures::embedded(),
             upstreams: Vec::new(),
             drift_report: None,
+            specs: Vec::new(),
+            no_vendors: false,
+            seed: 0,
         }
     }
 }
@@ -106,31 +150,29 @@ impl Options {
         SocketAddr::new(self.bind, port)
     }
 
-    /// Refuses an upstream for a vendor that does not exist.
-    fn check_upstreams(&self) -> Result<(), String> {
-        let known = crate::vendors::NAMES;
+    /// Refuses an upstream for an API that is not served.
+    fn check_upstreams(&self, known: &[&str]) -> Result<(), String> {
         match self
             .upstreams
             .iter()
-            .find(|(vendor, _)| !known.contains(&vendor.as_str()))
+            .find(|(api, _)| !known.contains(&api.as_str()))
         {
             None => Ok(()),
-            Some((vendor, _)) => Err(format!("no vendor is called {vendor:?} (known: {})", known.join(", "))),
+            Some((api, _)) => Err(format!("no API is called {api:?} (known: {})", known.join(", "))),
         }
     }
 
     /// Refuses a port given for a server that does not exist (a typo would otherwise go unseen).
-    fn check_ports(&self) -> Result<(), String> {
-        let known = default_ports();
+    fn check_ports(&self, known: &[&str]) -> Result<(), String> {
         match self
             .ports
             .iter()
-            .find(|(name, _)| !known.iter().any(|(k, _)| k == name))
+            .find(|(name, _)| name != "control" && !known.contains(&name.as_str()))
         {
             None => Ok(()),
             Some((name, _)) => Err(format!(
-                "no server is called {name:?} (known: {})",
-                known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                "no server is called {name:?} (known: {}, control)",
+                known.join(", ")
             )),
         }
     }
@@ -181,10 +223,43 @@ impl Running {
     }
 }
 
-/// Starts every vendor's server and the control API.
+/// Loads the documents given with `--spec`, each under its name (the one given, else a slug of its
+/// title). Names must be distinct.
+fn load_specs(options: &Options) -> Result<Vec<&'static Document>, String> {
+    let mut documents: Vec<&'static Document> = Vec::new();
+    for source in &options.specs {
+        let argument = source.path.to_string_lossy().to_string();
+        let loaded = spec::load::load(&argument).map_err(|e| e.message)?;
+        let name = match &source.name {
+            Some(name) => name.clone(),
+            None => {
+                let title = loaded.document["info"]["title"].as_str().unwrap_or("");
+                spec::slug(title)
+            }
+        };
+        if name == "control" || documents.iter().any(|d| d.name == name) {
+            return Err(format!(
+                "{argument}: another API is already called {name:?}; name it with --spec NAME={argument}"
+            ));
+        }
+        // Served for the rest of the process: the journal refers to its operations for good.
+        let document: &'static Document = Box::leak(Box::new(Document::new(&name, argument, loaded.document)));
+        documents.push(document);
+    }
+    Ok(documents)
+}
+
+/// Starts every API's server and the control API.
 pub async fn start(options: Options) -> Result<Running, String> {
-    options.check_ports()?;
-    options.check_upstreams()?;
+    let given = load_specs(&options)?;
+    let vendor_names: &[&str] = if options.no_vendors { &[] } else { crate::vendors::NAMES };
+    let mut known: Vec<&str> = vendor_names.to_vec();
+    known.extend(given.iter().map(|d| d.name).filter(|n| !vendor_names.contains(n)));
+    if known.is_empty() {
+        return Err("nothing to serve: --no-vendors needs at least one --spec FILE".into());
+    }
+    options.check_ports(&known)?;
+    options.check_upstreams(&known)?;
     let log = match options.log_format {
         LogFormat::Text => ConfigLogging::StderrTerminal {
             level: options.log_level.clone(),
@@ -209,25 +284,42 @@ pub async fn start(options: Options) -> Result<Running, String> {
         journal: Journal::new(options.journal_limit, options.journal_total_limit),
         scenarios: Scenarios::default(),
         drifts: DriftLog::writing_to(options.drift_report.clone()),
+        apis: std::sync::OnceLock::new(),
     });
     let mut launcher = Launcher {
         options,
         log,
         shared: shared.clone(),
         served: Vec::new(),
+        given: given.clone(),
+        documents: Vec::new(),
+        summaries: Vec::new(),
     };
     let contexts = Contexts::build(&mut launcher)?;
+    let generic: Vec<&'static Document> = given
+        .iter()
+        .filter(|d| !vendor_names.contains(&d.name))
+        .copied()
+        .collect();
+    for (index, document) in generic.into_iter().enumerate() {
+        let port = FIRST_GENERIC_PORT.saturating_add(index as u16);
+        launcher.serve(document, None, port)?;
+    }
     let Launcher {
         options,
         log,
         mut served,
+        documents,
+        summaries,
         ..
     } = launcher;
+    let _ = shared.apis.set(documents);
     options.fixtures.check_vendors(crate::vendors::NAMES)?;
     let address = options.address("control", crate::control::DEFAULT_PORT);
     served.push(crate::control::serve(
         shared.clone(),
         contexts,
+        summaries,
         address,
         &log,
         options.body_limit,
@@ -235,70 +327,104 @@ pub async fn start(options: Options) -> Result<Running, String> {
     Ok(Running { served, shared })
 }
 
-/// Starts vendor servers one by one, in the order of the vendor list.
+/// Starts API servers one by one: the vendors in the order of the vendor list, then the documents
+/// given.
 struct Launcher {
     options: Options,
     log: slog::Logger,
     shared: Arc<Shared>,
     served: Vec<Served>,
+    /// The documents given with `--spec`.
+    given: Vec<&'static Document>,
+    /// The documents of the APIs started so far.
+    documents: Vec<&'static Document>,
+    /// The APIs started so far, as the control API lists them.
+    summaries: Vec<crate::control::ApiSummary>,
 }
 
 impl Launcher {
-    /// The vendor's relay under `understudy proxy`, if it is proxied.
-    fn relay<V: Listed>(&self) -> Result<Option<Relay>, String> {
-        let Some((_, url)) = self.options.upstreams.iter().find(|(vendor, _)| vendor == V::NAME) else {
+    /// The API's relay under `understudy proxy`, if it is proxied.
+    fn relay(&self, name: &str, vendor: Option<&Arc<dyn Overrides>>) -> Result<Option<Relay>, String> {
+        let Some((_, url)) = self.options.upstreams.iter().find(|(api, _)| api == name) else {
             return Ok(None);
         };
         Ok(Some(Relay {
             upstream: Upstream::new(url)?,
-            catalogue: V::catalogue(),
+            catalogue: vendor.map(|v| v.catalogue()),
         }))
+    }
+
+    /// Starts one API's server (unless, under `understudy proxy`, it is not proxied).
+    fn serve(&mut self, document: &'static Document, vendor: Option<Arc<dyn Overrides>>, default_port: u16) -> Result<(), String> {
+        let relay = self.relay(document.name, vendor.as_ref())?;
+        if !self.options.upstreams.is_empty() && relay.is_none() {
+            // Under `understudy proxy`, only the proxied APIs listen.
+            return Ok(());
+        }
+        let relayed = relay.is_some();
+        let context = Arc::new(ApiContext::new(
+            document,
+            vendor.clone(),
+            self.shared.clone(),
+            self.options.body_limit,
+            relay,
+            self.options.seed,
+        ));
+        let address = self.options.address(document.name, default_port);
+        let server = start_server(
+            ApiContext::description()?,
+            context,
+            address,
+            &self.log,
+            document.name,
+            self.options.body_limit,
+        )?;
+        let url = format!("http://{}{}", server.local_addr(), document.base_path);
+        // A relayed vendor's real service has none of the mock's default data.
+        let (defaults, bearer) = match &vendor {
+            Some(vendor) if !relayed => (vendor.defaults(&url), vendor.bearer()),
+            _ => (Vec::new(), None),
+        };
+        self.summaries.push(crate::control::ApiSummary {
+            name: document.name.to_string(),
+            url: url.clone(),
+            document: document.source.clone(),
+            title: document.title().map(str::to_string),
+            operations: document.table().len(),
+            overridden: vendor
+                .as_ref()
+                .map(|v| v.operations().iter().map(|op| op.id.to_string()).collect())
+                .unwrap_or_default(),
+            relayed,
+        });
+        self.served.push(Served::new(document.name, url, defaults, bearer, server));
+        self.documents.push(document);
+        Ok(())
     }
 }
 
 impl ContextBuilder for Launcher {
     fn build<V: Listed>(&mut self) -> Result<Arc<VendorContext<V>>, String> {
-        let spec = spec::of(V::NAME);
+        let spec = match self.given.iter().find(|d| d.name == V::NAME) {
+            Some(document) => *document,
+            None => spec::of(V::NAME),
+        };
         let fixture: Arc<V::Fixture> = Arc::new(self.options.fixtures.section::<V::Fixture>(V::NAME)?);
         // Seed once now, so that a bad fixture stops the start with its entry named.
         seed_state::<V>(&fixture, Utc::now()).map_err(|e| self.options.fixtures.error(V::NAME, &e))?;
         let seed_fixture = fixture.clone();
         let context = Arc::new(VendorContext::<V> {
-            spec,
-            fixture: fixture.clone(),
+            fixture,
             // Checked just above: the same fixture seeds every tenant the same way.
             store: Store::new(move |now| {
                 seed_state::<V>(&seed_fixture, now).expect("the fixture was checked at start")
             }),
             shared: self.shared.clone(),
-            body_limit: self.options.body_limit,
-            relay: self.relay::<V>()?,
         });
-        if !self.options.upstreams.is_empty() && context.relay.is_none() {
-            // Under `understudy proxy`, only the proxied vendors listen.
-            return Ok(context);
+        if !self.options.no_vendors {
+            check_overrides::<V>(spec).map_err(|e| format!("{}: {e}", V::NAME))?;
+            self.serve(spec, Some(context.clone() as Arc<dyn Overrides>), V::DEFAULT_PORT)?;
         }
-        let mut api = ApiDescription::new();
-        V::register(&mut api).map_err(|e| format!("{}: {e}", V::NAME))?;
-        let address = self.options.address(V::NAME, V::DEFAULT_PORT);
-        let server = start_server(
-            api,
-            context.clone(),
-            address,
-            &self.log,
-            V::NAME,
-            self.options.body_limit,
-        )?;
-        let url = format!("http://{}{}", server.local_addr(), spec.base_path);
-        // A relayed vendor's real service has none of the mock's default data.
-        let relayed = context.relay.is_some();
-        let (mut defaults, bearer) = if relayed {
-            (Vec::new(), None)
-        } else {
-            (V::defaults(&fixture), V::bearer(&fixture))
-        };
-        defaults.extend(V::sdk_hint(&url));
-        self.served.push(Served::new(V::NAME, url, defaults, bearer, server));
         Ok(context)
     }
 }

@@ -1,25 +1,23 @@
-//! How a vendor module plugs in: the [`Vendor`] trait, its operations (checked against the spec when
-//! registered), the registration macro, and the CORS preflight handlers every operation gets.
+//! How a compiled vendor plugs in: the [`Vendor`] trait, the operations it overrides ([`Override`],
+//! checked against the served document at start), and [`Overrides`], the face a vendor shows the
+//! pipeline: which operations it answers, how, and its error shape.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use dropshot::{ApiDescription, Body, HttpError, Path, RawRequest, RequestContext};
-use http::{Method, Response, StatusCode};
+use http::StatusCode;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::serve::cors;
 use crate::departures::Departure;
-use crate::exchange::{Fidelity, Reply};
-use crate::spec::{self, VendorSpec};
+use crate::exchange::{Fidelity, Incoming, Reply};
 pub use crate::operation::Operation;
 use crate::probe::Catalogue;
+
 use crate::state::sessions::Sessions;
 use crate::state::shared::Shared;
 use crate::state::store::Store;
-use crate::serve::proxy::upstream::Upstream;
 
 /// What a vendor module provides to be served and controlled.
 pub trait Vendor: Sized + Send + Sync + 'static {
@@ -44,8 +42,9 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     fn accepts_credential(_credential: &str) -> bool {
         true
     }
-    /// Registers the vendor's endpoints, with [`register_operation`].
-    fn register(api: &mut Api<Self>) -> Result<(), String>;
+    /// The operations this vendor answers itself; the served document's other operations are
+    /// answered by the generic engine.
+    fn overrides() -> &'static [Override<Self>];
     /// Checks a spec against the tenant's sessions and builds the session it describes, with its id
     /// (generated in the vendor's format when the spec names none); the error names the rule broken.
     fn new_session(
@@ -83,25 +82,19 @@ pub trait VendorError {
     fn reply(self, fidelity: Fidelity) -> Reply;
 }
 
-pub type Api<V> = ApiDescription<Arc<VendorContext<V>>>;
+/// One operation a vendor answers itself, and the function that answers it (the pipeline has read
+/// the request, routed it, and put its path parameters in [`Incoming::param`]).
+pub struct Override<V: Vendor> {
+    pub operation: &'static Operation,
+    pub answer: fn(&VendorContext<V>, &Incoming) -> Reply,
+}
 
-/// Everything a vendor's handlers share: the spec, the fixture, the tenants' state and what the
-/// whole process shares. Its request path, [`VendorContext::serve`], is in [`crate::serve::pipeline`].
+/// Everything a vendor's handlers share: its document, the fixture, the tenants' state and what
+/// the whole process shares.
 pub struct VendorContext<V: Vendor> {
-    pub spec: &'static VendorSpec,
     pub fixture: Arc<V::Fixture>,
     pub store: Store<State<V>>,
     pub shared: Arc<Shared>,
-    pub body_limit: usize,
-    /// Set under `understudy proxy`: requests go to the real service instead of the handler.
-    pub relay: Option<Relay>,
-}
-
-/// What `understudy proxy` needs per vendor: the real service, and the catalogue that tells a
-/// registered departure from drift.
-pub struct Relay {
-    pub upstream: Upstream,
-    pub catalogue: Catalogue,
 }
 
 impl<V: Vendor> VendorContext<V> {
@@ -115,103 +108,79 @@ impl<V: Vendor> VendorContext<V> {
     }
 }
 
-/// The path parameter of the operations on `/…/{sessionId}` (Dynamic's revoke, Paragraph's deny).
-#[derive(serde::Deserialize, JsonSchema)]
-pub struct SessionIdPath {
-    #[serde(rename = "sessionId")]
-    pub session_id: String,
+/// A compiled vendor as the pipeline sees it, whatever its type.
+pub(crate) trait Overrides: Send + Sync {
+    /// The compiled operations, in the vendor's order.
+    fn operations(&self) -> Vec<&'static Operation>;
+    /// Answers the request with the override at `index` of [`Overrides::operations`].
+    fn answer(&self, index: usize, request: &Incoming) -> Reply;
+    /// The vendor's answer for an error status its own errors do not cover.
+    fn status_error(&self, status: StatusCode) -> Reply;
+    /// The vendor's probes, which tell a registered departure from drift.
+    fn catalogue(&self) -> Catalogue;
+    /// Credentials and identifiers that work out of the box, and an SDK hint for `url`.
+    fn defaults(&self, url: &str) -> Vec<(&'static str, String)>;
+    /// The `Authorization: Bearer` credential that works with the default data.
+    fn bearer(&self) -> Option<String>;
 }
 
-/// Where the spec puts an operation: checked against the spec, so a vendor module cannot drift
-/// from it unnoticed.
-pub struct Route {
-    pub id: String,
-    pub method: Method,
-    /// The full path: the spec's base path and the template.
-    pub path: String,
-}
-
-pub fn route<V: Vendor>(operation: &Operation) -> Result<Route, String> {
-    if operation.vendor != V::NAME {
-        return Err(format!(
-            "operation `{}` belongs to {}, not {}",
-            operation.id,
-            operation.vendor,
-            V::NAME
-        ));
+impl<V: Vendor> Overrides for VendorContext<V> {
+    fn operations(&self) -> Vec<&'static Operation> {
+        V::overrides().iter().map(|o| o.operation).collect()
     }
-    let spec = spec::of(V::NAME);
-    let found = spec
-        .operations()
-        .into_iter()
-        .find(|op| op.method == operation.method && op.path == operation.template)
-        .ok_or_else(|| {
-            format!(
-                "specs/{}.yaml has no operation {} {}",
-                V::NAME,
+
+    fn answer(&self, index: usize, request: &Incoming) -> Reply {
+        match V::overrides().get(index) {
+            Some(found) => (found.answer)(self, request),
+            None => V::status_error(StatusCode::NOT_FOUND, self.fidelity()),
+        }
+    }
+
+    fn status_error(&self, status: StatusCode) -> Reply {
+        V::status_error(status, self.fidelity())
+    }
+
+    fn catalogue(&self) -> Catalogue {
+        V::catalogue()
+    }
+
+    fn defaults(&self, url: &str) -> Vec<(&'static str, String)> {
+        let mut defaults = V::defaults(&self.fixture);
+        defaults.extend(V::sdk_hint(url));
+        defaults
+    }
+
+    fn bearer(&self) -> Option<String> {
+        V::bearer(&self.fixture)
+    }
+}
+
+/// Checks that every compiled operation of `V` is in `document` with the same method and path, so
+/// that a vendor module cannot drift from its spec unnoticed, nor be given a document that lacks
+/// what it answers. The error names the operation.
+pub fn check_overrides<V: Vendor>(document: &crate::spec::Document) -> Result<(), String> {
+    for found in V::overrides() {
+        let operation = found.operation;
+        if operation.vendor != V::NAME {
+            return Err(format!(
+                "operation `{}` belongs to {}, not {}",
+                operation.id,
+                operation.vendor,
+                V::NAME
+            ));
+        }
+        if document.find(operation.method, operation.template).is_none() {
+            return Err(format!(
+                "{} has no operation {} {}, which the compiled {} answers (`{}`)",
+                document.source,
                 operation.method,
-                operation.template
-            )
-        })?;
-    let spec_id = found.id();
-    if spec_id != operation.id {
-        return Err(format!(
-            "the spec names {} {} `{spec_id}`, not `{}`",
-            operation.method, operation.template, operation.id
-        ));
+                operation.template,
+                V::NAME,
+                operation.id
+            ));
+        }
     }
-    let method = Method::from_bytes(operation.method.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(Route {
-        id: spec_id,
-        method,
-        path: format!("{}{}", spec.base_path, operation.template),
-    })
-}
-
-/// Registers a vendor operation's handler and its CORS preflight (`OPTIONS`) at the path the spec
-/// gives it. A macro because dropshot's handler trait cannot be named outside dropshot.
-macro_rules! register_operation {
-    ($api:expr, $vendor:ty, $operation:expr, $handler:expr, $preflight:expr) => {
-        $crate::serve::vendor::route::<$vendor>($operation).and_then(|route| {
-            let all = || ::dropshot::ApiEndpointVersions::All;
-            let operation = ::dropshot::ApiEndpoint::new(
-                route.id.clone(),
-                $handler,
-                route.method.clone(),
-                "application/json",
-                &route.path,
-                all(),
-            );
-            $api.register(operation).map_err(|e| e.to_string())?;
-            let preflight = ::dropshot::ApiEndpoint::new(
-                format!("{}_preflight", route.id),
-                $preflight,
-                ::http::Method::OPTIONS,
-                "application/json",
-                &route.path,
-                all(),
-            );
-            $api.register(preflight).map_err(|e| e.to_string())
-        })
-    };
-}
-pub(crate) use register_operation;
-
-/// The CORS preflight of an operation whose path has no parameters.
-pub async fn preflight<V: Vendor>(
-    _rqctx: RequestContext<Arc<VendorContext<V>>>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    Ok(cors::preflight(raw.into_inner().headers()))
-}
-
-/// The CORS preflight of an operation whose path has parameters `P` (dropshot wants them consumed).
-pub async fn preflight_with_path<V: Vendor, P: DeserializeOwned + JsonSchema + Send + Sync + 'static>(
-    _rqctx: RequestContext<Arc<VendorContext<V>>>,
-    _path: Path<P>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    Ok(cors::preflight(raw.into_inner().headers()))
+    Ok(())
 }
 
 /// A tenant's state: its sessions.

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use serde_json::{json, Map, Value};
 
-use super::VendorSpec;
+use super::Document;
 
 /// What the spec documents for one status of an operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,7 @@ pub(crate) enum DocumentedBody {
     FromSchema(Value),
 }
 
-impl VendorSpec {
+impl Document {
     fn operation(&self, method: &str, template: &str) -> &Value {
         &self.document["paths"][template][method.to_lowercase()]
     }

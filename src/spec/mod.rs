@@ -1,14 +1,19 @@
-//! The vendored OpenAPI documents, as build.rs embedded them, and what the server needs from them:
-//! each vendor's base path, its operations, and a validator for every documented response.
+//! A loaded OpenAPI document and everything the server reads from it: its name and base path, its
+//! operation table and router, the rules its requests must meet, the validators of its responses,
+//! its examples, and value generation from its schemas. The vendors' documents are embedded by
+//! build.rs; any other is loaded at run time (`load`).
 //!
-//! The raw documents are never normalised: what is checked here is the vendor's own text.
+//! The raw documents are never normalised: what is checked here is the document's own text.
 
 mod examples;
 pub mod extract;
 pub(crate) mod generate;
+pub mod inspect;
+pub mod load;
 mod operation_id;
 mod requests;
 pub(crate) mod router;
+pub(crate) mod schema;
 mod validate;
 pub(crate) mod walk;
 
@@ -17,45 +22,118 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub(crate) use examples::DocumentedBody;
-pub use requests::{RequestParts, RequestRules};
+pub use requests::{RequestParts, RequestRules, Violation, ViolationKind};
+pub(crate) use validate::is_json_media;
 pub use validate::{Nonconformance, ResponseValidators};
 
-/// One vendor's spec, parsed once at first use.
-pub struct VendorSpec {
-    pub vendor: &'static str,
+use router::{Routed, Router};
+
+/// One OpenAPI document as Understudy serves it. Documents live as long as the process (the journal
+/// and the operation table refer to them for good), so a loaded one is leaked once, at start-up.
+pub struct Document {
+    /// The API's name: a vendor's, the NAME of `--spec NAME=FILE`, or a slug of `info.title`. It
+    /// names the API in the startup line, flags, the journal and the control API.
+    pub name: &'static str,
+    /// Where it came from: `specs/NAME.yaml (embedded)`, or the file given.
+    pub source: String,
     pub(crate) document: Value,
-    /// The path of the production server URL (`servers[0]`), for example `/api/v0`; empty at the root.
+    /// The path of the first server URL (`servers[0]`), for example `/api/v0`; empty at the root.
     pub base_path: String,
-    /// Compiled at first use, like `requests`: only reading the journal, the proxy and `check` judge
-    /// responses.
+    /// Every operation, in document order; the router answers with an index into it.
+    operations: Vec<&'static crate::operation::Operation>,
+    router: Router,
+    /// Why an operation cannot be answered from the document, by operation index (an external
+    /// `$ref`, a template the router cannot serve): it is answered with a 501 naming the reason.
+    unservable: Vec<Option<String>>,
+    /// Compiled at first use, operation by operation, like `requests`: only reading the journal,
+    /// the proxy, `check` and answers that are checked before they leave judge responses.
     responses: OnceLock<ResponseValidators>,
-    /// What the spec asks of requests, for judging what the mock receives. Compiled at the vendor's
-    /// first request: a vendor nobody calls costs neither start-up time nor memory for it.
+    /// What the spec asks of requests, by operation, compiled at an operation's first request: an
+    /// operation nobody calls costs neither start-up time nor memory for it.
     requests: OnceLock<RequestRules>,
+    /// The response most of its error responses share (see `crate::engine::error_shape`).
+    pub(crate) error_shape: OnceLock<Option<Value>>,
 }
 
-/// Every embedded spec, in the order of `specs/*.yaml`.
-pub fn all() -> &'static [VendorSpec] {
-    static SPECS: OnceLock<Vec<VendorSpec>> = OnceLock::new();
+/// Every embedded vendor spec, in the order of `specs/*.yaml`.
+pub fn all() -> &'static [Document] {
+    static SPECS: OnceLock<Vec<Document>> = OnceLock::new();
     SPECS.get_or_init(|| {
         crate::generated::SPECS
             .iter()
             .map(|(vendor, json)| {
                 // The JSON was written by build.rs from a document it parsed: it cannot be malformed.
                 let document: Value = serde_json::from_str(json).expect("build.rs embeds valid JSON");
-                VendorSpec {
-                    vendor,
-                    base_path: base_path(&document),
-                    responses: OnceLock::new(),
-                    requests: OnceLock::new(),
-                    document,
-                }
+                Document::new(vendor, format!("specs/{vendor}.yaml (embedded)"), document)
             })
             .collect()
     })
 }
 
-impl VendorSpec {
+/// The embedded spec of `vendor`. Panics on a name with no file in specs/: vendor modules name their
+/// own spec.
+pub fn of(vendor: &str) -> &'static Document {
+    all()
+        .iter()
+        .find(|spec| spec.name == vendor)
+        .unwrap_or_else(|| panic!("no specs/{vendor}.yaml was embedded"))
+}
+
+/// A text kept for the rest of the process (names and templates of loaded documents' operations,
+/// which journal entries refer to).
+fn leak(text: &str) -> &'static str {
+    Box::leak(text.to_string().into_boxed_str())
+}
+
+impl Document {
+    /// A document named `name`, with its operation table and router built.
+    pub fn new(name: &str, source: String, document: Value) -> Self {
+        let name = leak(name);
+        let operations: Vec<&'static crate::operation::Operation> = walk::operations(&document)
+            .map(|(path, method, operation)| {
+                let method = method.to_uppercase();
+                let id = operation["operationId"]
+                    .as_str()
+                    .filter(|id| !id.is_empty())
+                    .map_or_else(|| operation_id::derived(&method, path), str::to_string);
+                &*Box::leak(Box::new(crate::operation::Operation {
+                    vendor: name,
+                    id: leak(&id),
+                    method: leak(&method),
+                    template: leak(path),
+                }))
+            })
+            .collect();
+        let (router, unroutable) = Router::new(operations.iter().map(|op| (op.method, op.template)));
+        let mut unservable: Vec<Option<String>> = operations
+            .iter()
+            .map(|op| {
+                let object = &document["paths"][op.template][op.method.to_ascii_lowercase()];
+                let item = &document["paths"][op.template];
+                walk::external_ref(&document, object)
+                    .or_else(|| walk::external_ref(&document, &item["parameters"]))
+                    .map(|r| format!("it refers to `{r}`, outside the document, which Understudy does not fetch"))
+            })
+            .collect();
+        for u in &unroutable {
+            if let Some(slot) = unservable.get_mut(u.operation) {
+                slot.get_or_insert_with(|| format!("its path template cannot be routed: {}", u.reason));
+            }
+        }
+        Self {
+            name,
+            source,
+            base_path: base_path(&document),
+            document,
+            operations,
+            router,
+            unservable,
+            responses: OnceLock::new(),
+            requests: OnceLock::new(),
+            error_shape: OnceLock::new(),
+        }
+    }
+
     /// Validators for every documented response of every operation.
     pub fn responses(&self) -> &ResponseValidators {
         self.responses
@@ -67,14 +145,62 @@ impl VendorSpec {
         self.requests
             .get_or_init(|| RequestRules::from_document(&self.document))
     }
+
+    /// The document as JSON.
+    pub fn json(&self) -> &Value {
+        &self.document
+    }
+
+    /// The operation table, in document order.
+    pub(crate) fn table(&self) -> &[&'static crate::operation::Operation] {
+        &self.operations
+    }
+
+    /// The operation at (method, template), if the document has it.
+    pub(crate) fn find(&self, method: &str, template: &str) -> Option<&'static crate::operation::Operation> {
+        self.operations
+            .iter()
+            .find(|op| op.method == method && op.template == template)
+            .copied()
+    }
+
+    /// Routes a request path under the base path (`path` without it) to an operation.
+    pub(crate) fn route(&self, method: &str, path: &str) -> Routed {
+        self.router.route(method, path)
+    }
+
+    /// Why the operation at `index` cannot be answered from the document, if it cannot.
+    pub(crate) fn unservable(&self, index: usize) -> Option<&str> {
+        self.unservable.get(index)?.as_deref()
+    }
+
+    /// The operation object of the document.
+    pub(crate) fn operation_object(&self, method: &str, template: &str) -> &Value {
+        &self.document["paths"][template][method.to_ascii_lowercase()]
+    }
+
+    /// The `info.title`, if there is one.
+    pub fn title(&self) -> Option<&str> {
+        self.document["info"]["title"].as_str()
+    }
 }
 
-/// The spec of `vendor`. Panics on a name with no file in specs/: vendor modules name their own spec.
-pub fn of(vendor: &str) -> &'static VendorSpec {
-    all()
-        .iter()
-        .find(|spec| spec.vendor == vendor)
-        .unwrap_or_else(|| panic!("no specs/{vendor}.yaml was embedded"))
+/// A name for an API from its title: lowercase letters, digits and `-` (`Nango API` is `nango-api`).
+pub fn slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "api".into()
+    } else {
+        slug
+    }
 }
 
 /// One documented operation: its method, its path template (without the base path) and its id.
@@ -104,7 +230,7 @@ pub struct ExamplePair {
     pub response_body: Value,
 }
 
-impl VendorSpec {
+impl Document {
     pub fn operations(&self) -> Vec<Operation> {
         walk::operations(&self.document)
             .map(|(path, method, operation)| Operation {
@@ -166,9 +292,16 @@ fn named_examples(media_type: &Value) -> Vec<Value> {
 }
 
 fn base_path(document: &Value) -> String {
-    let url = document["servers"][0]["url"].as_str().unwrap_or("");
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let server = &document["servers"][0];
+    let mut url = server["url"].as_str().unwrap_or("").to_string();
+    // Server variables (`https://{region}.example.com/{version}`) take their defaults.
+    for (name, variable) in server["variables"].as_object().into_iter().flatten() {
+        let default = variable["default"].as_str().unwrap_or("");
+        url = url.replace(&format!("{{{name}}}"), default);
+    }
+    let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
     let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
     path.trim_end_matches('/').to_string()
 }
 

@@ -1,15 +1,19 @@
-//! Checks a request against the raw spec's request side: its security (a bearer where the spec
-//! asks for one), its path, query and header parameters, and its body (present where required,
-//! absent where none is documented, of a documented Content-Type, valid against the schema). The
-//! mock answers as the live service would whatever the verdict; the journal records it, so that a
-//! test suite can assert that its own app kept to the spec. Undeclared query parameters are not
-//! judged: OpenAPI does not forbid them.
+//! Checks a request against the document's request side: its security (a credential where the
+//! document asks for one), its path, query and header parameters (with their `style` and `explode`),
+//! and its body (present where required, absent where none is documented, of a documented
+//! Content-Type, valid against the schema: JSON, form-urlencoded, multipart field presence). The
+//! verdict lists every violation with its kind, so that a refusal can pick the status the document
+//! gives for it. Undeclared query parameters are not judged: OpenAPI does not forbid them. An
+//! operation's rules are compiled at its first request.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use http::HeaderMap;
 use jsonschema::Validator;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 
-use super::validate::{compile, openapi_nullable_to_json_schema};
+use super::schema::{compile, openapi_to_json_schema};
 use super::walk;
 
 /// What the spec asks of one operation's requests.
@@ -26,8 +30,10 @@ enum Scheme {
     Http(String),
     ApiKeyHeader(String),
     ApiKeyQuery(String),
-    /// A scheme this checker cannot see in a request (OAuth flows, cookies): taken as met.
-    Unchecked,
+    ApiKeyCookie(String),
+    /// A scheme this checker cannot see in a request (OAuth flows, OpenID): a bearer token is taken
+    /// as meeting it.
+    Token,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,19 +48,62 @@ struct Parameter {
     name: String,
     location: Location,
     required: bool,
+    /// An array parameter: its values are split (`explode`ed into repeats, or by the style's
+    /// delimiter) before they are judged.
+    array: Option<ArrayStyle>,
     schema: Option<Box<Validator>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArrayStyle {
+    /// `?tag=a&tag=b` (form, explode: the default for query parameters).
+    Repeated,
+    /// One value split by this delimiter (`,` form/simple, ` ` spaceDelimited, `|` pipeDelimited).
+    Delimited(char),
 }
 
 struct BodyRule {
     required: bool,
     media_types: Vec<String>,
-    json_schema: Option<Box<Validator>>,
+    /// Each media type's validator (JSON, form, multipart) where it has a schema.
+    schemas: Vec<(String, Box<Validator>)>,
+    /// The schemas as written, for reading form fields by their declared types.
+    raw_schemas: Vec<(String, Value)>,
 }
 
-/// The request rules of every operation, keyed by (method, path template).
+/// How a request leaves the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// Missing or unusable credentials where security is declared.
+    Security,
+    /// A Content-Type the operation does not take.
+    MediaType,
+    /// A parameter missing or of the wrong form.
+    Parameter,
+    /// A body missing, unexpected or invalid.
+    Body,
+}
+
+/// One way a request leaves the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub kind: ViolationKind,
+    /// Where: `header`, `query.limit`, `path.petId`, `body/name`…
+    pub location: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The request rules of every operation, keyed by (method, path template), compiled at first use.
 pub struct RequestRules {
-    /// (method, path template, rules): a handful per spec, so a scan that allocates nothing.
-    operations: Vec<(String, String, Rules)>,
+    /// The document in JSON Schema's dialect.
+    converted: Value,
+    operations: HashMap<(String, String), OnceLock<Rules>>,
 }
 
 /// A request as the checker needs it.
@@ -73,76 +122,137 @@ pub struct RequestParts<'a> {
 impl RequestRules {
     pub(crate) fn from_document(document: &Value) -> Self {
         let mut converted = document.clone();
-        openapi_nullable_to_json_schema(&mut converted);
-        let components = converted.get("components").cloned().unwrap_or_else(|| json!({}));
-        let default_security = converted.get("security").cloned();
-        let schemes = &converted["components"]["securitySchemes"];
-        let mut operations = Vec::new();
-        for (path, method, operation) in walk::operations(&converted) {
-            let item = &converted["paths"][path];
-            let security = operation.get("security").or(default_security.as_ref());
-            let mut parameters: Vec<Parameter> = Vec::new();
-            let declared = item["parameters"].as_array().into_iter().flatten();
-            for parameter in declared.chain(operation["parameters"].as_array().into_iter().flatten()) {
-                let parameter = walk::resolve(&converted, parameter);
-                let name = parameter["name"].as_str().unwrap_or_default().to_string();
-                let location = match parameter["in"].as_str() {
-                    Some("path") => match path_segment(path, &name) {
-                        Some(segment) => Location::Path(segment),
-                        // The template has no place for it, so no request can be faulted for it.
-                        None => continue,
-                    },
-                    Some("query") => Location::Query,
-                    Some("header") => Location::Header,
-                    _ => continue,
-                };
-                parameters.retain(|p| !(p.name == name && p.location == location));
-                parameters.push(Parameter {
-                    name,
-                    location,
-                    required: parameter["required"]
-                        .as_bool()
-                        .unwrap_or(matches!(location, Location::Path(_))),
-                    schema: parameter.get("schema").map(|s| Box::new(compile(s, &components))),
-                });
-            }
-            let body = operation.get("requestBody").map(|body| {
-                let body = walk::resolve(&converted, body);
-                let content = body["content"].as_object();
-                BodyRule {
-                    required: body["required"].as_bool().unwrap_or(false),
-                    media_types: content
-                        .into_iter()
-                        .flatten()
-                        .map(|(m, _)| m.to_ascii_lowercase())
-                        .collect(),
-                    json_schema: body
-                        .pointer("/content/application~1json/schema")
-                        .map(|s| Box::new(compile(s, &components))),
-                }
-            });
-            let rules = Rules {
-                security: security_alternatives(security, schemes),
-                parameters,
-                body,
-            };
-            operations.push((method.to_uppercase(), path.to_string(), rules));
-        }
-        Self { operations }
+        openapi_to_json_schema(&mut converted);
+        let operations = walk::operations(&converted)
+            .map(|(path, method, _)| ((method.to_uppercase(), path.to_string()), OnceLock::new()))
+            .collect();
+        Self { converted, operations }
+    }
+
+    fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
+        let cell = self.operations.get(&(method.to_string(), template.to_string()))?;
+        Some(cell.get_or_init(|| compile_rules(&self.converted, method, template)))
     }
 
     /// Checks one request; the error says the first way it leaves the spec.
     pub fn check(&self, request: &RequestParts<'_>) -> Result<(), String> {
-        let (_, _, rules) = self
-            .operations
-            .iter()
-            .find(|(method, template, _)| method == request.method && template == request.template)
-            .ok_or("the spec has no such operation")?;
-        check_security(&rules.security, request)?;
-        for parameter in &rules.parameters {
-            check_parameter(parameter, request)?;
+        match self.judge(request).into_iter().next() {
+            None => Ok(()),
+            Some(violation) => Err(violation.message),
         }
-        check_body(rules.body.as_ref(), request)
+    }
+
+    /// Every way one request leaves the spec (security first: without credentials, nothing else is
+    /// worth reporting).
+    pub fn judge(&self, request: &RequestParts<'_>) -> Vec<Violation> {
+        let Some(rules) = self.rules(request.method, request.template) else {
+            return vec![Violation {
+                kind: ViolationKind::Parameter,
+                location: "operation".into(),
+                message: "the spec has no such operation".into(),
+            }];
+        };
+        if let Err(message) = check_security(&rules.security, request) {
+            return vec![Violation {
+                kind: ViolationKind::Security,
+                location: "security".into(),
+                message,
+            }];
+        }
+        let mut violations: Vec<Violation> = rules
+            .parameters
+            .iter()
+            .filter_map(|parameter| check_parameter(parameter, request).err())
+            .collect();
+        violations.extend(check_body(rules.body.as_ref(), request));
+        violations
+    }
+}
+
+fn compile_rules(converted: &Value, method: &str, path: &str) -> Rules {
+    let item = &converted["paths"][path];
+    let operation = &item[method.to_lowercase()];
+    let default_security = converted.get("security");
+    let schemes = &converted["components"]["securitySchemes"];
+    let security = operation.get("security").or(default_security);
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let declared = item["parameters"].as_array().into_iter().flatten();
+    for parameter in declared.chain(operation["parameters"].as_array().into_iter().flatten()) {
+        let parameter = walk::resolve(converted, parameter);
+        let name = parameter["name"].as_str().unwrap_or_default().to_string();
+        let location = match parameter["in"].as_str() {
+            Some("path") => match path_segment(path, &name) {
+                Some(segment) => Location::Path(segment),
+                // The template has no whole segment for it (`{id}.json`), or no place at all: the
+                // router has checked its presence; its value is not judged here.
+                None => continue,
+            },
+            Some("query") => Location::Query,
+            Some("header") => {
+                // Accept, Content-Type and Authorization are described elsewhere in OpenAPI, and
+                // ignored when declared as parameters.
+                if ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str()) {
+                    continue;
+                }
+                Location::Header
+            }
+            _ => continue,
+        };
+        let schema = parameter
+            .get("schema")
+            .or_else(|| {
+                // `content` instead of `schema`: the media type's schema (the value is judged as text).
+                parameter["content"].as_object()?.values().next()?.get("schema")
+            })
+            .map(|s| walk::resolve(converted, s));
+        let array = schema
+            .filter(|s| s["type"] == "array" || s["type"].as_array().is_some_and(|t| t.contains(&"array".into())))
+            .map(|_| {
+                let style = parameter["style"].as_str();
+                let explode = parameter["explode"]
+                    .as_bool()
+                    .unwrap_or(matches!(location, Location::Query) && style.is_none_or(|s| s == "form"));
+                match (style, explode) {
+                    (Some("spaceDelimited"), _) => ArrayStyle::Delimited(' '),
+                    (Some("pipeDelimited"), _) => ArrayStyle::Delimited('|'),
+                    (_, true) if matches!(location, Location::Query) => ArrayStyle::Repeated,
+                    _ => ArrayStyle::Delimited(','),
+                }
+            });
+        parameters.retain(|p| !(p.name == name && p.location == location));
+        parameters.push(Parameter {
+            name,
+            location,
+            required: parameter["required"]
+                .as_bool()
+                .unwrap_or(matches!(location, Location::Path(_))),
+            array,
+            schema: schema.and_then(|s| compile(s, converted).ok()).map(Box::new),
+        });
+    }
+    let body = operation.get("requestBody").map(|body| {
+        let body = walk::resolve(converted, body);
+        let content = body["content"].as_object();
+        let media_types: Vec<String> = content.into_iter().flatten().map(|(m, _)| m.to_ascii_lowercase()).collect();
+        let raw_schemas: Vec<(String, Value)> = content
+            .into_iter()
+            .flatten()
+            .filter_map(|(m, media)| Some((m.to_ascii_lowercase(), walk::resolve(converted, media.get("schema")?).clone())))
+            .collect();
+        BodyRule {
+            required: body["required"].as_bool().unwrap_or(false),
+            media_types,
+            schemas: raw_schemas
+                .iter()
+                .filter_map(|(m, schema)| Some((m.clone(), Box::new(compile(schema, converted).ok()?))))
+                .collect(),
+            raw_schemas,
+        }
+    });
+    Rules {
+        security: security_alternatives(security, schemes),
+        parameters,
+        body,
     }
 }
 
@@ -160,17 +270,15 @@ fn security_alternatives(security: Option<&Value>, schemes: &Value) -> Vec<Vec<S
             names
                 .map(|name| {
                     let scheme = &schemes[name];
+                    let key = || scheme["name"].as_str().unwrap_or("").to_string();
                     match (scheme["type"].as_str(), scheme["in"].as_str()) {
                         (Some("http"), _) => {
                             Scheme::Http(scheme["scheme"].as_str().unwrap_or("bearer").to_ascii_lowercase())
                         }
-                        (Some("apiKey"), Some("header")) => {
-                            Scheme::ApiKeyHeader(scheme["name"].as_str().unwrap_or("").to_ascii_lowercase())
-                        }
-                        (Some("apiKey"), Some("query")) => {
-                            Scheme::ApiKeyQuery(scheme["name"].as_str().unwrap_or("").to_string())
-                        }
-                        _ => Scheme::Unchecked,
+                        (Some("apiKey"), Some("header")) => Scheme::ApiKeyHeader(key().to_ascii_lowercase()),
+                        (Some("apiKey"), Some("query")) => Scheme::ApiKeyQuery(key()),
+                        (Some("apiKey"), Some("cookie")) => Scheme::ApiKeyCookie(key()),
+                        _ => Scheme::Token,
                     }
                 })
                 .collect()
@@ -179,18 +287,29 @@ fn security_alternatives(security: Option<&Value>, schemes: &Value) -> Vec<Vec<S
 }
 
 fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> Result<(), String> {
-    let met = |scheme: &Scheme| match scheme {
-        Scheme::Http(expected) => request
+    let authorization = || {
+        request
             .headers
             .get(http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
-            .is_some_and(|(scheme, credentials)| {
-                scheme.eq_ignore_ascii_case(expected) && !credentials.trim().is_empty()
-            }),
-        Scheme::ApiKeyHeader(name) => request.headers.contains_key(name.as_str()),
+    };
+    let met = |scheme: &Scheme| match scheme {
+        Scheme::Http(expected) => authorization().is_some_and(|(scheme, credentials)| {
+            scheme.eq_ignore_ascii_case(expected) && !credentials.trim().is_empty()
+        }),
+        Scheme::ApiKeyHeader(name) => request.headers.get(name.as_str()).is_some_and(|v| !v.is_empty()),
         Scheme::ApiKeyQuery(name) => query_pairs(request.query).any(|(key, _)| key == *name),
-        Scheme::Unchecked => true,
+        Scheme::ApiKeyCookie(name) => request
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .any(|pair| pair.trim().split_once('=').is_some_and(|(k, _)| k == name)),
+        Scheme::Token => authorization().is_some_and(|(scheme, credentials)| {
+            scheme.eq_ignore_ascii_case("bearer") && !credentials.trim().is_empty()
+        }),
     };
     if alternatives.iter().any(|requirement| requirement.iter().all(met)) {
         return Ok(());
@@ -202,73 +321,113 @@ fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> R
             Scheme::Http(scheme) => format!("an `Authorization: {}` credential", capitalise(scheme)),
             Scheme::ApiKeyHeader(name) => format!("the `{name}` header"),
             Scheme::ApiKeyQuery(name) => format!("the `{name}` query parameter"),
-            Scheme::Unchecked => "a credential".into(),
+            Scheme::ApiKeyCookie(name) => format!("the `{name}` cookie"),
+            Scheme::Token => "an `Authorization: Bearer` token".into(),
         })
         .collect();
     Err(format!("security: the spec asks for {}", asked.join(" or ")))
 }
 
-fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<(), String> {
-    let value = match parameter.location {
-        Location::Path(segment) => request.path.split('/').nth(segment).map(str::to_string),
-        Location::Query => query_pairs(request.query)
-            .find(|(k, _)| *k == parameter.name)
-            .map(|(_, v)| v),
-        Location::Header => request
-            .headers
-            .get(parameter.name.as_str())
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-    };
+fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<(), Violation> {
     let place = match parameter.location {
         Location::Path(_) => "path",
         Location::Query => "query",
         Location::Header => "header",
     };
-    let Some(value) = value else {
+    let violation = |message: String| Violation {
+        kind: ViolationKind::Parameter,
+        location: format!("{place}.{}", parameter.name),
+        message,
+    };
+    let values: Vec<String> = match parameter.location {
+        Location::Path(segment) => request
+            .path
+            .split('/')
+            .nth(segment)
+            .map(|raw| percent_decoded(raw))
+            .into_iter()
+            .collect(),
+        Location::Query => query_pairs(request.query)
+            .filter(|(k, _)| *k == parameter.name)
+            .map(|(_, v)| v)
+            .collect(),
+        Location::Header => request
+            .headers
+            .get_all(parameter.name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect(),
+    };
+    if values.is_empty() {
         return if parameter.required {
-            Err(format!("{place} parameter `{}` is required", parameter.name))
+            Err(violation(format!("{place} parameter `{}` is required", parameter.name)))
         } else {
             Ok(())
         };
-    };
+    }
     let Some(schema) = &parameter.schema else { return Ok(()) };
     // Parameters arrive as text: a string schema sees the text, a number or boolean one the value
     // parsed. The valid case is checked first, without collecting errors: it is every request's.
-    let text = Value::String(value);
-    if schema.is_valid(&text) {
-        return Ok(());
-    }
-    let candidate = text
-        .as_str()
-        .and_then(|value| serde_json::from_str::<Value>(value).ok())
-        .filter(|v| !v.is_string())
-        .unwrap_or(text);
+    let candidate = match parameter.array {
+        Some(ArrayStyle::Repeated) => Value::Array(values.iter().flat_map(|v| v.split(',')).map(typed).collect()),
+        Some(ArrayStyle::Delimited(delimiter)) => Value::Array(
+            values
+                .iter()
+                .flat_map(|v| v.split(delimiter))
+                .filter(|v| !v.is_empty())
+                .map(typed)
+                .collect(),
+        ),
+        None => {
+            let text = Value::String(values[0].clone());
+            if schema.is_valid(&text) {
+                return Ok(());
+            }
+            typed(&values[0])
+        }
+    };
     if schema.is_valid(&candidate) {
         return Ok(());
     }
     let first_error = schema.iter_errors(&candidate).next().map(|e| e.to_string());
     match first_error {
         None => Ok(()),
-        Some(error) => Err(format!("{place} parameter `{}`: {error}", parameter.name)),
+        Some(error) => Err(violation(format!("{place} parameter `{}`: {error}", parameter.name))),
     }
 }
 
-fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Result<(), String> {
+/// A parameter's text as the JSON value it spells (a number, a boolean, null), else as text.
+fn typed(text: &str) -> Value {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .filter(|v| !v.is_string() && !v.is_object() && !v.is_array())
+        .unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Violation> {
+    let violation = |kind: ViolationKind, message: String| Violation {
+        kind,
+        location: "body".into(),
+        message,
+    };
     let empty = request.body.iter().all(u8::is_ascii_whitespace);
     let Some(rule) = rule else {
-        return if empty {
-            Ok(())
-        } else {
-            Err("body: the spec documents no request body for this operation".into())
-        };
+        return (!empty).then(|| {
+            violation(
+                ViolationKind::Body,
+                "body: the spec documents no request body for this operation".into(),
+            )
+        });
     };
     if empty {
-        return if rule.required {
-            Err("body: the spec requires one".into())
-        } else {
-            Ok(())
-        };
+        return rule
+            .required
+            .then(|| violation(ViolationKind::Body, "body: the spec requires one".into()));
     }
     let media_type = request.headers.get(http::header::CONTENT_TYPE).map(|v| {
         String::from_utf8_lossy(v.as_bytes())
@@ -279,38 +438,134 @@ fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Result<(),
             .to_ascii_lowercase()
     });
     let Some(media_type) = media_type else {
-        return Err(format!(
-            "Content-Type: none, where the spec documents {}",
-            rule.media_types.join(", ")
+        return Some(violation(
+            ViolationKind::MediaType,
+            format!("Content-Type: none, where the spec documents {}", rule.media_types.join(", ")),
         ));
     };
-    if !rule.media_types.contains(&media_type) {
-        return Err(format!(
-            "Content-Type: {media_type}, where the spec documents {}",
-            rule.media_types.join(", ")
+    let Some(documented) = rule.media_types.iter().find(|m| media_matches(m, &media_type)) else {
+        return Some(violation(
+            ViolationKind::MediaType,
+            format!(
+                "Content-Type: {media_type}, where the spec documents {}",
+                rule.media_types.join(", ")
+            ),
         ));
-    }
-    let Some(schema) = &rule.json_schema else { return Ok(()) };
-    if media_type != "application/json" {
-        return Ok(());
-    }
+    };
+    let schema = rule.schemas.iter().find(|(m, _)| m == documented).map(|(_, v)| v);
+    let raw_schema = rule.raw_schemas.iter().find(|(m, _)| m == documented).map(|(_, v)| v);
+    let (Some(schema), Some(raw_schema)) = (schema, raw_schema) else {
+        return None;
+    };
     let parsed;
-    let value = match request.json {
-        Some(value) => value,
-        None => {
-            parsed = serde_json::from_slice::<Value>(request.body).map_err(|e| format!("body: not JSON ({e})"))?;
-            &parsed
+    let value = if super::validate::is_json_media(&media_type) {
+        match request.json {
+            Some(value) => value,
+            None => match serde_json::from_slice::<Value>(request.body) {
+                Ok(value) => {
+                    parsed = value;
+                    &parsed
+                }
+                Err(e) => return Some(violation(ViolationKind::Body, format!("body: not JSON ({e})"))),
+            },
         }
+    } else if media_type == "application/x-www-form-urlencoded" {
+        parsed = form_fields(request.body, raw_schema);
+        &parsed
+    } else if media_type.starts_with("multipart/") {
+        // Multipart bodies are judged by the presence of their required fields only: their parts
+        // are files and texts whose types the schema rarely pins down.
+        let names = multipart_field_names(request.body, request.headers);
+        let missing: Vec<&str> = raw_schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|field| !names.iter().any(|n| n == field))
+            .collect();
+        return (!missing.is_empty()).then(|| {
+            violation(
+                ViolationKind::Body,
+                format!("body: the multipart fields {} are required", missing.join(", ")),
+            )
+        });
+    } else {
+        return None;
     };
+    if schema.is_valid(value) {
+        return None;
+    }
     let errors: Vec<String> = schema
         .iter_errors(value)
         .map(|e| format!("{e} at '{}'", e.instance_path()))
         .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("body: {}", errors.join("; ")))
+    Some(violation(ViolationKind::Body, format!("body: {}", errors.join("; "))))
+}
+
+/// Whether a documented media type (`application/*`, `application/json`) takes the request's.
+fn media_matches(documented: &str, request: &str) -> bool {
+    let documented = documented.split(';').next().unwrap_or("").trim();
+    documented == request
+        || documented == "*/*"
+        || documented
+            .strip_suffix("/*")
+            .is_some_and(|prefix| request.split('/').next() == Some(prefix))
+}
+
+/// A form-urlencoded body as an object, each field typed as its property's schema declares (an
+/// integer field's text as a number, a repeated or `[]` field as an array).
+fn form_fields(body: &[u8], schema: &Value) -> Value {
+    let mut object = Map::new();
+    for (key, value) in form_urlencoded::parse(body) {
+        let key = key.trim_end_matches("[]").to_string();
+        let declared = &schema["properties"][&key];
+        let is_array = declared["type"] == "array";
+        let item_schema = if is_array { &declared["items"] } else { declared };
+        let typed_value = match item_schema["type"].as_str() {
+            Some("integer") | Some("number") | Some("boolean") => typed(&value),
+            _ => Value::String(value.into_owned()),
+        };
+        match object.get_mut(&key) {
+            Some(Value::Array(items)) => items.push(typed_value),
+            _ if is_array => {
+                object.insert(key, Value::Array(vec![typed_value]));
+            }
+            _ => {
+                object.insert(key, typed_value);
+            }
+        }
     }
+    Value::Object(object)
+}
+
+/// The field names of a multipart body (`Content-Disposition: form-data; name="…"` of each part).
+fn multipart_field_names(body: &[u8], headers: &HeaderMap) -> Vec<String> {
+    let Some(boundary) = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
+        .map(|b| b.trim_matches('"').to_string())
+    else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(body);
+    text.split(&format!("--{boundary}"))
+        .filter_map(|part| {
+            let headers_end = part.find("\r\n\r\n").or_else(|| part.find("\n\n"))?;
+            let part_headers = &part[..headers_end];
+            part_headers.lines().find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                if !name.trim().eq_ignore_ascii_case("content-disposition") {
+                    return None;
+                }
+                value.split(';').find_map(|p| {
+                    p.trim()
+                        .strip_prefix("name=")
+                        .map(|n| n.trim_matches('"').to_string())
+                })
+            })
+        })
+        .collect()
 }
 
 /// Which `/`-separated segment of `template` is `{name}`; `None` for a parameter the template lacks.
@@ -320,11 +575,8 @@ fn path_segment(template: &str, name: &str) -> Option<usize> {
         .position(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) == Some(name))
 }
 
-fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (&str, String)> {
-    query.unwrap_or("").split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key, value.to_string())
-    })
+fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (std::borrow::Cow<'_, str>, String)> {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes()).map(|(k, v)| (k, v.into_owned()))
 }
 
 fn capitalise(text: &str) -> String {
@@ -339,7 +591,7 @@ mod tests {
     use super::*;
 
     fn rules() -> RequestRules {
-        RequestRules::from_document(&json!({
+        RequestRules::from_document(&serde_json::json!({
             "security": [{"bearer": []}],
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                            "schemas": {"uuid": {"type": "string", "pattern": "^[0-9a-f-]{36}$"}}},

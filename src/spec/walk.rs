@@ -44,3 +44,33 @@ pub fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
         None => value,
     }
 }
+
+/// The first `$ref` reachable from `value` (following local references, each once) that points
+/// outside the document (`other.yaml#/…`, `https://…`), if any.
+#[allow(dead_code)]
+pub fn external_ref<'a>(document: &'a Value, value: &'a Value) -> Option<&'a str> {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut stack: Vec<&Value> = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    match reference.strip_prefix('#') {
+                        Some(pointer) => {
+                            if seen.insert(reference) {
+                                if let Some(target) = document.pointer(pointer) {
+                                    stack.push(target);
+                                }
+                            }
+                        }
+                        None => return Some(reference),
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    None
+}

@@ -17,6 +17,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
+use crate::exchange::AnsweredBy;
+use crate::spec::Document;
 use crate::state::locks::lock;
 use crate::operation::Operation;
 use crate::state::text_map::TextMap;
@@ -48,8 +50,11 @@ pub struct Entry {
     pub situation: Option<&'static str>,
     /// How the request left the spec's request side, if it did.
     pub request_nonconformance: Option<Box<str>>,
-    /// Why, for a drift or an unreachable upstream.
+    /// Why, for a drift or an unreachable upstream; for an answer that could not be made to validate
+    /// against the document, why not.
     pub conformance_reason: Option<Box<str>>,
+    /// What made the answer.
+    pub answered_by: AnsweredBy,
 }
 
 /// How an answer stands to the vendor's spec and the register of departures.
@@ -117,8 +122,11 @@ pub struct EntryView {
     pub request_nonconformance: Option<String>,
     /// The answer against the spec and the register.
     pub conformance: Classification,
-    /// Why, for a drift or an unreachable upstream.
+    /// Why, for a drift or an unreachable upstream; for an answer that could not be made to validate
+    /// against the document, why not.
     pub conformance_reason: Option<String>,
+    /// What made the answer: `override` (a compiled vendor), `example`, `generated`, `upstream`.
+    pub answered_by: AnsweredBy,
 }
 
 pub struct Journal {
@@ -317,16 +325,19 @@ impl Filter {
 }
 
 impl Recorded {
-    /// The entry as the control API shows it, with its conformance to the vendor's spec.
-    pub fn view(&self, namespace: &str) -> EntryView {
+    /// The entry as the control API shows it, with its conformance to `document`, the document of
+    /// the API it was sent to (`None` for a request no operation matched, or an API no longer served).
+    pub fn view(&self, namespace: &str, document: Option<&Document>) -> EntryView {
         let entry = &self.entry;
         let operation = entry.operation;
-        let verdict = crate::spec::of(operation.vendor).responses().check(
-            operation.method,
-            operation.template,
-            entry.status,
-            &entry.body,
-        );
+        let verdict = match document {
+            Some(document) => {
+                document
+                    .responses()
+                    .check(operation.method, operation.template, entry.status, &entry.body)
+            }
+            None => Err(crate::spec::Nonconformance::UnknownOperation),
+        };
         EntryView {
             sequence: self.sequence,
             time: entry.time,
@@ -344,6 +355,7 @@ impl Recorded {
             request_nonconformance: entry.request_nonconformance.as_deref().map(str::to_string),
             conformance: entry.conformance,
             conformance_reason: entry.conformance_reason.as_deref().map(str::to_string),
+            answered_by: entry.answered_by,
         }
     }
 }
@@ -372,14 +384,16 @@ mod tests {
             situation: None,
             request_nonconformance: None,
             conformance_reason: None,
+            answered_by: AnsweredBy::Override,
         }
     }
 
     #[test]
     fn an_entry_stays_small() {
         // The journal holds up to 100,000 of these by default: a field that grows it shows here.
+        // 144 since `answered_by` (one byte, which alignment rounds to eight): 0.8 MB at the limit.
         assert!(
-            std::mem::size_of::<Recorded>() <= 136,
+            std::mem::size_of::<Recorded>() <= 144,
             "{}",
             std::mem::size_of::<Recorded>()
         );
@@ -489,9 +503,9 @@ mod tests {
             sequence: 1,
             entry: entry(status),
         };
-        let view = recorded(204).view("ns");
+        let view = recorded(204).view("ns", Some(crate::spec::of("nango")));
         assert!(view.conforms, "{:?}", view.nonconformance);
-        let undocumented = recorded(418).view("ns");
+        let undocumented = recorded(418).view("ns", Some(crate::spec::of("nango")));
         assert!(!undocumented.conforms);
     }
 }

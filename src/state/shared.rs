@@ -6,6 +6,7 @@ use crate::state::clock::Clock;
 use crate::serve::proxy::drift_log::DriftLog;
 use crate::exchange::Fidelity;
 use crate::serve::forcing::Scenarios;
+use crate::spec::Document;
 use crate::state::journal::Journal;
 
 pub struct Shared {
@@ -15,4 +16,13 @@ pub struct Shared {
     pub scenarios: Scenarios,
     /// The unregistered departures `understudy proxy` has seen.
     pub drifts: DriftLog,
+    /// The documents of the served APIs, by name: set once every API has started.
+    pub apis: std::sync::OnceLock<Vec<&'static Document>>,
+}
+
+impl Shared {
+    /// The document of the served API called `name`.
+    pub fn document(&self, name: &str) -> Option<&'static Document> {
+        self.apis.get()?.iter().find(|d| d.name == name).copied()
+    }
 }

@@ -29,8 +29,6 @@ pub(crate) trait ContextBuilder {
 /// Declares the vendor modules and everything that is written once per vendor.
 macro_rules! vendor_list {
     ($($module:ident :: $vendor:ident),+ $(,)?) => {
-        $(pub mod $module;)+
-
         /// Every vendor's name, in the order of the list (and of the startup output).
         pub const NAMES: &[&str] = &[$(<$module::$vendor as Vendor>::NAME),+];
 
@@ -71,6 +69,14 @@ macro_rules! vendor_list {
             None
         }
 
+        /// A vendor's compiled operations, by name (none for a name that is no vendor's).
+        pub(crate) fn compiled_operations(vendor: &str) -> Vec<&'static crate::operation::Operation> {
+            $(if vendor == <$module::$vendor as Vendor>::NAME {
+                return <$module::$vendor as Vendor>::overrides().iter().map(|o| o.operation).collect();
+            })+
+            Vec::new()
+        }
+
         /// A vendor's example credential (empty where its credential does not separate apps), by name.
         pub(crate) fn default_credential(vendor: &str) -> Option<&'static str> {
             $(if vendor == <$module::$vendor as Vendor>::NAME {
@@ -85,6 +91,11 @@ macro_rules! vendor_list {
         ];
     };
 }
+
+pub mod dynamic;
+pub mod moonkey;
+pub mod nango;
+pub mod paragraph;
 
 // The list: one line per vendor, in the order of the startup output.
 vendor_list! {

@@ -7,7 +7,8 @@
 
 use crate::departures::Departure;
 use crate::state::journal::Classification;
-use crate::spec::VendorSpec;
+use crate::spec::Document;
+use crate::operation::Operation;
 use crate::probe::Catalogue;
 
 /// The response header that carries the classification.
@@ -63,17 +64,26 @@ impl Conformance {
     }
 }
 
-pub fn classify(spec: &VendorSpec, catalogue: &Catalogue, status: u16, body: &[u8]) -> Conformance {
-    let operation = catalogue.operation;
-    let Err(nonconformance) = spec
+/// Classifies an answer to `operation` of `document`. Only a compiled vendor has a register of
+/// departures (its `catalogue`, which names the operation its probes send to): for any other
+/// answer, leaving the document is drift.
+pub fn classify(
+    document: &Document,
+    operation: &Operation,
+    catalogue: Option<&Catalogue>,
+    status: u16,
+    body: &[u8],
+) -> Conformance {
+    let Err(nonconformance) = document
         .responses()
         .check(operation.method, operation.template, status, body)
     else {
         return Conformance::Conforms;
     };
     let registered = catalogue
-        .probes
-        .iter()
+        .filter(|c| c.operation.method == operation.method && c.operation.template == operation.template)
+        .into_iter()
+        .flat_map(|c| c.probes.iter())
         .filter_map(|probe| Some((probe.departure?, probe)))
         .find(|(_, probe)| probe.live.mismatch(status, body).is_none());
     match registered {

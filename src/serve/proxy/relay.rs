@@ -8,36 +8,48 @@ use bytes::Bytes;
 use dropshot::Body;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use crate::serve::proxy::classify::{classify, Conformance, CONFORMANCE_HEADER};
+use crate::engine::Answering;
+use crate::exchange::{AnsweredBy, Incoming, RequestBody, DEPARTURE_HEADER};
+use crate::operation::Operation;
+use crate::serve::api::{ApiContext, Relay};
 use crate::serve::cors;
+use crate::serve::forcing::Forcing;
+use crate::serve::proxy::classify::{classify, Conformance, CONFORMANCE_HEADER};
 use crate::serve::proxy::drift_log::Seen;
-use crate::exchange::{Incoming, RequestBody, DEPARTURE_HEADER};
-use crate::state::journal::Entry;
-use crate::serve::pipeline::body_timed_out;
 use crate::serve::proxy::upstream::Forwarded;
-use crate::serve::vendor::{Operation, Relay, Vendor, VendorContext};
+use crate::state::journal::Entry;
 
-impl<V: Vendor> VendorContext<V> {
+impl ApiContext {
+    /// Relays a request to `operation` (journaled as `journaled`: the compiled operation where a
+    /// vendor has one) and judges the answer against the document.
     pub(crate) async fn relay(
         &self,
         relay: &Relay,
+        journaled: &'static Operation,
         operation: &'static Operation,
         request: Incoming,
         request_verdict: Option<String>,
     ) -> Response<Body> {
         let namespace = request.namespace().to_string();
-        let now = self.now(&namespace);
+        let now = self.shared.clock.now(&namespace);
+        let name = self.document.name;
         let answer = match &request.body {
             RequestBody::Bytes(_) => self.forward(relay, operation, &request).await,
             RequestBody::TimedOut => {
-                let reply = body_timed_out::<V>(self.fidelity());
+                let forcing = Forcing::default();
+                let answering = Answering {
+                    document: self.document,
+                    operation,
+                    request: &request,
+                    now,
+                    seed: self.seed,
+                    forcing: &forcing,
+                };
+                let reply = self.status_error(&answering, StatusCode::REQUEST_TIMEOUT);
+                let mut extra = reply.extra_headers;
+                extra.push((http::header::CONNECTION, HeaderValue::from_static("close")));
                 let why = "the request body did not arrive in time: not relayed".to_string();
-                local(
-                    reply.status,
-                    reply.body.unwrap_or_default(),
-                    reply.extra_headers,
-                    Conformance::NotRelayed(why),
-                )
+                local(reply.status, reply.body.unwrap_or_default(), extra, Conformance::NotRelayed(why))
             }
             RequestBody::TooLarge => proxy_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -45,19 +57,19 @@ impl<V: Vendor> VendorContext<V> {
                     "understudy proxy: request bodies over {} bytes are not relayed",
                     self.body_limit
                 ),
-                V::NAME,
+                name,
                 Conformance::NotRelayed,
             ),
             RequestBody::Unreadable => proxy_error(
                 StatusCode::BAD_REQUEST,
                 "understudy proxy: the request body broke off: not relayed".into(),
-                V::NAME,
+                name,
                 Conformance::NotRelayed,
             ),
         };
         let (forwarded, conformance) = answer;
         if let Conformance::Drift(reason) = &conformance {
-            self.record_drift(operation, &request, &forwarded, reason, now);
+            self.record_drift(journaled, &request, &forwarded, reason, now);
         }
         let mut response = Response::new(Body::from(forwarded.body.clone()));
         *response.status_mut() = StatusCode::from_u16(forwarded.status).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -71,11 +83,11 @@ impl<V: Vendor> VendorContext<V> {
                 .insert(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
         }
         cors::decorate(response.headers_mut(), request.headers.get(http::header::ORIGIN));
-        self.record(
+        self.shared.journal.record(
             &namespace,
             Entry {
                 time: now,
-                operation,
+                operation: journaled,
                 path: request.path.into_boxed_str(),
                 status: forwarded.status,
                 forced: false,
@@ -85,6 +97,7 @@ impl<V: Vendor> VendorContext<V> {
                 situation: None,
                 request_nonconformance: request_verdict.map(String::into_boxed_str),
                 conformance_reason: conformance.reason().map(Box::from),
+                answered_by: AnsweredBy::Upstream,
             },
         );
         response
@@ -94,22 +107,27 @@ impl<V: Vendor> VendorContext<V> {
     async fn forward(&self, relay: &Relay, operation: &Operation, request: &Incoming) -> (Forwarded, Conformance) {
         let path = request
             .path
-            .strip_prefix(self.spec.base_path.as_str())
+            .strip_prefix(self.document.base_path.as_str())
             .unwrap_or(&request.path);
         // The route matched the operation, so the method is the operation's.
         match relay.upstream.forward(operation.method, path, request).await {
             Ok(answer) => {
-                let conformance = classify(self.spec, &relay.catalogue, answer.status, &answer.body);
+                let conformance = classify(
+                    self.document,
+                    operation,
+                    relay.catalogue.as_ref(),
+                    answer.status,
+                    &answer.body,
+                );
                 (answer, conformance)
             }
             Err(why) => proxy_error(
                 StatusCode::BAD_GATEWAY,
                 format!(
                     "understudy proxy: the {} upstream {} {why}",
-                    V::NAME,
-                    relay.upstream.url
+                    self.document.name, relay.upstream.url
                 ),
-                V::NAME,
+                self.document.name,
                 Conformance::Unreachable,
             ),
         }
@@ -133,7 +151,7 @@ impl<V: Vendor> VendorContext<V> {
             .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
             .collect();
         self.shared.drifts.record(Seen {
-            vendor: V::NAME,
+            vendor: self.document.name,
             operation: format!("{} {}", operation.method, operation.template),
             request_line: format!("{} {}", operation.method, request.path),
             request_headers: headers,

@@ -13,12 +13,11 @@
 mod error;
 mod probes;
 
-use std::sync::Arc;
+
 
 use bytes::Bytes;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use dropshot::{Body, HttpError, Path, RawRequest, RequestContext};
-use http::{Response, StatusCode};
+use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +26,7 @@ use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
 use crate::state::sessions::Sessions;
-use crate::serve::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
 use error::DynamicError;
 pub use error::{DEPARTURES, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
 
@@ -105,14 +104,11 @@ impl Vendor for Dynamic {
     /// The spec's own `Session`, as the generated types give it.
     type SessionView = Session;
 
-    fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::serve::vendor::register_operation!(
-            api,
-            Dynamic,
-            &REVOKE_SESSION,
-            revoke_session,
-            preflight_with_path::<Dynamic, SessionIdPath>
-        )
+    fn overrides() -> &'static [Override<Self>] {
+        &[Override {
+            operation: &REVOKE_SESSION,
+            answer: revoke_session,
+        }]
     }
 
     fn accepts_credential(credential: &str) -> bool {
@@ -200,22 +196,15 @@ fn millis(time: DateTime<Utc>) -> DateTime<Utc> {
     time.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(time)
 }
 
-async fn revoke_session(
-    rqctx: RequestContext<Arc<VendorContext<Dynamic>>>,
-    path: Path<SessionIdPath>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    let session_id = path.into_inner().session_id;
-    let context = rqctx.context();
-    context
-        .serve(&REVOKE_SESSION, raw, |context, request| match revoke(context, request, &session_id) {
-            Ok(reply) => reply,
-            Err(e) => {
-                let situation = probes::situation_of(e, request);
-                e.reply(context.fidelity()).in_situation(situation)
-            }
-        })
-        .await
+fn revoke_session(context: &VendorContext<Dynamic>, request: &Incoming) -> Reply {
+    let session_id = request.param("sessionId").unwrap_or_default();
+    match revoke(context, request, session_id) {
+        Ok(reply) => reply,
+        Err(e) => {
+            let situation = probes::situation_of(e, request);
+            e.reply(context.fidelity()).in_situation(situation)
+        }
+    }
 }
 
 fn revoke(context: &VendorContext<Dynamic>, request: &Incoming, session_id: &str) -> Result<Reply, DynamicError> {

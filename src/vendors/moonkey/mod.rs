@@ -11,12 +11,11 @@ mod probes;
 mod identifier;
 mod jwt;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use dropshot::{Body, HttpError, RawRequest, RequestContext};
-use http::{Response, StatusCode};
+use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +25,7 @@ use crate::exchange::{bearer_token, reason, serialised_once, Bearer, Fidelity, I
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
 use crate::ids;
 use crate::state::sessions::Sessions;
-use crate::serve::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
 pub use error::{DEPARTURES, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
 use error::MoonKeyError;
 use identifier::Identifier;
@@ -103,8 +102,11 @@ impl Vendor for MoonKey {
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
 
-    fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::serve::vendor::register_operation!(api, MoonKey, &DELETE_SESSION, delete_session, preflight::<MoonKey>)
+    fn overrides() -> &'static [Override<Self>] {
+        &[Override {
+            operation: &DELETE_SESSION,
+            answer: delete_session,
+        }]
     }
 
     fn accepts_credential(credential: &str) -> bool {
@@ -195,20 +197,14 @@ fn checked(
     }
 }
 
-async fn delete_session(
-    rqctx: RequestContext<Arc<VendorContext<MoonKey>>>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    rqctx
-        .context()
-        .serve(&DELETE_SESSION, raw, |context, request| match delete(context, request) {
-            Ok((reply, situation)) => reply.in_situation(Some(situation)),
-            Err(e) => {
-                let situation = probes::situation_of(&e, request);
-                e.reply(context.fidelity()).in_situation(situation)
-            }
-        })
-        .await
+fn delete_session(context: &VendorContext<MoonKey>, request: &Incoming) -> Reply {
+    match delete(context, request) {
+        Ok((reply, situation)) => reply.in_situation(Some(situation)),
+        Err(e) => {
+            let situation = probes::situation_of(&e, request);
+            e.reply(context.fidelity()).in_situation(situation)
+        }
+    }
 }
 
 /// Checks the key, reads the one identifier, and deletes the session it names in one step; the

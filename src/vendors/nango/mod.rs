@@ -10,11 +10,10 @@ mod checks;
 mod error;
 mod probes;
 
-use std::sync::Arc;
+
 
 use chrono::{DateTime, TimeDelta, Utc};
-use dropshot::{Body, HttpError, RawRequest, RequestContext};
-use http::{HeaderValue, Response, StatusCode};
+use http::{HeaderValue, StatusCode};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -23,7 +22,7 @@ use crate::departures::Departure;
 use crate::probe::Catalogue;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
 use crate::state::sessions::Sessions;
-use crate::serve::vendor::{preflight, Api, Operation, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
 use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
 pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
 use error::NangoError;
@@ -89,14 +88,11 @@ impl Vendor for Nango {
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
 
-    fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::serve::vendor::register_operation!(
-            api,
-            Nango,
-            &DELETE_CONNECT_SESSION,
-            delete_connect_session,
-            preflight::<Nango>
-        )
+    fn overrides() -> &'static [Override<Self>] {
+        &[Override {
+            operation: &DELETE_CONNECT_SESSION,
+            answer: delete_connect_session,
+        }]
     }
 
     fn new_session(
@@ -166,20 +162,14 @@ impl Vendor for Nango {
     }
 }
 
-async fn delete_connect_session(
-    rqctx: RequestContext<Arc<VendorContext<Nango>>>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    rqctx
-        .context()
-        .serve(&DELETE_CONNECT_SESSION, raw, |context, request| match delete(context, request) {
-            Ok(reply) => reply.in_situation(Some(probes::DELETE)),
-            Err((e, situation)) => {
-                let situation = situation.or_else(|| probes::situation_of(&e, request));
-                e.reply(context.fidelity()).in_situation(situation)
-            }
-        })
-        .await
+fn delete_connect_session(context: &VendorContext<Nango>, request: &Incoming) -> Reply {
+    match delete(context, request) {
+        Ok(reply) => reply.in_situation(Some(probes::DELETE)),
+        Err((e, situation)) => {
+            let situation = situation.or_else(|| probes::situation_of(&e, request));
+            e.reply(context.fidelity()).in_situation(situation)
+        }
+    }
 }
 
 /// Deletes the connect session; a refusal comes with its catalogue situation where only the store

@@ -8,21 +8,20 @@
 mod error;
 mod probes;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use chrono::{DateTime, TimeDelta, Utc};
-use dropshot::{Body, HttpError, Path, RawRequest, RequestContext};
-use http::{Response, StatusCode};
+use http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
 use crate::probe::Catalogue;
-use crate::exchange::{reason, serialised_once, Fidelity, Reply};
+use crate::exchange::{reason, serialised_once, Fidelity, Incoming, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession200Response;
 use crate::state::sessions::Sessions;
-use crate::serve::vendor::{preflight_with_path, Api, Operation, SessionIdPath, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
 use error::ParagraphError;
 pub use error::{DEPARTURES, NOT_PENDING_404};
 
@@ -110,14 +109,11 @@ impl Vendor for Paragraph {
     type SessionSpec = SessionSpec;
     type SessionView = SessionView;
 
-    fn register(api: &mut Api<Self>) -> Result<(), String> {
-        crate::serve::vendor::register_operation!(
-            api,
-            Paragraph,
-            &DENY_SESSION,
-            deny_session,
-            preflight_with_path::<Paragraph, SessionIdPath>
-        )
+    fn overrides() -> &'static [Override<Self>] {
+        &[Override {
+            operation: &DENY_SESSION,
+            answer: deny_session,
+        }]
     }
 
     fn new_session(
@@ -194,34 +190,26 @@ impl Vendor for Paragraph {
     }
 }
 
-async fn deny_session(
-    rqctx: RequestContext<Arc<VendorContext<Paragraph>>>,
-    path: Path<SessionIdPath>,
-    raw: RawRequest,
-) -> Result<Response<Body>, HttpError> {
-    let session_id = path.into_inner().session_id;
-    rqctx
-        .context()
-        .serve(&DENY_SESSION, raw, |context, request| {
-            let namespace = request.namespace();
-            let now = context.now(namespace);
-            // The status the session had, if any; a pending one is denied (deleted) in the same step.
-            let status = context.store.update(namespace, "", now, |tenant| {
-                let status = tenant.get(&session_id).map(|s| s.status_at(now));
-                if status == Some(Status::Pending) {
-                    tenant.change().remove(&session_id);
-                }
-                status
-            });
-            match status {
-                Some(Status::Pending) => denied_reply().in_situation(Some(probes::DENY_PENDING)),
-                Some(Status::Completed) => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::COMPLETED_SESSION)),
-                Some(Status::Expired) => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::EXPIRED_SESSION)),
-                // A denied session is deleted: a repeat looks like an unknown id from here.
-                None => ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(probes::UNKNOWN_SESSION)),
-            }
-        })
-        .await
+fn deny_session(context: &VendorContext<Paragraph>, request: &Incoming) -> Reply {
+    let session_id = request.param("sessionId").unwrap_or_default();
+    let namespace = request.namespace();
+    let now = context.now(namespace);
+    // The status the session had, if any; a pending one is denied (deleted) in the same step.
+    let status = context.store.update(namespace, "", now, |tenant| {
+        let status = tenant.get(session_id).map(|s| s.status_at(now));
+        if status == Some(Status::Pending) {
+            tenant.change().remove(session_id);
+        }
+        status
+    });
+    let not_pending = |situation| ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(situation));
+    match status {
+        Some(Status::Pending) => denied_reply().in_situation(Some(probes::DENY_PENDING)),
+        Some(Status::Completed) => not_pending(probes::COMPLETED_SESSION),
+        Some(Status::Expired) => not_pending(probes::EXPIRED_SESSION),
+        // A denied session is deleted: a repeat looks like an unknown id from here.
+        None => not_pending(probes::UNKNOWN_SESSION),
+    }
 }
 
 fn denied_reply() -> Reply {

@@ -1,0 +1,181 @@
+//! The body of one documented response: a named example, then the media type's documented example,
+//! then one generated from its schema. Generation is seeded by the API, the operation, the status,
+//! the request's path parameters and the user's `--seed`, and draws dates from the start of the
+//! namespace's day, so the same request gives the same bytes across restarts. Every body is
+//! checked against the document before it leaves: a generated one that fails is generated again
+//! with other seeds, and if none passes the first is sent with an `x-understudy-warning`.
+
+use chrono::{DurationRound, TimeDelta};
+use http::{HeaderValue, StatusCode};
+use serde_json::Value;
+
+use super::{negotiate, status, Answering};
+use crate::exchange::{AnsweredBy, Reply};
+use crate::spec::generate::{seed_of, Direction, Generator};
+use crate::spec::{is_json_media, walk, Nonconformance};
+
+/// How many seeds are tried before a body that does not validate is sent with a warning.
+const ATTEMPTS: u64 = 8;
+
+/// The answer with `status`, as the document documents it for the operation; an error status it
+/// does not document comes in the document's error shape, any other with no body.
+pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
+    let document = answering.document;
+    let operation = answering.operation;
+    let responses = &document.operation_object(operation.method, operation.template)["responses"];
+    let Some((_, response)) = status::documented(responses, status.as_u16()) else {
+        if status.is_client_error() || status.is_server_error() {
+            let message = status.canonical_reason().unwrap_or("Error");
+            return super::error_reply(answering, status, message, &[]);
+        }
+        return Reply::empty(status).answered_by(AnsweredBy::Generated);
+    };
+    let response = walk::resolve(document.json(), response);
+    let Some(content) = response["content"].as_object().filter(|c| !c.is_empty()) else {
+        return Reply::empty(status).answered_by(AnsweredBy::Generated);
+    };
+    let media_types: Vec<&str> = content.keys().map(String::as_str).collect();
+    let accept = answering.request.header(http::header::ACCEPT);
+    let Some(media) = negotiate::choose(&media_types, accept) else {
+        let message = format!("none of {} fits Accept: {}", media_types.join(", "), accept.unwrap_or(""));
+        return super::error_reply(answering, StatusCode::NOT_ACCEPTABLE, &message, &[]);
+    };
+    let media_object = walk::resolve(document.json(), &content[media]);
+    if !answering.forcing.dynamic {
+        if let Some(example) = first_example(answering, media_object) {
+            if validates(answering, status, &example) {
+                return encode(status, media, &example).answered_by(AnsweredBy::Example);
+            }
+        }
+    }
+    let Some(schema) = media_object.get("schema") else {
+        let why = format!("{media} of {status} has no schema and no example: there is nothing to send");
+        return super::errors::problem(StatusCode::NOT_IMPLEMENTED, &why, &[]);
+    };
+    generated(answering, status, media, schema)
+}
+
+/// The example named `name` among the operation's responses, with its status.
+pub(crate) fn named_example(answering: &Answering<'_>, name: &str) -> Option<Reply> {
+    let document = answering.document;
+    let operation = answering.operation;
+    let responses = document.operation_object(operation.method, operation.template)["responses"].as_object()?;
+    responses.iter().find_map(|(key, response)| {
+        let status = StatusCode::from_u16(key.parse().ok()?).ok()?;
+        let response = walk::resolve(document.json(), response);
+        response["content"].as_object()?.iter().find_map(|(media, media_object)| {
+            let example = walk::resolve(document.json(), &media_object["examples"][name]);
+            let value = example.get("value")?;
+            Some(encode(status, media, value).answered_by(AnsweredBy::Example))
+        })
+    })
+}
+
+/// The media type's example: its `example`, else the first of its `examples` with a value.
+fn first_example(answering: &Answering<'_>, media_object: &Value) -> Option<Value> {
+    if let Some(example) = media_object.get("example") {
+        return Some(example.clone());
+    }
+    let examples = media_object["examples"].as_object()?;
+    examples.values().find_map(|example| {
+        walk::resolve(answering.document.json(), example)
+            .get("value")
+            .cloned()
+    })
+}
+
+fn validates(answering: &Answering<'_>, status: StatusCode, value: &Value) -> bool {
+    let operation = answering.operation;
+    match answering
+        .document
+        .responses()
+        .check_value(operation.method, operation.template, status.as_u16(), value)
+    {
+        Ok(()) => true,
+        // A response documented only by range or `default` is judged by it; anything else means
+        // the value is wrong.
+        Err(Nonconformance::UndocumentedStatus(_)) => true,
+        Err(_) => false,
+    }
+}
+
+/// A body generated from `schema`, checked; other seeds are tried if it fails.
+fn generated(answering: &Answering<'_>, status: StatusCode, media: &str, schema: &Value) -> Reply {
+    let generator = Generator {
+        document: answering.document.json(),
+        direction: Direction::Response,
+        now: start_of_day(answering.now),
+        use_schema_examples: !answering.forcing.dynamic,
+    };
+    let base = request_seed(answering, status);
+    let mut first: Option<Value> = None;
+    for attempt in 0..ATTEMPTS {
+        let value = generator.generate(schema, base.wrapping_add(attempt));
+        if validates(answering, status, &value) {
+            return encode(status, media, &value).answered_by(AnsweredBy::Generated);
+        }
+        first.get_or_insert(value);
+    }
+    let value = first.unwrap_or(Value::Null);
+    let operation = answering.operation;
+    let why = answering
+        .document
+        .responses()
+        .check_value(operation.method, operation.template, status.as_u16(), &value)
+        .err()
+        .map_or_else(String::new, |e| e.to_string());
+    let mut reply = encode(status, media, &value).answered_by(AnsweredBy::Generated);
+    reply.warning = Some(format!("no generated body validated after {ATTEMPTS} seeds: {why}").into());
+    reply
+}
+
+/// The seed of one request's generated body.
+fn request_seed(answering: &Answering<'_>, status: StatusCode) -> u64 {
+    let user_seed = answering.seed.to_le_bytes();
+    let status = status.as_u16().to_le_bytes();
+    let mut parts: Vec<&[u8]> = vec![
+        answering.document.name.as_bytes(),
+        answering.operation.id.as_bytes(),
+        &status,
+        &user_seed,
+    ];
+    for (name, value) in &answering.request.params {
+        parts.push(name.as_bytes());
+        parts.push(value.as_bytes());
+    }
+    seed_of(&parts)
+}
+
+/// Generated dates follow the namespace's clock by whole days, so a body stays the same all day.
+fn start_of_day(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now.duration_trunc(TimeDelta::days(1)).unwrap_or(now)
+}
+
+/// A value as the body of `media`: JSON for JSON media types; a string as it is for any other.
+fn encode(status: StatusCode, media: &str, value: &Value) -> Reply {
+    let json = is_json_media(media) && !media.contains('*');
+    if json {
+        let reply = Reply::json(status, value);
+        return match media {
+            "application/json" => reply,
+            other => match HeaderValue::from_str(other) {
+                Ok(content_type) => reply.with_content_type(content_type),
+                Err(_) => reply,
+            },
+        };
+    }
+    let text = match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let content_type = match media {
+        "*/*" | "application/*" => HeaderValue::from_static("application/json"),
+        m if m.starts_with("text/") && !m.contains("charset") => {
+            HeaderValue::from_str(&format!("{m}; charset=utf-8")).unwrap_or(HeaderValue::from_static("text/plain"))
+        }
+        m => HeaderValue::from_str(m).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    };
+    let mut reply = Reply::json(status, &Value::Null);
+    reply.body = Some(text.into_bytes().into());
+    reply.with_content_type(content_type)
+}

@@ -1,0 +1,233 @@
+//! Error bodies in the document's own shape. The schema is the one the document gives the status
+//! (its own key, its range, `default`), else the document's error shape: the schema its error
+//! responses use most. A body is generated from it and its conventional fields are filled (a
+//! message or detail, a code or type, the status, an errors array listing the violations), as far
+//! as the schema allows; it is checked like any body. With no error schema at all, the answer is
+//! RFC 9457 `application/problem+json`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use http::{HeaderValue, StatusCode};
+use serde_json::{json, Map, Value};
+
+use crate::exchange::{AnsweredBy, Reply};
+use crate::spec::generate::{seed_of, Direction, Generator};
+use crate::spec::{is_json_media, walk, Document, Violation};
+
+/// The document's error shape: the response (resolved) whose JSON schema most of its 4xx, 5xx and
+/// `default` responses use, if any does.
+pub(crate) fn error_shape(document: &Document) -> Option<&Value> {
+    document.error_shape.get_or_init(|| find_error_shape(document)).as_ref()
+}
+
+fn find_error_shape(document: &Document) -> Option<Value> {
+    let mut counts: HashMap<String, (usize, &Value)> = HashMap::new();
+    for op in document.table() {
+        let responses = document.operation_object(op.method, op.template)["responses"].as_object();
+        for (key, response) in responses.into_iter().flatten() {
+            let is_error = key.starts_with('4') || key.starts_with('5') || key == "default";
+            if !is_error {
+                continue;
+            }
+            let resolved = walk::resolve(document.json(), response);
+            if let Some(schema) = json_content(resolved).and_then(|(_, media)| media.get("schema")) {
+                let entry = counts.entry(schema.to_string()).or_insert((0, resolved));
+                entry.0 += 1;
+            }
+        }
+    }
+    counts
+        .into_values()
+        .max_by_key(|(count, _)| *count)
+        .map(|(_, response)| response.clone())
+}
+
+/// The JSON media type of a response's content and its media object.
+fn json_content(response: &Value) -> Option<(&str, &Value)> {
+    let content = response["content"].as_object()?;
+    content
+        .get_key_value("application/json")
+        .or_else(|| content.iter().find(|(m, _)| is_json_media(m)))
+        .map(|(m, v)| (m.as_str(), v))
+}
+
+/// The error answer with `status`: in `response`'s shape when it has a JSON schema, else in the
+/// document's error shape, else `application/problem+json`.
+pub(crate) fn build(
+    document: &'static Document,
+    response: Option<&Value>,
+    status: StatusCode,
+    message: &str,
+    violations: &[Violation],
+    now: DateTime<Utc>,
+) -> Reply {
+    let own = response
+        .map(|r| walk::resolve(document.json(), r))
+        .and_then(json_content);
+    let (media, schema) = match own.or_else(|| error_shape(document).and_then(json_content)) {
+        Some((media, media_object)) => match media_object.get("schema") {
+            Some(schema) => (media, schema),
+            None => return problem(status, message, violations),
+        },
+        None => {
+            // Documented without a body (a bare `404: description`): answer as documented.
+            if own.is_none() && response.is_some_and(|r| walk::resolve(document.json(), r)["content"].is_null()) {
+                return Reply::empty(status).answered_by(AnsweredBy::Generated);
+            }
+            return problem(status, message, violations);
+        }
+    };
+    let generator = Generator {
+        document: document.json(),
+        direction: Direction::Response,
+        now,
+        use_schema_examples: true,
+    };
+    let converted = document.responses().validator(schema);
+    let seed = seed_of(&[document.name.as_bytes(), &status.as_u16().to_le_bytes()]);
+    for attempt in 0..4 {
+        let generated = generator.generate(schema, seed.wrapping_add(attempt));
+        let mut filled = generated.clone();
+        fill(&mut filled, schema, document, status, message, violations, 0);
+        let candidates = [filled, generated];
+        if let Some(valid) = candidates
+            .iter()
+            .find(|c| converted.as_ref().is_none_or(|v| v.is_valid(c)))
+        {
+            let mut reply = Reply::json(status, valid).answered_by(AnsweredBy::Generated);
+            if media != "application/json" {
+                if let Ok(value) = HeaderValue::from_str(media) {
+                    reply = reply.with_content_type(value);
+                }
+            }
+            return reply;
+        }
+    }
+    problem(status, message, violations)
+}
+
+/// RFC 9457 problem details: `type`, `title`, `status`, `detail`, and the violations as `errors`.
+pub(crate) fn problem(status: StatusCode, detail: &str, violations: &[Violation]) -> Reply {
+    let mut body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if !violations.is_empty() {
+        body["errors"] = Value::Array(
+            violations
+                .iter()
+                .map(|v| json!({"location": v.location, "detail": v.message}))
+                .collect(),
+        );
+    }
+    Reply::json(status, &body)
+        .with_content_type(HeaderValue::from_static("application/problem+json"))
+        .answered_by(AnsweredBy::Generated)
+}
+
+/// Fills the conventional fields of an error body, where the schema has them: a message, a code, the
+/// status, the violations; one level into a nested error object (`{"error": {"code", "message"}}`).
+fn fill(
+    value: &mut Value,
+    schema: &Value,
+    document: &Document,
+    status: StatusCode,
+    message: &str,
+    violations: &[Violation],
+    depth: usize,
+) {
+    let schema = merged_properties(document, schema);
+    let Value::Object(object) = value else { return };
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
+    for (name, property) in &schema {
+        let property = walk::resolve(document.json(), property);
+        if property.get("enum").is_some() || property.get("const").is_some() {
+            continue;
+        }
+        let types = types_of(property);
+        let key: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let text = types.contains(&"string");
+        let number = types.contains(&"integer") || types.contains(&"number");
+        let filled = match key.as_str() {
+            "message" | "detail" | "details" | "msg" | "errormessage" | "description" | "errordescription" if text => {
+                Some(json!(message))
+            }
+            "title" | "reason" if text => Some(json!(reason)),
+            "code" | "type" | "errortype" | "errorcode" | "error" | "kind" if text => Some(json!(code)),
+            "code" | "errorcode" | "status" | "statuscode" | "httpstatus" | "httpstatuscode" if number => {
+                Some(json!(status.as_u16()))
+            }
+            "status" if text => Some(json!(status.as_u16().to_string())),
+            "errors" | "violations" | "issues" | "details" if types.contains(&"array") && !violations.is_empty() => {
+                Some(violation_items(property, document, violations))
+            }
+            _ => None,
+        };
+        match filled {
+            Some(filled) => {
+                object.insert(name.clone(), filled);
+            }
+            None if depth == 0 && types.contains(&"object") => {
+                if let Some(nested) = object.get_mut(name) {
+                    fill(nested, property, document, status, message, violations, depth + 1);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// The violations as items of an errors array: objects with the item schema's message and field
+/// properties, or plain messages.
+fn violation_items(array_schema: &Value, document: &Document, violations: &[Violation]) -> Value {
+    let items = walk::resolve(document.json(), &array_schema["items"]);
+    let properties = merged_properties(document, items);
+    if types_of(items).contains(&"string") || properties.is_empty() {
+        return Value::Array(violations.iter().map(|v| json!(v.message)).collect());
+    }
+    let field_key = ["field", "path", "location", "pointer", "param", "parameter", "name"]
+        .into_iter()
+        .find(|k| properties.contains_key(*k));
+    let message_key = ["message", "detail", "msg", "description", "reason"]
+        .into_iter()
+        .find(|k| properties.contains_key(*k));
+    Value::Array(
+        violations
+            .iter()
+            .map(|v| {
+                let mut item = Map::new();
+                if let Some(key) = message_key {
+                    item.insert(key.into(), json!(v.message));
+                }
+                if let Some(key) = field_key {
+                    item.insert(key.into(), json!(v.location));
+                }
+                Value::Object(item)
+            })
+            .collect(),
+    )
+}
+
+/// A schema's properties, `allOf` members' included.
+fn merged_properties(document: &Document, schema: &Value) -> Map<String, Value> {
+    let schema = walk::resolve(document.json(), schema);
+    let mut properties = schema["properties"].as_object().cloned().unwrap_or_default();
+    for member in schema["allOf"].as_array().into_iter().flatten() {
+        properties.extend(merged_properties(document, member));
+    }
+    properties
+}
+
+/// The types a schema allows (`type` as a string or an array; none given: all of them).
+fn types_of(schema: &Value) -> Vec<&str> {
+    match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(types) => types.iter().filter_map(Value::as_str).collect(),
+        _ if schema.get("properties").is_some() => vec!["object"],
+        _ => vec!["string", "integer", "number", "object", "array", "boolean"],
+    }
+}

@@ -1,0 +1,160 @@
+//! `understudy spec inspect FILE`: every operation of a document, how Understudy will answer it (a
+//! compiled override or the generic engine), its documented statuses, and the problems found: a
+//! template that cannot be routed, a reference outside the document, a schema that does not compile,
+//! an example that breaks its own schema, content with neither schema nor example.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{load, walk, Document};
+
+/// What `spec inspect` reports.
+#[derive(Debug, Serialize)]
+pub struct Inspection {
+    pub name: String,
+    pub source: String,
+    pub base_path: String,
+    pub operations: Vec<OperationReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OperationReport {
+    pub method: String,
+    pub path: String,
+    pub operation_id: String,
+    /// `override (VENDOR)` or `generic`.
+    pub answered_by: String,
+    pub statuses: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+impl Inspection {
+    /// How many problems were found.
+    pub fn problems(&self) -> usize {
+        self.operations.iter().map(|o| o.problems.len()).sum()
+    }
+
+    /// The report as text: one line an operation, its problems indented below it.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} ({}), served under `{}`: {} operations, {} problems",
+            self.name,
+            self.source,
+            if self.base_path.is_empty() { "/" } else { &self.base_path },
+            self.operations.len(),
+            self.problems()
+        );
+        for op in &self.operations {
+            let _ = writeln!(
+                out,
+                "{:<7} {}  {}  [{}]  {}",
+                op.method,
+                op.path,
+                op.operation_id,
+                op.statuses.join(" "),
+                op.answered_by
+            );
+            for problem in &op.problems {
+                let _ = writeln!(out, "        problem: {problem}");
+            }
+        }
+        out
+    }
+}
+
+/// Inspects the document at `argument` (a file, or a vendor's name for its embedded document).
+pub fn inspect(argument: &str) -> Result<Inspection, String> {
+    let loaded = load::load(argument).map_err(|e| e.message)?;
+    let name = match loaded.vendor {
+        Some(vendor) => vendor.to_string(),
+        None => super::slug(loaded.document["info"]["title"].as_str().unwrap_or("")),
+    };
+    let document = Document::new(&name, loaded.source.clone(), loaded.document);
+    Ok(of(&document, loaded.vendor))
+}
+
+/// The inspection of a loaded document; `vendor` names the compiled vendor that overrides some of
+/// its operations, if any.
+pub(crate) fn of(document: &Document, vendor: Option<&str>) -> Inspection {
+    let compiled = vendor.map(crate::vendors::compiled_operations).unwrap_or_default();
+    let operations = document
+        .table()
+        .iter()
+        .enumerate()
+        .map(|(index, op)| {
+            let object = document.operation_object(op.method, op.template);
+            let statuses: Vec<String> = object["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect();
+            let overridden = compiled
+                .iter()
+                .any(|c| c.method == op.method && c.template == op.template);
+            let mut problems: Vec<String> = Vec::new();
+            if let Some(why) = document.unservable(index) {
+                problems.push(format!("not served (501): {why}"));
+            }
+            if let Some(why) = document.responses().problem(op.method, op.template) {
+                problems.push(format!("a response schema cannot be used: {why}"));
+            }
+            problems.extend(example_problems(document, op.method, op.template, object));
+            OperationReport {
+                method: op.method.to_string(),
+                path: op.template.to_string(),
+                operation_id: op.id.to_string(),
+                answered_by: match (overridden, vendor) {
+                    (true, Some(vendor)) => format!("override ({vendor})"),
+                    _ => "generic".into(),
+                },
+                statuses,
+                problems,
+            }
+        })
+        .collect();
+    Inspection {
+        name: document.name.to_string(),
+        source: document.source.clone(),
+        base_path: document.base_path.clone(),
+        operations,
+    }
+}
+
+/// Examples of the operation's responses that break their own schema (they are not served), and
+/// content with neither a schema nor an example.
+pub(crate) fn example_problems(document: &Document, method: &str, template: &str, object: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, response) in object["responses"].as_object().into_iter().flatten() {
+        let response = walk::resolve(document.json(), response);
+        for (media, media_object) in response["content"].as_object().into_iter().flatten() {
+            let media_object = walk::resolve(document.json(), media_object);
+            let mut examples: Vec<(String, &Value)> = Vec::new();
+            if let Some(example) = media_object.get("example") {
+                examples.push(("example".into(), example));
+            }
+            for (name, example) in media_object["examples"].as_object().into_iter().flatten() {
+                if let Some(value) = walk::resolve(document.json(), example).get("value") {
+                    examples.push((format!("example `{name}`"), value));
+                }
+            }
+            if media_object.get("schema").is_none() && examples.is_empty() {
+                problems.push(format!("{key} {media}: no schema and no example (answered 501)"));
+            }
+            let Ok(status) = key.parse::<u16>() else { continue };
+            if !super::is_json_media(media) {
+                continue;
+            }
+            for (what, value) in examples {
+                if let Err(why) = document.responses().check_value(method, template, status, value) {
+                    problems.push(format!("{key} {media}: the {what} breaks its schema and is not served: {why}"));
+                }
+            }
+        }
+    }
+    problems
+}

@@ -1,0 +1,190 @@
+//! OpenAPI schemas as JSON Schema: the conversion of OpenAPI 3.0's dialect (`nullable`, boolean
+//! `exclusiveMinimum`/`exclusiveMaximum`) into draft 2020-12, and compiling one schema of a document
+//! into a validator that carries only the parts of the document its `$ref`s reach, so that a large
+//! document's thousand schemas are not copied into every validator.
+
+use jsonschema::{Draft, Validator};
+use serde_json::{json, Map, Value};
+
+/// Rewrites OpenAPI 3.0's schema dialect into JSON Schema, in place, over a whole document or one
+/// schema:
+/// - `{type: T, nullable: true}` becomes `{type: [T, "null"]}` (and an `enum` gains `null`);
+/// - `exclusiveMinimum: true` beside `minimum: N` becomes `exclusiveMinimum: N` (the same for the
+///   maximum); `false` is dropped.
+///
+/// 3.1 documents are JSON Schema already; the rewrite leaves them as they are (they have no boolean
+/// bounds and no `nullable`).
+pub(crate) fn openapi_to_json_schema(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("nullable") == Some(&Value::Bool(true)) {
+                map.remove("nullable");
+                match map.get("type").cloned() {
+                    Some(Value::String(t)) => {
+                        map.insert("type".into(), json!([t, "null"]));
+                    }
+                    // No type: anything goes already, null included, unless an enum or a
+                    // composition narrows it; the enum gains null below.
+                    _ => {}
+                }
+                if let Some(Value::Array(values)) = map.get_mut("enum") {
+                    if !values.contains(&Value::Null) {
+                        values.push(Value::Null);
+                    }
+                }
+            } else if map.get("nullable").is_some_and(Value::is_boolean) {
+                map.remove("nullable");
+            }
+            for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+                match map.get(exclusive) {
+                    Some(Value::Bool(true)) => match map.remove(bound) {
+                        Some(limit) => {
+                            map.insert(exclusive.into(), limit);
+                        }
+                        None => {
+                            map.remove(exclusive);
+                        }
+                    },
+                    Some(Value::Bool(false)) => {
+                        map.remove(exclusive);
+                    }
+                    _ => {}
+                }
+            }
+            map.values_mut().for_each(openapi_to_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(openapi_to_json_schema),
+        _ => {}
+    }
+}
+
+/// A validator for `schema`, whose local `$ref`s resolve against `document` (already converted with
+/// [`openapi_to_json_schema`]). The validator's root holds the schema and a sparse copy of the
+/// document with only the values its references reach, transitively. Fails, with the reason, on a
+/// schema that is not valid JSON Schema (an OpenAPI document may hold one: it is served, and the
+/// failure is reported, never a panic).
+pub(crate) fn compile(schema: &Value, document: &Value) -> Result<Validator, String> {
+    let mut root = Map::new();
+    copy_referenced(schema, document, &mut root, 0);
+    root.insert("allOf".into(), json!([schema]));
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&Value::Object(root))
+        .map_err(|e| format!("the schema cannot be compiled: {e}"))
+}
+
+/// Copies into `root`, at the same JSON pointer, every value of `document` that `value` reaches by
+/// local `$ref`s, and what those reach in turn. A reference already copied is not followed again,
+/// so cycles end.
+fn copy_referenced(value: &Value, document: &Value, root: &mut Map<String, Value>, depth: usize) {
+    // A guard for pathological nesting (each level is a real object of the document).
+    if depth > 256 {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            if let Some(pointer) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                if !pointer.is_empty() && !is_present(root, pointer) {
+                    if let Some(target) = document.pointer(pointer) {
+                        insert_at(root, pointer, target.clone());
+                        copy_referenced(target, document, root, depth + 1);
+                    }
+                }
+            }
+            for child in map.values() {
+                copy_referenced(child, document, root, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                copy_referenced(item, document, root, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn is_present(root: &Map<String, Value>, pointer: &str) -> bool {
+    let mut segments = pointer.split('/').skip(1).map(unescape);
+    let Some(first) = segments.next() else { return false };
+    let mut current = match root.get(&first) {
+        Some(value) => value,
+        None => return false,
+    };
+    for segment in segments {
+        current = match current {
+            Value::Object(map) => match map.get(&segment) {
+                Some(value) => value,
+                None => return false,
+            },
+            Value::Array(items) => match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(value) => value,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    true
+}
+
+/// Sets `value` at `pointer` in `root`, creating objects on the way. A pointer through an array
+/// index creates an object with that key: a sparse copy, which `$ref` resolution reads the same way.
+fn insert_at(root: &mut Map<String, Value>, pointer: &str, value: Value) {
+    let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+    let Some((last, parents)) = segments.split_last() else { return };
+    let mut current = root;
+    for segment in parents {
+        let entry = current.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        current = match entry {
+            Value::Object(map) => map,
+            // Made an object just above.
+            _ => return,
+        };
+    }
+    current.insert(last.clone(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openapi_3_0_nullable_and_boolean_bounds_become_json_schema() {
+        let mut schema = json!({"type": "integer", "nullable": true, "minimum": 1, "exclusiveMinimum": true,
+                                "maximum": 9, "exclusiveMaximum": false, "enum": [1, 2]});
+        openapi_to_json_schema(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"type": ["integer", "null"], "exclusiveMinimum": 1, "maximum": 9, "enum": [1, 2, null]})
+        );
+    }
+
+    #[test]
+    fn a_validator_carries_only_what_its_references_reach_and_survives_cycles() {
+        let document = json!({"components": {"schemas": {
+            "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                                                       "tag": {"$ref": "#/components/schemas/Tag"}}},
+            "Tag": {"type": "string", "maxLength": 3},
+            "Unused": {"type": "string"}
+        }}});
+        let validator = compile(&json!({"$ref": "#/components/schemas/Node"}), &document).unwrap();
+        assert!(validator.is_valid(&json!({"children": [{"tag": "ab"}]})));
+        assert!(!validator.is_valid(&json!({"children": [{"tag": "abcd"}]})));
+        let mut root = Map::new();
+        copy_referenced(&json!({"$ref": "#/components/schemas/Node"}), &document, &mut root, 0);
+        assert!(root["components"]["schemas"].get("Unused").is_none());
+    }
+
+    #[test]
+    fn a_schema_that_is_not_json_schema_is_an_error_not_a_panic() {
+        assert!(compile(&json!({"type": 12}), &json!({})).is_err());
+    }
+}
