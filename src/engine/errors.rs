@@ -145,11 +145,21 @@ fn fill(
     let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
     for (name, property) in &schema {
         let property = walk::resolve(document.json(), property);
-        if property.get("enum").is_some() || property.get("const").is_some() {
+        let key: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if let Some(values) = property["enum"].as_array() {
+            // A code from a closed list: the one that names the status, if the list has it.
+            let named = values
+                .iter()
+                .find(|v| v.as_str() == Some(code.as_str()) || v.as_u64() == Some(u64::from(status.as_u16())));
+            if let (Some(named), true) = (named, ["code", "type", "errortype", "errorcode", "error", "kind", "status"].contains(&key.as_str())) {
+                object.insert(name.clone(), named.clone());
+            }
+            continue;
+        }
+        if property.get("const").is_some() {
             continue;
         }
         let types = types_of(property);
-        let key: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         let text = types.contains(&"string");
         let number = types.contains(&"integer") || types.contains(&"number");
         let filled = match key.as_str() {
@@ -162,8 +172,15 @@ fn fill(
                 Some(json!(status.as_u16()))
             }
             "status" if text => Some(json!(status.as_u16().to_string())),
-            "errors" | "violations" | "issues" | "details" if types.contains(&"array") && !violations.is_empty() => {
-                Some(violation_items(property, document, violations))
+            "errors" | "violations" | "issues" | "details" | "fielderrors" | "invalidparams"
+                if types.contains(&"array") =>
+            {
+                // No violation to list: an empty list where the schema allows one.
+                if violations.is_empty() {
+                    property["minItems"].as_u64().unwrap_or(0).eq(&0).then(|| json!([]))
+                } else {
+                    Some(violation_items(property, document, violations))
+                }
             }
             _ => None,
         };
@@ -192,7 +209,7 @@ fn violation_items(array_schema: &Value, document: &Document, violations: &[Viol
     let field_key = ["field", "path", "location", "pointer", "param", "parameter", "name"]
         .into_iter()
         .find(|k| properties.contains_key(*k));
-    let message_key = ["message", "detail", "msg", "description", "reason"]
+    let message_key = ["message", "detail", "msg", "description", "reason", "issue", "problem", "error"]
         .into_iter()
         .find(|k| properties.contains_key(*k));
     Value::Array(

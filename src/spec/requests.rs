@@ -13,7 +13,7 @@ use http::HeaderMap;
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::schema::{compile, openapi_to_json_schema};
+use super::schema::{compile, drop_one_sided_requirements, openapi_to_json_schema, Side};
 use super::walk;
 
 /// What the spec asks of one operation's requests.
@@ -123,6 +123,7 @@ impl RequestRules {
     pub(crate) fn from_document(document: &Value) -> Self {
         let mut converted = document.clone();
         openapi_to_json_schema(&mut converted);
+        drop_one_sided_requirements(&mut converted, Side::Request);
         let operations = walk::operations(&converted)
             .map(|(path, method, _)| ((method.to_uppercase(), path.to_string()), OnceLock::new()))
             .collect();

@@ -58,6 +58,42 @@ pub(crate) fn openapi_to_json_schema(value: &mut Value) {
     }
 }
 
+/// Which side of an exchange a schema judges: a property marked `readOnly` is not required of a
+/// request, nor one marked `writeOnly` of a response (OpenAPI 3.0 says so, and 3.1 documents follow it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Request,
+    Response,
+}
+
+/// Drops from every `required` list, in place, the properties `side` does not carry.
+pub(crate) fn drop_one_sided_requirements(value: &mut Value, side: Side) {
+    let marker = match side {
+        Side::Request => "readOnly",
+        Side::Response => "writeOnly",
+    };
+    match value {
+        Value::Object(map) => {
+            let one_sided: Vec<String> = map
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(_, property)| property.get(marker) == Some(&Value::Bool(true)))
+                .map(|(name, _)| name.clone())
+                .collect();
+            if !one_sided.is_empty() {
+                if let Some(Value::Array(required)) = map.get_mut("required") {
+                    required.retain(|name| !name.as_str().is_some_and(|n| one_sided.iter().any(|o| o == n)));
+                }
+            }
+            map.values_mut().for_each(|v| drop_one_sided_requirements(v, side));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| drop_one_sided_requirements(v, side)),
+        _ => {}
+    }
+}
+
 /// A validator for `schema`, whose local `$ref`s resolve against `document` (already converted with
 /// [`openapi_to_json_schema`]). The validator's root holds the schema and a sparse copy of the
 /// document with only the values its references reach, transitively. Fails, with the reason, on a

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::Validator;
 
-use super::schema::{compile, openapi_to_json_schema};
+use super::schema::{compile, drop_one_sided_requirements, openapi_to_json_schema, Side};
 use super::walk;
 use serde_json::Value;
 
@@ -66,6 +66,7 @@ impl ResponseValidators {
     pub(crate) fn from_document(document: &Value) -> Self {
         let mut converted = document.clone();
         openapi_to_json_schema(&mut converted);
+        drop_one_sided_requirements(&mut converted, Side::Response);
         let operations = walk::operations(&converted)
             .map(|(path, method, _)| ((method.to_uppercase(), path.to_string()), OnceLock::new()))
             .collect();
@@ -86,6 +87,7 @@ impl ResponseValidators {
             .or_insert_with(|| {
                 let mut converted = schema.clone();
                 openapi_to_json_schema(&mut converted);
+                drop_one_sided_requirements(&mut converted, Side::Response);
                 compile(&converted, &self.converted).ok().map(Arc::new)
             })
             .clone()

@@ -12,21 +12,21 @@ async fn every_spec_example_pair_is_answered_with_the_example_response() {
             let mock = Mock::start().await;
             let method: &'static str = Box::leak(pair.operation.method.clone().into_boxed_str());
             let template: &'static str = Box::leak(pair.operation.path.clone().into_boxed_str());
-            let mut call = Call::raw(spec.vendor, method, template);
+            let mut call = Call::raw(spec.name, method, template);
             // The credential a newcomer would use: the one Understudy prints at startup.
-            if let Some(bearer) = mock.running.bearer(spec.vendor) {
+            if let Some(bearer) = mock.running.bearer(spec.name) {
                 call = call.bearer(bearer);
             }
             if let Some(body) = pair.request_body.clone() {
                 call = call.json(body);
             }
             let response = mock.send(call).await;
-            assert_eq!(response.status, pair.status, "{} {} {}", spec.vendor, method, template);
+            assert_eq!(response.status, pair.status, "{} {} {}", spec.name, method, template);
             assert_eq!(
                 response.json(),
                 pair.response_body,
                 "{} {} {}",
-                spec.vendor,
+                spec.name,
                 method,
                 template
             );

@@ -15,6 +15,7 @@ mod dynamic;
 mod examples;
 mod fixtures;
 mod forcing;
+mod generic;
 mod moonkey;
 mod nango;
 mod paragraph;

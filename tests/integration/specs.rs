@@ -10,7 +10,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 fn every_vendored_spec_equals_what_the_command_extracts_from_its_page() {
     let mut checked = Vec::new();
     for spec in understudy::spec::all() {
-        let vendor = spec.vendor;
+        let vendor = spec.name;
         let provenance: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(Path::new(ROOT).join(format!("specs/{vendor}.provenance.json")))
                 .unwrap_or_else(|e| panic!("specs/{vendor}.provenance.json: {e}")),
@@ -75,7 +75,7 @@ fn every_listed_vendor_has_its_spec_page_default_data_departures_and_tests() {
             assert!(root.join(&file).is_file(), "{vendor}: {file} is missing");
         }
         assert!(
-            understudy::spec::all().iter().any(|spec| spec.vendor == *vendor),
+            understudy::spec::all().iter().any(|spec| spec.name == *vendor),
             "{vendor}: build.rs embedded no spec"
         );
         assert!(

@@ -222,6 +222,19 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        // Several unanchored patterns (from an `allOf`) may each want their own text: one sample of
+        // each, end to end, contains a match of every one.
+        if patterns.len() > 1 {
+            let mut joined = String::new();
+            for pattern in patterns {
+                let sample: String = self.sampler(pattern)?.sample(&mut self.rng);
+                joined.push_str(&sample);
+            }
+            let length = joined.chars().count() as u64;
+            if (min..=max).contains(&length) && patterns.iter().all(|p| self.matches(p, &joined)) {
+                return Some(joined);
+            }
+        }
         None
     }
 
