@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::spec::Document;
 use crate::state::journal::{Filter, Journal, Recorded};
 use crate::vendors;
 
@@ -44,18 +45,80 @@ pub struct SituationCoverage {
     pub note: Option<String>,
 }
 
-/// Coverage of one namespace's requests, or of every namespace's when none is named.
-pub fn of_journal(journal: &Journal, namespace: Option<&str>) -> Coverage {
-    match namespace {
-        Some(namespace) => of(
+/// Coverage of one namespace's requests, or of every namespace's when none is named. `documents`
+/// are the served APIs': for each one that is no compiled vendor, the situations are its operations
+/// × their documented statuses.
+pub fn of_journal(journal: &Journal, namespace: Option<&str>, documents: &[&Document]) -> Coverage {
+    let (scope, entries) = match namespace {
+        Some(namespace) => (
             format!("namespace {namespace}"),
-            &journal.select(namespace, &Filter::default()),
+            journal.select(namespace, &Filter::default()),
         ),
-        None => {
-            let entries: Vec<Recorded> = journal.all().into_iter().flat_map(|(_, entries)| entries).collect();
-            of("all namespaces".into(), &entries)
+        None => (
+            "all namespaces".into(),
+            journal.all().into_iter().flat_map(|(_, entries)| entries).collect::<Vec<Recorded>>(),
+        ),
+    };
+    let mut coverage = of(scope, &entries);
+    for document in documents.iter().filter(|d| !vendors::NAMES.contains(&d.name)) {
+        coverage.vendors.push(of_document(document, &entries));
+    }
+    coverage.exercised = coverage.vendors.iter().map(|v| v.exercised).sum();
+    coverage.total = coverage.vendors.iter().map(|v| v.total).sum();
+    coverage
+}
+
+/// Coverage of a generic API: every operation × documented status (its key: `200`, `4XX`,
+/// `default`), exercised when an answer to that operation had a status the key documents (a status
+/// with a key of its own counts there, not under its range or `default`).
+fn of_document(document: &Document, entries: &[Recorded]) -> VendorCoverage {
+    let mut situations = Vec::new();
+    let mut forced = BTreeSet::new();
+    for op in document.table() {
+        let keys: Vec<String> = document.operation_object(op.method, op.template)["responses"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.to_ascii_uppercase())
+            .collect();
+        let answered: Vec<&Recorded> = entries
+            .iter()
+            .filter(|r| r.entry.operation.vendor == document.name && std::ptr::eq(r.entry.operation, *op))
+            .collect();
+        for recorded in &answered {
+            if recorded.entry.forced {
+                forced.insert(recorded.entry.status);
+            }
+        }
+        for key in &keys {
+            let times = answered
+                .iter()
+                .filter(|r| key_of(&keys, r.entry.status).as_deref() == Some(key.as_str()))
+                .count() as u64;
+            situations.push(SituationCoverage {
+                name: format!("{} {}", op.id, key.to_ascii_lowercase()),
+                situation: format!("{} {} answered {}", op.method, op.template, key.to_ascii_lowercase()),
+                exercised: times > 0,
+                times,
+                note: None,
+            });
         }
     }
+    let exercised = situations.iter().filter(|s| s.exercised).count();
+    VendorCoverage {
+        vendor: document.name.to_string(),
+        total: situations.len(),
+        exercised,
+        situations,
+        forced_statuses: forced.into_iter().collect(),
+    }
+}
+
+/// The response key that documents `status` among `keys`: its own, its range, or `DEFAULT`.
+fn key_of(keys: &[String], status: u16) -> Option<String> {
+    let exact = status.to_string();
+    let range = format!("{}XX", status / 100);
+    [exact, range, "DEFAULT".to_string()].into_iter().find(|k| keys.contains(k))
 }
 
 /// Coverage of the given journal entries.

@@ -1,16 +1,18 @@
-//! Understudy: a faithful, stateful mock of vendors' session APIs, generated from their OpenAPI
-//! documents.
+//! Understudy: a mock and conformance server generated from OpenAPI. It serves any document given
+//! to it, answered from the document alone, with four vendors' session APIs compiled in as faithful,
+//! stateful overrides.
 //!
 //! # Public API
-//! - [`start`] with [`Options`] runs every vendor's server and the control API in this process, and
-//!   gives back the [`Running`] servers (their URLs, the startup line, a way to stop them).
+//! - [`start`] with [`Options`] runs every API's server (the vendors', and any document given as a
+//!   [`SpecSource`]) and the control API in this process, and gives back the [`Running`] servers
+//!   (their URLs, the startup line, a way to stop them).
 //! - [`Fidelity`]: answer as the live services do, or as their specs document.
 //! - [`Fixtures`]: the data every tenant starts with (the embedded default, or a file).
 //! - The headers Understudy reads and writes: [`NAMESPACE_HEADER`], [`DEPARTURE_HEADER`],
 //!   [`FORCED_HEADER`]; and how long a request body may take, [`BODY_READ_TIMEOUT`].
 //! - [`vendors`]: the vendor list, and per vendor its operation, example credential and departures.
 //! - [`departures`]: the register of departures from the specs, and its markdown.
-//! - [`openapi`]: the vendored OpenAPI documents, their examples, and response validation.
+//! - [`spec`]: OpenAPI documents (the vendored ones and any loaded), their examples, and validation.
 //! - [`generated`]: the progenitor clients and types that `build.rs` generates from `specs/*.yaml`.
 //! - [`control_openapi`]: the control API's OpenAPI document.
 //!
@@ -35,14 +37,24 @@
 //! ```
 //!
 //! # Layout, from the top
-//! - `server`: start-up (one server per vendor, then the control API); `listen`: binding one server.
-//! - `control`: the control API (sessions, reset, journal, clock, scenarios).
-//! - `vendors`: one folder per vendor (`mod.rs`: the `vendor::Vendor` impl and handler;
+//! A request goes through the stages in this order; each folder is one stage.
+//! - `serve`: start-up (`start`: the run-time table of APIs, one server each, then the control API),
+//!   `api` (one served API: its document, its compiled vendor, the wildcard endpoints),
+//!   `pipeline` (the path every request takes: route, force, override or engine or relay, journal,
+//!   CORS), `vendor` (the override contract a compiled vendor implements), `forcing`, `cors`,
+//!   `listen`, and `proxy/` (relaying to the real service and classifying its answers).
+//! - `spec`: a loaded OpenAPI document: `load`, `walk`, the operation table and `router`, request
+//!   rules (`requests`), response validators (`validate`), `schema` (OpenAPI to JSON Schema),
+//!   `examples`, `generate` (deterministic bodies from schemas), `inspect`, `extract`.
+//! - `engine`: answers an operation from its document alone (status, negotiation, body, errors).
+//! - `vendors`: one folder per compiled vendor (`mod.rs`: its `Vendor` impl and overrides;
 //!   `error.rs`: its error shape and departures), and the one list of them.
-//! - `pipeline`: the path every vendor request takes (namespace, forcing, journal, CORS).
-//! - `vendor`: the plug-in contract (`Vendor`, `VendorError`, `VendorContext`, `Operation`).
-//! - Leaf machinery: `store` (tenants), `sessions`, `journal`, `clock`, `forcing`, `cors`,
-//!   `exchange` (requests and replies), `fixtures`, `shared`, `locks`, `ids`, `openapi`.
+//! - `state`: what is remembered: the `store` of tenants and their `sessions`, each namespace's
+//!   `clock`, the `journal`, the `fixtures`, and what every server `shared`s.
+//! - `control`: the control API (sessions, reset, journal, clock, scenarios, APIs, dashboard).
+//! - `check`, `diff`, `report`: the judges (`understudy check`, `understudy diff`) and their reports.
+//! - Leaf modules: `exchange` (requests and replies), `operation`, `probe`, `coverage`,
+//!   `departures`, `ids`, `redact`, `generated` (progenitor's clients, from build.rs).
 
 pub mod check;
 mod control;

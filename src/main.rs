@@ -4,6 +4,7 @@ use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Arg, ArgAction, ArgMatches, Args, Command as ClapCommand, FromArgMatches, Parser, Subcommand};
 use dropshot::ConfigLoggingLevel;
@@ -341,6 +342,13 @@ fn serve(options: Options, coverage_report: Option<PathBuf>) -> Result<(), Strin
         }
         let _ = out.flush();
         drop(out);
+        let running = Arc::new(running);
+        let inspected = running.clone();
+        tokio::task::spawn_blocking(move || {
+            for problem in inspected.document_problems() {
+                eprintln!("understudy: {problem}");
+            }
+        });
         shutdown_signal().await;
         eprintln!("understudy: stopping");
         if let Some(path) = &coverage_report {
@@ -350,7 +358,11 @@ fn serve(options: Options, coverage_report: Option<PathBuf>) -> Result<(), Strin
                 .and_then(|()| std::fs::write(&markdown_path, markdown))
                 .map_err(|e| format!("{}: {e}", path.display()))?;
         }
-        running.stop().await
+        match Arc::try_unwrap(running) {
+            Ok(running) => running.stop().await,
+            // The document check still holds it: the process ends, and its servers with it.
+            Err(_) => Ok(()),
+        }
     })
 }
 

@@ -237,6 +237,8 @@ struct CoverageQuery {
 #[endpoint { method = GET, path = "/coverage" }]
 async fn coverage(rqctx: Context, query: Query<CoverageQuery>) -> Result<HttpResponseOk<Coverage>, HttpError> {
     let namespace = (!query.into_inner().all_namespaces).then(|| namespace(&rqctx));
-    let report = crate::coverage::of_journal(&rqctx.context().shared.journal, namespace.as_deref());
+    let shared = &rqctx.context().shared;
+    let documents = shared.apis.get().cloned().unwrap_or_default();
+    let report = crate::coverage::of_journal(&shared.journal, namespace.as_deref(), &documents);
     Ok(HttpResponseOk(report))
 }

@@ -86,11 +86,23 @@ pub(crate) fn build(
     };
     let converted = document.responses().validator(schema);
     let seed = seed_of(&[document.name.as_bytes(), &status.as_u16().to_le_bytes()]);
-    for attempt in 0..4 {
-        let generated = generator.generate(schema, seed.wrapping_add(attempt));
-        let mut filled = generated.clone();
+    // The status's own documented example is the likeliest shape (its codes, its wording): it is
+    // the first base to fill; generated bodies come after it.
+    let example = own.and_then(|(_, media_object)| {
+        media_object.get("example").cloned().or_else(|| {
+            media_object["examples"]
+                .as_object()?
+                .values()
+                .find_map(|e| walk::resolve(document.json(), e).get("value").cloned())
+        })
+    });
+    let bases = example
+        .into_iter()
+        .chain((0..4).map(|attempt| generator.generate(schema, seed.wrapping_add(attempt))));
+    for base in bases {
+        let mut filled = base.clone();
         fill(&mut filled, schema, document, status, message, violations, 0);
-        let candidates = [filled, generated];
+        let candidates = [filled, base];
         if let Some(valid) = candidates
             .iter()
             .find(|c| converted.as_ref().is_none_or(|v| v.is_valid(c)))
@@ -150,7 +162,14 @@ fn fill(
             // A code from a closed list: the one that names the status, if the list has it.
             let named = values
                 .iter()
-                .find(|v| v.as_str() == Some(code.as_str()) || v.as_u64() == Some(u64::from(status.as_u16())));
+                .find(|v| v.as_str() == Some(code.as_str()) || v.as_u64() == Some(u64::from(status.as_u16())))
+                .or_else(|| {
+                    let words = status_words(status);
+                    values.iter().find(|v| {
+                        v.as_str()
+                            .is_some_and(|text| words.iter().any(|w| text.to_ascii_lowercase().contains(w)))
+                    })
+                });
             if let (Some(named), true) = (named, ["code", "type", "errortype", "errorcode", "error", "kind", "status"].contains(&key.as_str())) {
                 object.insert(name.clone(), named.clone());
             }
@@ -195,6 +214,24 @@ fn fill(
             }
             None => {}
         }
+    }
+}
+
+/// Words an error code for `status` is likely to contain (`validation_failed` for a 422).
+fn status_words(status: StatusCode) -> &'static [&'static str] {
+    match status.as_u16() {
+        400 => &["bad_request", "invalid", "malformed"],
+        401 => &["unauthori", "unauthenticated", "auth"],
+        403 => &["forbidden", "permission", "denied"],
+        404 => &["not_found", "notfound", "missing"],
+        405 => &["method", "not_allowed"],
+        406 => &["acceptable"],
+        409 => &["conflict", "exists", "duplicate"],
+        415 => &["media", "content_type"],
+        422 => &["valid", "unprocessable", "invalid"],
+        429 => &["rate", "too_many", "throttl"],
+        500..=599 => &["internal", "server", "unavailable", "error"],
+        _ => &[],
     }
 }
 

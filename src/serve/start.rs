@@ -180,12 +180,33 @@ impl Options {
 
 /// The running servers of one Understudy process.
 pub struct Running {
-    /// The vendors' servers, then the control API's.
+    /// The APIs' servers, then the control API's.
     pub served: Vec<Served>,
     shared: Arc<Shared>,
+    /// The documents given with `--spec`.
+    given: Vec<&'static Document>,
 }
 
 impl Running {
+    /// What cannot be served as documented in the documents given with `--spec`, one line each
+    /// (operations answered 501, unusable schemas, examples that break their own schema and so are
+    /// not served). It compiles every example's schema: call it off the request path.
+    pub fn document_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for document in &self.given {
+            let vendor = crate::vendors::NAMES.iter().copied().find(|n| *n == document.name);
+            for operation in spec::inspect::of(document, vendor).operations {
+                for problem in operation.problems {
+                    problems.push(format!(
+                        "{}: {} {}: {problem}",
+                        document.name, operation.method, operation.path
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
     /// The base URL of a vendor's server, or of `control`.
     pub fn url(&self, name: &str) -> Option<&str> {
         self.served.iter().find(|s| s.name == name).map(|s| s.url.as_str())
@@ -194,7 +215,8 @@ impl Running {
     /// Which catalogue situations every request so far exercised, across all namespaces, as JSON and
     /// as a markdown summary (what `--coverage-report FILE` writes on shutdown).
     pub fn coverage_report(&self) -> (serde_json::Value, String) {
-        let coverage = crate::coverage::of_journal(&self.shared.journal, None);
+        let documents = self.shared.apis.get().cloned().unwrap_or_default();
+        let coverage = crate::coverage::of_journal(&self.shared.journal, None, &documents);
         (serde_json::to_value(&coverage).unwrap_or_default(), coverage.markdown())
     }
 
@@ -324,7 +346,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         &log,
         options.body_limit,
     )?);
-    Ok(Running { served, shared })
+    Ok(Running { served, shared, given })
 }
 
 /// Starts API servers one by one: the vendors in the order of the vendor list, then the documents

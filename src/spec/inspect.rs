@@ -66,15 +66,24 @@ impl Inspection {
     }
 }
 
-/// Inspects the document at `argument` (a file, or a vendor's name for its embedded document).
+/// Inspects the document at `argument`: a file, `NAME=FILE` (as `--spec` takes it: a vendor's name
+/// shows which operations its compiled overrides answer), or a vendor's name for its embedded one.
 pub fn inspect(argument: &str) -> Result<Inspection, String> {
-    let loaded = load::load(argument).map_err(|e| e.message)?;
-    let name = match loaded.vendor {
-        Some(vendor) => vendor.to_string(),
-        None => super::slug(loaded.document["info"]["title"].as_str().unwrap_or("")),
+    let (named, file) = match argument.split_once('=') {
+        Some((name, file)) if !name.contains('/') => (Some(name), file),
+        _ => (None, argument),
+    };
+    let loaded = load::load(file).map_err(|e| e.message)?;
+    let vendor = loaded
+        .vendor
+        .or_else(|| crate::vendors::NAMES.iter().copied().find(|v| Some(*v) == named));
+    let name = match (named, loaded.vendor) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(vendor)) => vendor.to_string(),
+        (None, None) => super::slug(loaded.document["info"]["title"].as_str().unwrap_or("")),
     };
     let document = Document::new(&name, loaded.source.clone(), loaded.document);
-    Ok(of(&document, loaded.vendor))
+    Ok(of(&document, vendor))
 }
 
 /// The inspection of a loaded document; `vendor` names the compiled vendor that overrides some of

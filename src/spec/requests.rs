@@ -345,7 +345,7 @@ fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<
             .path
             .split('/')
             .nth(segment)
-            .map(|raw| percent_decoded(raw))
+            .map(percent_decoded)
             .into_iter()
             .collect(),
         Location::Query => query_pairs(request.query)

@@ -19,13 +19,10 @@ pub(crate) fn openapi_to_json_schema(value: &mut Value) {
         Value::Object(map) => {
             if map.get("nullable") == Some(&Value::Bool(true)) {
                 map.remove("nullable");
-                match map.get("type").cloned() {
-                    Some(Value::String(t)) => {
-                        map.insert("type".into(), json!([t, "null"]));
-                    }
-                    // No type: anything goes already, null included, unless an enum or a
-                    // composition narrows it; the enum gains null below.
-                    _ => {}
+                // No type: anything goes already, null included, unless an enum or a composition
+                // narrows it; the enum gains null below.
+                if let Some(Value::String(t)) = map.get("type").cloned() {
+                    map.insert("type".into(), json!([t, "null"]));
                 }
                 if let Some(Value::Array(values)) = map.get_mut("enum") {
                     if !values.contains(&Value::Null) {
