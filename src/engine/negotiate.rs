@@ -9,7 +9,11 @@ pub(crate) fn choose<'a>(documented: &[&'a str], accept: Option<&str>) -> Option
     }
     // JSON first, then the document's order: what a client that accepts anything most likely reads.
     let mut ordered: Vec<&'a str> = documented.to_vec();
-    ordered.sort_by_key(|m| !crate::spec::is_json_media(m));
+    ordered.sort_by_key(|m| match essence(m).as_str() {
+        "application/json" => 0,
+        _ if crate::spec::is_json_media(m) => 1,
+        _ => 2,
+    });
     let ranges = match accept.map(str::trim).filter(|a| !a.is_empty()) {
         None => return ordered.first().copied(),
         Some(accept) => parse(accept),

@@ -237,6 +237,10 @@ async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
         "the forced 429 shows, marked"
     );
     assert!(dom.contains("of 5 situations"), "coverage shows");
+    assert!(
+        dom.contains("1 operations, 1 compiled"),
+        "the APIs served show, with their compiled operations"
+    );
 
     // A button: advance the clock by 1800 s in this namespace.
     let before = mock.control().namespace(ns).now().await;

@@ -12,6 +12,9 @@ use super::number::is_multiple;
 use super::schema::resolve_ref;
 use super::Run;
 
+/// An ISO 8601 duration as RFC 3339's appendix A has it (`P3D`, `PT1H30M`, `P2W`).
+const DURATION: &str = r"^P(?:\d+W|(?:\d+Y(?:\d+M(?:\d+D)?)?|\d+M(?:\d+D)?|\d+D)(?:T(?:\d+H(?:\d+M(?:\d+S)?)?|\d+M(?:\d+S)?|\d+S))?|T(?:\d+H(?:\d+M(?:\d+S)?)?|\d+M(?:\d+S)?|\d+S))$";
+
 /// Nesting followed before a check gives up and accepts.
 const MAX_CHECK_DEPTH: usize = 24;
 
@@ -28,7 +31,11 @@ impl Run<'_> {
             _ => return true,
         };
         let document = self.generator.document;
-        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| resolve_ref(document, r)) {
+        if let Some(target) = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| resolve_ref(document, r))
+        {
             if !self.accepts(target, value, depth + 1) {
                 return false;
             }
@@ -67,13 +74,22 @@ impl Run<'_> {
 
     /// How many of `branches` accept `value`.
     pub(super) fn matching(&mut self, branches: &[Value], value: &Value, depth: usize) -> usize {
-        branches.iter().filter(|branch| self.accepts(branch, value, depth)).count()
+        branches
+            .iter()
+            .filter(|branch| self.accepts(branch, value, depth))
+            .count()
     }
 
     fn accepts_string(&mut self, map: &Map<String, Value>, text: &str) -> bool {
         let length = text.chars().count() as u64;
-        if map.get("minLength").and_then(Value::as_f64).is_some_and(|min| (length as f64) < min)
-            || map.get("maxLength").and_then(Value::as_f64).is_some_and(|max| (length as f64) > max)
+        if map
+            .get("minLength")
+            .and_then(Value::as_f64)
+            .is_some_and(|min| (length as f64) < min)
+            || map
+                .get("maxLength")
+                .and_then(Value::as_f64)
+                .is_some_and(|max| (length as f64) > max)
         {
             return false;
         }
@@ -82,13 +98,24 @@ impl Run<'_> {
                 return false;
             }
         }
-        map.get("format").and_then(Value::as_str).is_none_or(|format| has_format(format, text))
+        match map.get("format").and_then(Value::as_str) {
+            Some("duration") => self.matches(DURATION, text),
+            Some("regex") => regress::Regex::new(text).is_ok() || regress::Regex::with_flags(text, "u").is_ok(),
+            Some(format) => has_format(format, text),
+            None => true,
+        }
     }
 
     fn accepts_array(&mut self, map: &Map<String, Value>, items: &[Value], depth: usize) -> bool {
         let length = items.len() as f64;
-        if map.get("minItems").and_then(Value::as_f64).is_some_and(|min| length < min)
-            || map.get("maxItems").and_then(Value::as_f64).is_some_and(|max| length > max)
+        if map
+            .get("minItems")
+            .and_then(Value::as_f64)
+            .is_some_and(|min| length < min)
+            || map
+                .get("maxItems")
+                .and_then(Value::as_f64)
+                .is_some_and(|max| length > max)
         {
             return false;
         }
@@ -109,17 +136,24 @@ impl Run<'_> {
             }
         }
         match map.get("items") {
-            Some(schema @ (Value::Object(_) | Value::Bool(_))) => {
-                items.iter().skip(prefix.len()).all(|item| self.accepts(schema, item, depth + 1))
-            }
+            Some(schema @ (Value::Object(_) | Value::Bool(_))) => items
+                .iter()
+                .skip(prefix.len())
+                .all(|item| self.accepts(schema, item, depth + 1)),
             _ => true,
         }
     }
 
     fn accepts_object(&mut self, map: &Map<String, Value>, object: &Map<String, Value>, depth: usize) -> bool {
         let count = object.len() as f64;
-        if map.get("minProperties").and_then(Value::as_f64).is_some_and(|min| count < min)
-            || map.get("maxProperties").and_then(Value::as_f64).is_some_and(|max| count > max)
+        if map
+            .get("minProperties")
+            .and_then(Value::as_f64)
+            .is_some_and(|min| count < min)
+            || map
+                .get("maxProperties")
+                .and_then(Value::as_f64)
+                .is_some_and(|max| count > max)
         {
             return false;
         }
@@ -161,7 +195,10 @@ fn accepts_type_and_values(map: &Map<String, Value>, value: &Value) -> bool {
     let nullable = map.get("nullable") == Some(&Value::Bool(true));
     let typed = match map.get("type") {
         Some(Value::String(name)) => is_of_type(name, value) || (nullable && value.is_null()),
-        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).any(|name| is_of_type(name, value)),
+        Some(Value::Array(names)) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|name| is_of_type(name, value)),
         _ => true,
     };
     let constant = map.get("const").is_none_or(|c| json_eq(c, value));
@@ -175,11 +212,25 @@ fn accepts_type_and_values(map: &Map<String, Value>, value: &Value) -> bool {
 fn accepts_number(map: &Map<String, Value>, value: f64) -> bool {
     let flag = |key| map.get(key) == Some(&Value::Bool(true));
     let number = |key| map.get(key).and_then(Value::as_f64);
-    let low = number("minimum").is_none_or(|m| if flag("exclusiveMinimum") { value > m } else { value >= m });
-    let high = number("maximum").is_none_or(|m| if flag("exclusiveMaximum") { value < m } else { value <= m });
+    let low = number("minimum").is_none_or(|m| {
+        if flag("exclusiveMinimum") {
+            value > m
+        } else {
+            value >= m
+        }
+    });
+    let high = number("maximum").is_none_or(|m| {
+        if flag("exclusiveMaximum") {
+            value < m
+        } else {
+            value <= m
+        }
+    });
     let exclusive_low = number("exclusiveMinimum").is_none_or(|m| value > m);
     let exclusive_high = number("exclusiveMaximum").is_none_or(|m| value < m);
-    let step = number("multipleOf").filter(|s| *s > 0.0).is_none_or(|s| is_multiple(value, s));
+    let step = number("multipleOf")
+        .filter(|s| *s > 0.0)
+        .is_none_or(|s| is_multiple(value, s));
     low && high && exclusive_low && exclusive_high && step
 }
 
@@ -240,6 +291,31 @@ fn has_format(format: &str, text: &str) -> bool {
                         && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 })
         }
+        "json-pointer" => is_json_pointer(text),
+        "relative-json-pointer" => {
+            let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.len() < text.len() && (rest == "#" || is_json_pointer(rest))
+        }
+        "uri-template" => {
+            let mut open = false;
+            text.chars().all(|c| match c {
+                '{' if !open => {
+                    open = true;
+                    true
+                }
+                '}' if open => {
+                    open = false;
+                    true
+                }
+                '{' | '}' => false,
+                _ => true,
+            }) && !open
+        }
         _ => true,
     }
+}
+
+/// `/a/b~1c`: empty, or `/`-separated tokens whose `~` escapes are `~0` or `~1`.
+fn is_json_pointer(text: &str) -> bool {
+    (text.is_empty() || text.starts_with('/')) && text.split('~').skip(1).all(|after| after.starts_with(['0', '1']))
 }

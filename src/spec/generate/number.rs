@@ -32,7 +32,11 @@ impl Run<'_> {
         // Values drawn from a plausible window inside the bounds: 1..1000, or the last 30 days for
         // a Unix time (Stripe's `created`).
         let timestamp = integer && hint.is_some_and(is_time_name);
-        let anchor = if timestamp { (self.generator.now.timestamp() - 30 * 24 * 3600) as f64 } else { 1.0 };
+        let anchor = if timestamp {
+            (self.generator.now.timestamp() - 30 * 24 * 3600) as f64
+        } else {
+            1.0
+        };
         let width = if timestamp { 30.0 * 24.0 * 3600.0 } else { WINDOW };
         let anchor = anchor.clamp(low.max(-LARGEST), high.min(LARGEST));
         let (mut from, mut to) = (anchor, (anchor + width).min(high).min(LARGEST));
@@ -91,7 +95,11 @@ impl Run<'_> {
         }
         let k = first + self.below((last - first) as u64 + 1) as f64;
         let value = k * step;
-        float_value(if inside(value, minimum, maximum) { value } else { first * step })
+        float_value(if inside(value, minimum, maximum) {
+            value
+        } else {
+            first * step
+        })
     }
 
     fn below_u128(&mut self, n: u128) -> u128 {
@@ -178,7 +186,10 @@ fn lcm(a: i128, b: i128) -> Option<i128> {
     if a == 0 || b == 0 {
         return Some(a.max(b));
     }
-    (a / gcd(a, b)).checked_mul(b).map(i128::abs).filter(|l| *l < 10i128.pow(18))
+    (a / gcd(a, b))
+        .checked_mul(b)
+        .map(i128::abs)
+        .filter(|l| *l < 10i128.pow(18))
 }
 
 fn inside(value: f64, minimum: Option<Bound>, maximum: Option<Bound>) -> bool {

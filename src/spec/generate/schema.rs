@@ -81,6 +81,8 @@ pub(super) struct Flat<'a> {
     pub required: Vec<&'a str>,
     pub additional: Vec<&'a Value>,
     pub no_additional: bool,
+    /// `propertyNames`: the schemas every key must meet (a string schema, usually a pattern).
+    pub property_names: Vec<&'a Value>,
     pub min_properties: u64,
     pub max_properties: Option<u64>,
     pub choices: Vec<Choice<'a>>,
@@ -91,6 +93,9 @@ pub(super) struct Flat<'a> {
     pub lone_discriminators: Vec<&'a Value>,
     /// The `$ref`s followed, outermost first.
     pub refs: Vec<&'a str>,
+    /// The addresses of their targets: the same schema however it is referred to, compared
+    /// without comparing strings.
+    pub targets: Vec<usize>,
     /// A member was the schema `false`: nothing validates.
     pub impossible: bool,
     /// Keywords seen, for inferring a type when none is declared.
@@ -101,6 +106,19 @@ pub(super) struct Flat<'a> {
     /// Schemas already absorbed (by address): absorbing one twice changes nothing, and skipping it
     /// is what makes `allOf`/`$ref` cycles finite.
     seen: Vec<usize>,
+}
+
+/// What one schema object says that is handled after its other keywords.
+#[derive(Default)]
+struct Own<'a> {
+    reference: Option<&'a str>,
+    all_of: Option<&'a [Value]>,
+    one_of: Option<&'a [Value]>,
+    any_of: Option<&'a [Value]>,
+    discriminator: Option<&'a Value>,
+    example: Option<&'a Value>,
+    first_example: Option<&'a Value>,
+    default: Option<&'a Value>,
 }
 
 /// How deep `allOf`/`$ref` nesting is followed inside one conjunction.
@@ -133,12 +151,14 @@ impl<'a> Flat<'a> {
             required: Vec::new(),
             additional: Vec::new(),
             no_additional: false,
+            property_names: Vec::new(),
             min_properties: 0,
             max_properties: None,
             choices: Vec::new(),
             nots: Vec::new(),
             lone_discriminators: Vec::new(),
             refs: Vec::new(),
+            targets: Vec::new(),
             impossible: false,
             object_keywords: false,
             array_keywords: false,
@@ -148,7 +168,8 @@ impl<'a> Flat<'a> {
         }
     }
 
-    /// Merges `schema` (and what it refers to) into the conjunction.
+    /// Merges `schema` (and what it refers to) into the conjunction: its own keywords first (so its
+    /// `example` comes before those of what it refers to), then its `$ref`, then its `allOf`.
     pub fn absorb(&mut self, document: &'a Value, schema: &'a Value, depth: usize) {
         let address = schema as *const Value as usize;
         if depth > MAX_ABSORB_DEPTH || self.seen.len() >= MAX_MEMBERS || self.seen.contains(&address) {
@@ -164,54 +185,176 @@ impl<'a> Flat<'a> {
             // `true` and malformed schemas (numbers, strings) constrain nothing.
             _ => return,
         };
-        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            if let Some(target) = resolve_ref(document, reference) {
-                self.refs.push(reference);
-                self.absorb(document, target, depth + 1);
+        // One pass over the keys, not a lookup per keyword: this runs for every schema of every
+        // value, and most schemas have a handful of keys among the forty known here.
+        let nullable = map.get("nullable") == Some(&Value::Bool(true));
+        let flag = |key: &str| map.get(key) == Some(&Value::Bool(true));
+        let mut own = Own::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "$ref" => own.reference = value.as_str(),
+                "allOf" => own.all_of = value.as_array().map(Vec::as_slice),
+                "type" => self.absorb_type(value, nullable),
+                "const" => self.consts.push(value),
+                "enum" => {
+                    if let Some(values) = value.as_array() {
+                        self.enums.push((values, nullable));
+                    }
+                }
+                "example" => own.example = Some(value),
+                "examples" => own.first_example = value.as_array().and_then(|e| e.first()),
+                "default" => own.default = Some(value),
+                "format" => {
+                    if let Some(format) = value.as_str() {
+                        self.format.get_or_insert(format);
+                        if matches!(format, "int32" | "int64" | "float" | "double") {
+                            self.number_keywords = true;
+                        } else {
+                            self.string_keywords = true;
+                        }
+                    }
+                }
+                "pattern" => {
+                    if let Some(pattern) = value.as_str() {
+                        self.patterns.push(pattern);
+                        self.string_keywords = true;
+                    }
+                }
+                "propertyNames" => self.property_names.push(value),
+                "minLength" => {
+                    if let Some(min) = count(value) {
+                        self.min_length = self.min_length.max(min);
+                        self.string_keywords = true;
+                    }
+                }
+                "maxLength" => {
+                    if let Some(max) = count(value) {
+                        self.max_length = Some(self.max_length.map_or(max, |m| m.min(max)));
+                        self.string_keywords = true;
+                    }
+                }
+                // 3.0 writes `exclusiveMinimum: true` beside `minimum`; 3.1 writes the bound itself.
+                "minimum" => self.lower_bound(value.as_f64().map(|v| (v, flag("exclusiveMinimum")))),
+                "exclusiveMinimum" => self.lower_bound(value.as_f64().map(|v| (v, true))),
+                "maximum" => self.upper_bound(value.as_f64().map(|v| (v, flag("exclusiveMaximum")))),
+                "exclusiveMaximum" => self.upper_bound(value.as_f64().map(|v| (v, true))),
+                "multipleOf" => {
+                    if let Some(step) = value.as_f64().filter(|s| *s > 0.0 && s.is_finite()) {
+                        self.multiple_of.push(step);
+                        self.number_keywords = true;
+                    }
+                }
+                "items" => {
+                    self.array_keywords = true;
+                    match value {
+                        Value::Bool(false) => self.no_items = true,
+                        // Draft 4's tuple form is `prefixItems` in 2020-12.
+                        Value::Array(tuple) => {
+                            self.prefix_items.get_or_insert(tuple);
+                        }
+                        items => self.items.push(items),
+                    }
+                }
+                "prefixItems" => {
+                    self.array_keywords = true;
+                    if let Some(tuple) = value.as_array() {
+                        self.prefix_items.get_or_insert(tuple);
+                    }
+                }
+                "minItems" => {
+                    self.array_keywords = true;
+                    if let Some(min) = count(value) {
+                        self.min_items = self.min_items.max(min);
+                    }
+                }
+                "maxItems" => {
+                    self.array_keywords = true;
+                    if let Some(max) = count(value) {
+                        self.max_items = Some(self.max_items.map_or(max, |m| m.min(max)));
+                    }
+                }
+                "uniqueItems" => {
+                    self.array_keywords = true;
+                    self.unique_items |= value == &Value::Bool(true);
+                }
+                "properties" => {
+                    self.object_keywords = true;
+                    for (name, schema) in value.as_object().into_iter().flatten() {
+                        match self.properties.iter_mut().find(|(n, _)| *n == name.as_str()) {
+                            Some((_, schemas)) => schemas.push(schema),
+                            None => self.properties.push((name, vec![schema])),
+                        }
+                    }
+                }
+                "required" => {
+                    self.object_keywords = true;
+                    for name in value.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                        if !self.required.contains(&name) {
+                            self.required.push(name);
+                        }
+                    }
+                }
+                "additionalProperties" => {
+                    self.object_keywords = true;
+                    match value {
+                        Value::Bool(false) => self.no_additional = true,
+                        Value::Object(_) => self.additional.push(value),
+                        _ => {}
+                    }
+                }
+                "minProperties" => {
+                    self.object_keywords = true;
+                    if let Some(min) = count(value) {
+                        self.min_properties = self.min_properties.max(min);
+                    }
+                }
+                "maxProperties" => {
+                    self.object_keywords = true;
+                    if let Some(max) = count(value) {
+                        self.max_properties = Some(self.max_properties.map_or(max, |m| m.min(max)));
+                    }
+                }
+                "not" => self.nots.push(value),
+                "oneOf" => own.one_of = value.as_array().map(Vec::as_slice).filter(|b| !b.is_empty()),
+                "anyOf" => own.any_of = value.as_array().map(Vec::as_slice).filter(|b| !b.is_empty()),
+                "discriminator" => own.discriminator = Some(value).filter(|d| d["propertyName"].is_string()),
+                _ => {}
             }
         }
-        for member in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {
-            self.absorb(document, member, depth + 1);
-        }
-        self.absorb_types(map);
-        if let Some(value) = map.get("const") {
-            self.consts.push(value);
-        }
-        if let Some(values) = map.get("enum").and_then(Value::as_array) {
-            self.enums.push((values, map.get("nullable") == Some(&Value::Bool(true))));
-        }
-        self.examples.extend(map.get("example"));
-        if let Some(first) = map.get("examples").and_then(Value::as_array).and_then(|e| e.first()) {
-            self.examples.push(first);
-        }
-        self.examples.extend(map.get("default"));
-        self.absorb_string(map);
-        self.absorb_number(map);
-        self.absorb_array(map);
-        self.absorb_object(map);
-        self.nots.extend(map.get("not"));
-        let discriminator = map.get("discriminator").filter(|d| d["propertyName"].is_string());
-        let mut grouped = false;
-        for (keyword, one_of) in [("oneOf", true), ("anyOf", false)] {
-            if let Some(branches) = map.get(keyword).and_then(Value::as_array).filter(|b| !b.is_empty()) {
-                let choice = Choice { branches, one_of, discriminator };
+        self.examples
+            .extend([own.example, own.first_example, own.default].into_iter().flatten());
+        for (branches, one_of) in [(own.one_of, true), (own.any_of, false)] {
+            if let Some(branches) = branches {
+                let choice = Choice {
+                    branches,
+                    one_of,
+                    discriminator: own.discriminator,
+                };
                 if !self.choices.iter().any(|c| c.id() == choice.id()) {
                     self.choices.push(choice);
                 }
-                grouped = true;
             }
         }
-        if let (Some(discriminator), false) = (discriminator, grouped) {
+        if let (Some(discriminator), None, None) = (own.discriminator, own.one_of, own.any_of) {
             self.lone_discriminators.push(discriminator);
+        }
+        if let Some(reference) = own.reference {
+            if let Some(target) = resolve_ref(document, reference) {
+                self.refs.push(reference);
+                self.targets.push(target as *const Value as usize);
+                self.absorb(document, target, depth + 1);
+            }
+        }
+        for member in own.all_of.unwrap_or(&[]) {
+            self.absorb(document, member, depth + 1);
         }
     }
 
-    fn absorb_types(&mut self, map: &'a serde_json::Map<String, Value>) {
-        let nullable = map.get("nullable") == Some(&Value::Bool(true));
-        let (bits, names): (u8, Vec<&'a str>) = match map.get("type") {
+    fn absorb_type(&mut self, value: &'a Value, nullable: bool) {
+        let (bits, names): (u8, Vec<&'a str>) = match value {
             // OpenAPI 3.0's `nullable` widens a single type only, as the validator's conversion does.
-            Some(Value::String(name)) => (kinds::of(name) | if nullable { kinds::NULL } else { 0 }, vec![name]),
-            Some(Value::Array(names)) => {
+            Value::String(name) => (kinds::of(name) | if nullable { kinds::NULL } else { 0 }, vec![name]),
+            Value::Array(names) => {
                 let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
                 (names.iter().fold(0, |bits, name| bits | kinds::of(name)), names)
             }
@@ -225,118 +368,32 @@ impl<'a> Flat<'a> {
         }
     }
 
-    fn absorb_string(&mut self, map: &'a serde_json::Map<String, Value>) {
-        if let Some(format) = map.get("format").and_then(Value::as_str) {
-            self.format.get_or_insert(format);
-            if !matches!(format, "int32" | "int64" | "float" | "double") {
-                self.string_keywords = true;
-            } else {
-                self.number_keywords = true;
-            }
-        }
-        if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-            self.patterns.push(pattern);
-            self.string_keywords = true;
-        }
-        if let Some(min) = map.get("minLength").and_then(count) {
-            self.min_length = self.min_length.max(min);
-            self.string_keywords = true;
-        }
-        if let Some(max) = map.get("maxLength").and_then(count) {
-            self.max_length = Some(self.max_length.map_or(max, |m| m.min(max)));
-            self.string_keywords = true;
-        }
+    fn lower_bound(&mut self, bound: Option<Bound>) {
+        let Some(bound) = bound else { return };
+        self.number_keywords = true;
+        self.minimum = Some(match self.minimum {
+            Some(old) if old.0 > bound.0 || (old.0 == bound.0 && old.1) => old,
+            _ => bound,
+        });
     }
 
-    fn absorb_number(&mut self, map: &'a serde_json::Map<String, Value>) {
-        // 3.0 writes `exclusiveMinimum: true` beside `minimum`; 3.1 writes the bound itself.
-        let exclusive_flag = |key| map.get(key) == Some(&Value::Bool(true));
-        let lower = [
-            map.get("minimum").and_then(Value::as_f64).map(|v| (v, exclusive_flag("exclusiveMinimum"))),
-            map.get("exclusiveMinimum").and_then(Value::as_f64).map(|v| (v, true)),
-        ];
-        for bound in lower.into_iter().flatten() {
-            self.number_keywords = true;
-            self.minimum = Some(match self.minimum {
-                Some(old) if old.0 > bound.0 || (old.0 == bound.0 && old.1) => old,
-                _ => bound,
-            });
-        }
-        let upper = [
-            map.get("maximum").and_then(Value::as_f64).map(|v| (v, exclusive_flag("exclusiveMaximum"))),
-            map.get("exclusiveMaximum").and_then(Value::as_f64).map(|v| (v, true)),
-        ];
-        for bound in upper.into_iter().flatten() {
-            self.number_keywords = true;
-            self.maximum = Some(match self.maximum {
-                Some(old) if old.0 < bound.0 || (old.0 == bound.0 && old.1) => old,
-                _ => bound,
-            });
-        }
-        if let Some(step) = map.get("multipleOf").and_then(Value::as_f64).filter(|s| *s > 0.0 && s.is_finite()) {
-            self.multiple_of.push(step);
-            self.number_keywords = true;
-        }
-    }
-
-    fn absorb_array(&mut self, map: &'a serde_json::Map<String, Value>) {
-        match map.get("items") {
-            Some(Value::Bool(false)) => self.no_items = true,
-            // Draft 4's tuple form is `prefixItems` in 2020-12.
-            Some(Value::Array(tuple)) => {
-                self.prefix_items.get_or_insert(tuple);
-            }
-            Some(items) => self.items.push(items),
-            None => {}
-        }
-        if let Some(tuple) = map.get("prefixItems").and_then(Value::as_array) {
-            self.prefix_items.get_or_insert(tuple);
-        }
-        if let Some(min) = map.get("minItems").and_then(count) {
-            self.min_items = self.min_items.max(min);
-        }
-        if let Some(max) = map.get("maxItems").and_then(count) {
-            self.max_items = Some(self.max_items.map_or(max, |m| m.min(max)));
-        }
-        self.unique_items |= map.get("uniqueItems") == Some(&Value::Bool(true));
-        self.array_keywords |= ["items", "prefixItems", "minItems", "maxItems", "uniqueItems"]
-            .iter()
-            .any(|k| map.contains_key(*k));
-    }
-
-    fn absorb_object(&mut self, map: &'a serde_json::Map<String, Value>) {
-        for (name, schema) in map.get("properties").and_then(Value::as_object).into_iter().flatten() {
-            match self.properties.iter_mut().find(|(n, _)| *n == name.as_str()) {
-                Some((_, schemas)) => schemas.push(schema),
-                None => self.properties.push((name, vec![schema])),
-            }
-        }
-        for name in map.get("required").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(name) = name.as_str().filter(|n| !self.required.contains(n)) {
-                self.required.push(name);
-            }
-        }
-        match map.get("additionalProperties") {
-            Some(Value::Bool(false)) => self.no_additional = true,
-            Some(schema @ Value::Object(_)) => self.additional.push(schema),
-            _ => {}
-        }
-        if let Some(min) = map.get("minProperties").and_then(count) {
-            self.min_properties = self.min_properties.max(min);
-        }
-        if let Some(max) = map.get("maxProperties").and_then(count) {
-            self.max_properties = Some(self.max_properties.map_or(max, |m| m.min(max)));
-        }
-        self.object_keywords |= ["properties", "required", "additionalProperties", "minProperties", "maxProperties"]
-            .iter()
-            .any(|k| map.contains_key(*k));
+    fn upper_bound(&mut self, bound: Option<Bound>) {
+        let Some(bound) = bound else { return };
+        self.number_keywords = true;
+        self.maximum = Some(match self.maximum {
+            Some(old) if old.0 < bound.0 || (old.0 == bound.0 && old.1) => old,
+            _ => bound,
+        });
     }
 
     /// Whether null is among the allowed values (type and every enum agree).
     pub fn allows_null(&self) -> bool {
         self.types & kinds::NULL != 0
             && self.consts.iter().all(|c| c.is_null())
-            && self.enums.iter().all(|(values, nullable)| *nullable || values.contains(&Value::Null))
+            && self
+                .enums
+                .iter()
+                .all(|(values, nullable)| *nullable || values.contains(&Value::Null))
     }
 
     /// The non-null kind to generate: among the declared types still allowed, the first (or the one
@@ -347,7 +404,10 @@ impl<'a> Flat<'a> {
         let hinted = [
             (self.object_keywords, kinds::OBJECT),
             (self.array_keywords, kinds::ARRAY),
-            (self.number_keywords && matches!(self.format, Some("int32" | "int64")), kinds::INTEGER),
+            (
+                self.number_keywords && matches!(self.format, Some("int32" | "int64")),
+                kinds::INTEGER,
+            ),
             (self.number_keywords, kinds::NUMBER | kinds::INTEGER),
             (self.string_keywords, kinds::STRING),
         ];
@@ -362,14 +422,20 @@ impl<'a> Flat<'a> {
             .filter(|bits| *bits != 0)
             .collect();
         if let Some(&first) = candidates.first() {
-            let preferred = hinted.into_iter().find_map(|kind| candidates.iter().find(|c| **c & kind != 0));
+            let preferred = hinted
+                .into_iter()
+                .find_map(|kind| candidates.iter().find(|c| **c & kind != 0));
             return narrow(*preferred.unwrap_or(&first), allowed);
         }
         if self.types == kinds::NULL {
             return kinds::NULL;
         }
         // Contradictory types: the first declared one, to fail plainly rather than wildly.
-        let first = self.declared.iter().map(|name| kinds::of(name) & !kinds::NULL).find(|bits| *bits != 0);
+        let first = self
+            .declared
+            .iter()
+            .map(|name| kinds::of(name) & !kinds::NULL)
+            .find(|bits| *bits != 0);
         first.map_or(kinds::STRING, |bits| narrow(bits, bits))
     }
 }
@@ -436,10 +502,16 @@ fn percent_decode(text: &str) -> Option<String> {
 /// `allOf`, a few levels deep).
 pub(super) fn access_flags(document: &Value, schemas: &[&Value]) -> (bool, bool) {
     fn walk(document: &Value, schema: &Value, depth: usize, flags: &mut (bool, bool)) {
-        let Some(map) = schema.as_object().filter(|_| depth < 8) else { return };
+        let Some(map) = schema.as_object().filter(|_| depth < 8) else {
+            return;
+        };
         flags.0 |= map.get("readOnly") == Some(&Value::Bool(true));
         flags.1 |= map.get("writeOnly") == Some(&Value::Bool(true));
-        if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| resolve_ref(document, r)) {
+        if let Some(target) = map
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| resolve_ref(document, r))
+        {
             walk(document, target, depth + 1, flags);
         }
         for member in map.get("allOf").and_then(Value::as_array).into_iter().flatten() {

@@ -8,22 +8,47 @@ use super::schema::Flat;
 use super::Run;
 
 const WORDS: [&str; 32] = [
-    "amber", "birch", "cedar", "delta", "ember", "falcon", "garnet", "harbor", "indigo", "juniper", "kestrel",
-    "lumen", "maple", "nova", "orchid", "pebble", "quartz", "raven", "sierra", "tundra", "umber", "velvet",
-    "willow", "xenon", "yarrow", "zephyr", "atlas", "beacon", "comet", "dune", "echo", "fjord",
+    "amber", "birch", "cedar", "delta", "ember", "falcon", "garnet", "harbor", "indigo", "juniper", "kestrel", "lumen",
+    "maple", "nova", "orchid", "pebble", "quartz", "raven", "sierra", "tundra", "umber", "velvet", "willow", "xenon",
+    "yarrow", "zephyr", "atlas", "beacon", "comet", "dune", "echo", "fjord",
 ];
-const FIRST_NAMES: [&str; 12] =
-    ["Ada", "Ben", "Chloe", "Dmitri", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena"];
+const FIRST_NAMES: [&str; 12] = [
+    "Ada", "Ben", "Chloe", "Dmitri", "Elena", "Farah", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena",
+];
 const LAST_NAMES: [&str; 12] = [
-    "Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Reyes", "Brennan", "Iyer",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Silva",
+    "Novak",
+    "Haddad",
+    "Kowalski",
+    "Reyes",
+    "Brennan",
+    "Iyer",
     "Weber",
 ];
 
 /// Formats the validator checks: a value of one of these that misses a length bound cannot be
 /// mended by padding, so it is kept as it is (the bounds contradict the format).
 const CHECKED_FORMATS: [&str; 16] = [
-    "date-time", "date", "time", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri",
-    "uri-reference", "iri", "iri-reference", "uuid", "duration", "json-pointer",
+    "date-time",
+    "date",
+    "time",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uuid",
+    "duration",
+    "json-pointer",
 ];
 
 /// Longest string generated: a `minLength` beyond it is not honoured (memory before validity).
@@ -33,7 +58,7 @@ const PATTERN_TRIES: usize = 12;
 
 /// One word of the list, by seed: keys of map entries.
 pub(super) fn word(run: &mut Run<'_>) -> &'static str {
-    *run.pick(&WORDS)
+    WORDS[run.below(WORDS.len() as u64) as usize]
 }
 
 impl<'a> Run<'a> {
@@ -54,7 +79,7 @@ impl<'a> Run<'a> {
             }
         }
         if let Some(first) = flat.patterns.first().copied() {
-            if let Some(value) = self.from_pattern(first, &flat.patterns, min, max) {
+            if let Some(value) = self.patterned(first, &flat.patterns, min, max) {
                 return value;
             }
         }
@@ -95,7 +120,23 @@ impl<'a> Run<'a> {
     /// validator ignores unknown formats too).
     fn formatted(&mut self, format: &str, min: u64, max: u64) -> Option<String> {
         Some(match format {
-            "date-time" => self.recent().to_rfc3339_opts(SecondsFormat::Secs, true),
+            "date-time" => {
+                // RFC 3339 has spellings of several lengths: the shortest one the bounds allow.
+                let moment = self.recent();
+                let spellings = [
+                    moment.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    moment.to_rfc3339_opts(SecondsFormat::Millis, true),
+                    moment.to_rfc3339_opts(SecondsFormat::Secs, false),
+                    moment.to_rfc3339_opts(SecondsFormat::Millis, false),
+                    moment.to_rfc3339_opts(SecondsFormat::Micros, false),
+                    moment.to_rfc3339_opts(SecondsFormat::Nanos, false),
+                ];
+                let fits = |s: &String| (min..=max).contains(&(s.len() as u64));
+                match spellings.iter().find(|s| fits(s)) {
+                    Some(spelling) => spelling.clone(),
+                    None => spellings[0].clone(),
+                }
+            }
             "date" => self.recent().format("%Y-%m-%d").to_string(),
             "time" => self.recent().format("%H:%M:%SZ").to_string(),
             "email" | "idn-email" => self.email(),
@@ -198,7 +239,7 @@ impl<'a> Run<'a> {
 
     /// A string matching every one of `patterns` within the length bounds, or None when none was
     /// found in a bounded number of tries.
-    fn from_pattern(&mut self, first: &str, patterns: &[&str], min: u64, max: u64) -> Option<String> {
+    fn patterned(&mut self, first: &str, patterns: &[&str], min: u64, max: u64) -> Option<String> {
         let sampler = self.sampler(first)?;
         for attempt in 0..PATTERN_TRIES {
             let candidate: String = sampler.sample(&mut self.rng);
@@ -243,12 +284,18 @@ impl<'a> Run<'a> {
     }
 
     /// rand_regex's sampler for an ECMAScript `pattern`, narrowed to printable ASCII, its
-    /// unbounded repetitions capped at `max_repeat` extra copies.
+    /// unbounded repetitions capped at `max_repeat` extra copies. It draws through rand 0.9's
+    /// distributions, whose values rand keeps within a minor version: a bump of rand or
+    /// rand_regex may change pattern strings (the pinned test says so).
     fn sampler_with(&mut self, pattern: &str, max_repeat: u32) -> Option<rand_regex::Regex> {
         let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
         let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
         // A pattern whose shortest match is huge (`\d{100000}`) is not worth the memory.
-        if hir.properties().minimum_len().is_none_or(|len| len > MAX_STRING as usize) {
+        if hir
+            .properties()
+            .minimum_len()
+            .is_none_or(|len| len > MAX_STRING as usize)
+        {
             return None;
         }
         rand_regex::Regex::with_hir(ascii_only(hir, max_repeat), max_repeat).ok()
@@ -259,7 +306,9 @@ impl<'a> Run<'a> {
     /// judges it in the end.
     pub(super) fn matches(&mut self, pattern: &str, value: &str) -> bool {
         if !self.regexes.contains_key(pattern) {
-            let compiled = regress::Regex::new(pattern).or_else(|_| regress::Regex::with_flags(pattern, "u")).ok();
+            let compiled = regress::Regex::new(pattern)
+                .or_else(|_| regress::Regex::with_flags(pattern, "u"))
+                .ok();
             self.regexes.insert(pattern.to_string(), compiled);
         }
         match self.regexes.get(pattern) {
@@ -330,16 +379,17 @@ fn ascii_only(hir: Hir, max_repeat: u32) -> Hir {
                 repetition.max = Some(max.min(repetition.min.saturating_add(max_repeat)));
             }
             let sub = ascii_only(*repetition.sub, max_repeat);
-            Hir::repetition(Repetition { sub: Box::new(sub), ..repetition })
+            Hir::repetition(Repetition {
+                sub: Box::new(sub),
+                ..repetition
+            })
         }
         HirKind::Capture(mut capture) => {
             capture.sub = Box::new(ascii_only(*capture.sub, max_repeat));
             Hir::capture(capture)
         }
         HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| ascii_only(h, max_repeat)).collect()),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.into_iter().map(|h| ascii_only(h, max_repeat)).collect())
-        }
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| ascii_only(h, max_repeat)).collect()),
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(literal) => Hir::literal(literal.0),
         HirKind::Class(class) => Hir::class(class),
