@@ -56,7 +56,11 @@ pub fn of_journal(journal: &Journal, namespace: Option<&str>, documents: &[&Docu
         ),
         None => (
             "all namespaces".into(),
-            journal.all().into_iter().flat_map(|(_, entries)| entries).collect::<Vec<Recorded>>(),
+            journal
+                .all()
+                .into_iter()
+                .flat_map(|(_, entries)| entries)
+                .collect::<Vec<Recorded>>(),
         ),
     };
     let mut coverage = of(scope, &entries);
@@ -118,7 +122,9 @@ fn of_document(document: &Document, entries: &[Recorded]) -> VendorCoverage {
 fn key_of(keys: &[String], status: u16) -> Option<String> {
     let exact = status.to_string();
     let range = format!("{}XX", status / 100);
-    [exact, range, "DEFAULT".to_string()].into_iter().find(|k| keys.contains(k))
+    [exact, range, "DEFAULT".to_string()]
+        .into_iter()
+        .find(|k| keys.contains(k))
 }
 
 /// Coverage of the given journal entries.

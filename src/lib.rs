@@ -76,8 +76,8 @@ pub mod vendors;
 
 pub use control::control_openapi;
 pub use exchange::{Fidelity, BODY_READ_TIMEOUT, DEPARTURE_HEADER, NAMESPACE_HEADER, WARNING_HEADER};
-pub use state::fixtures::Fixtures;
-pub use serve::listen::Served;
 pub use operation::Operation;
+pub use serve::listen::Served;
 pub use serve::pipeline::FORCED_HEADER;
 pub use serve::start::{default_ports, start, LogFormat, Options, Running, SpecSource};
+pub use state::fixtures::Fixtures;

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
 use crate::coverage::Coverage;
-use crate::serve::proxy::drift_log::Drift;
 use crate::serve::forcing::{Scenario, ScenarioSpec};
+use crate::serve::proxy::drift_log::Drift;
 use crate::state::journal::{EntryView, Filter};
 
 type Context = RequestContext<Arc<ControlContext>>;

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext};
-use crate::state::store::Tenant;
 use crate::serve::vendor::{create_session, State};
+use crate::state::store::Tenant;
 use crate::vendors::{Listed, VendorVisitor};
 
 type Context = RequestContext<Arc<ControlContext>>;

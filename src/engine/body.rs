@@ -37,7 +37,11 @@ pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
     let media_types: Vec<&str> = content.keys().map(String::as_str).collect();
     let accept = answering.request.header(http::header::ACCEPT);
     let Some(media) = negotiate::choose(&media_types, accept) else {
-        let message = format!("none of {} fits Accept: {}", media_types.join(", "), accept.unwrap_or(""));
+        let message = format!(
+            "none of {} fits Accept: {}",
+            media_types.join(", "),
+            accept.unwrap_or("")
+        );
         return super::error_reply(answering, StatusCode::NOT_ACCEPTABLE, &message, &[]);
     };
     let media_object = walk::resolve(document.json(), &content[media]);
@@ -63,11 +67,14 @@ pub(crate) fn named_example(answering: &Answering<'_>, name: &str) -> Option<Rep
     responses.iter().find_map(|(key, response)| {
         let status = StatusCode::from_u16(key.parse().ok()?).ok()?;
         let response = walk::resolve(document.json(), response);
-        response["content"].as_object()?.iter().find_map(|(media, media_object)| {
-            let example = walk::resolve(document.json(), &media_object["examples"][name]);
-            let value = example.get("value")?;
-            Some(encode(status, media, value).answered_by(AnsweredBy::Example))
-        })
+        response["content"]
+            .as_object()?
+            .iter()
+            .find_map(|(media, media_object)| {
+                let example = walk::resolve(document.json(), &media_object["examples"][name]);
+                let value = example.get("value")?;
+                Some(encode(status, media, value).answered_by(AnsweredBy::Example))
+            })
     })
 }
 
@@ -77,11 +84,9 @@ fn first_example(answering: &Answering<'_>, media_object: &Value) -> Option<Valu
         return Some(example.clone());
     }
     let examples = media_object["examples"].as_object()?;
-    examples.values().find_map(|example| {
-        walk::resolve(answering.document.json(), example)
-            .get("value")
-            .cloned()
-    })
+    examples
+        .values()
+        .find_map(|example| walk::resolve(answering.document.json(), example).get("value").cloned())
 }
 
 /// Whether `value` validates against `schema` (a value inside the document: its validator is
@@ -117,7 +122,11 @@ fn generated(answering: &Answering<'_>, status: StatusCode, media: &str, schema:
     let base = request_seed(answering, status);
     let mut first: Option<Value> = None;
     for attempt in 0..ATTEMPTS {
-        let generator = if attempt < ATTEMPTS / 2 { &with_examples } else { &without_examples };
+        let generator = if attempt < ATTEMPTS / 2 {
+            &with_examples
+        } else {
+            &without_examples
+        };
         let value = generator.generate(schema, base.wrapping_add(attempt));
         if validates(answering, Some(schema), &value).is_ok() {
             return encode(status, media, &value).answered_by(AnsweredBy::Generated);

@@ -157,7 +157,11 @@ fn fill(
     let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
     for (name, property) in &schema {
         let property = walk::resolve(document.json(), property);
-        let key: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let key: String = name
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
         if let Some(values) = property["enum"].as_array() {
             // A code from a closed list: the one that names the status, if the list has it.
             let named = values
@@ -170,7 +174,10 @@ fn fill(
                             .is_some_and(|text| words.iter().any(|w| text.to_ascii_lowercase().contains(w)))
                     })
                 });
-            if let (Some(named), true) = (named, ["code", "type", "errortype", "errorcode", "error", "kind", "status"].contains(&key.as_str())) {
+            if let (Some(named), true) = (
+                named,
+                ["code", "type", "errortype", "errorcode", "error", "kind", "status"].contains(&key.as_str()),
+            ) {
                 object.insert(name.clone(), named.clone());
             }
             continue;
@@ -246,9 +253,18 @@ fn violation_items(array_schema: &Value, document: &Document, violations: &[Viol
     let field_key = ["field", "path", "location", "pointer", "param", "parameter", "name"]
         .into_iter()
         .find(|k| properties.contains_key(*k));
-    let message_key = ["message", "detail", "msg", "description", "reason", "issue", "problem", "error"]
-        .into_iter()
-        .find(|k| properties.contains_key(*k));
+    let message_key = [
+        "message",
+        "detail",
+        "msg",
+        "description",
+        "reason",
+        "issue",
+        "problem",
+        "error",
+    ]
+    .into_iter()
+    .find(|k| properties.contains_key(*k));
     Value::Array(
         violations
             .iter()

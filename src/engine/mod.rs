@@ -21,9 +21,7 @@ use http::{Method, StatusCode};
 use crate::exchange::{AnsweredBy, Incoming, Reply};
 use crate::operation::Operation;
 use crate::serve::forcing::Forcing;
-use crate::spec::{DocumentedBody, Document, Violation};
-
-
+use crate::spec::{Document, DocumentedBody, Violation};
 
 /// What the engine needs to answer one request to one operation.
 pub struct Answering<'a> {
@@ -49,7 +47,9 @@ pub(crate) fn answer(answering: &Answering<'_>, violations: &[Violation]) -> Rep
             .join("; ");
         return error_reply(answering, status, &message, violations);
     }
-    let responses = &answering.document.operation_object(answering.operation.method, answering.operation.template)["responses"];
+    let responses = &answering
+        .document
+        .operation_object(answering.operation.method, answering.operation.template)["responses"];
     let status = status::default_for(answering.operation.method, responses);
     body::respond(answering, status)
 }
@@ -70,7 +70,10 @@ pub(crate) fn forced(answering: &Answering<'_>) -> Option<Reply> {
 /// The forced answer for a compiled vendor, as the vendors have always answered it: a named
 /// example, else the status's documented example, else for an error status the vendor's own error
 /// shape (`status_error`), else a body from the status's schema, or none.
-pub(crate) fn forced_for_vendor(answering: &Answering<'_>, status_error: impl Fn(StatusCode) -> Reply) -> Option<Reply> {
+pub(crate) fn forced_for_vendor(
+    answering: &Answering<'_>,
+    status_error: impl Fn(StatusCode) -> Reply,
+) -> Option<Reply> {
     let (document, operation) = (answering.document, answering.operation);
     if let Some(name) = &answering.forcing.example {
         if let Some((status, body)) = document.named_example(operation.method, operation.template, name) {
@@ -88,15 +91,28 @@ pub(crate) fn forced_for_vendor(answering: &Answering<'_>, status_error: impl Fn
 }
 
 /// An error answer for `operation`, in the shape the document gives `status` (or its error shape).
-pub(crate) fn error_reply(answering: &Answering<'_>, status: StatusCode, message: &str, violations: &[Violation]) -> Reply {
-    let responses = &answering.document.operation_object(answering.operation.method, answering.operation.template)["responses"];
+pub(crate) fn error_reply(
+    answering: &Answering<'_>,
+    status: StatusCode,
+    message: &str,
+    violations: &[Violation],
+) -> Reply {
+    let responses = &answering
+        .document
+        .operation_object(answering.operation.method, answering.operation.template)["responses"];
     let response = status::documented(responses, status.as_u16()).map(|(_, r)| r);
     errors::build(answering.document, response, status, message, violations, answering.now)
 }
 
 /// The answer to a request no operation matches: 404 for an unknown path, 405 for a known path
 /// with another method, in the document's error shape.
-pub(crate) fn unrouted(document: &'static Document, status: StatusCode, method: &Method, path: &str, now: DateTime<Utc>) -> Reply {
+pub(crate) fn unrouted(
+    document: &'static Document,
+    status: StatusCode,
+    method: &Method,
+    path: &str,
+    now: DateTime<Utc>,
+) -> Reply {
     let message = match status {
         StatusCode::METHOD_NOT_ALLOWED => format!("{method} is not an operation of {path}"),
         _ => format!("no operation of this API matches {method} {path}"),

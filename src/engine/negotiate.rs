@@ -68,9 +68,7 @@ fn matches(range: &str, media: &str) -> bool {
     let (range_type, range_sub) = range.split_once('/').unwrap_or((range, ""));
     let (media_type, media_sub) = media.split_once('/').unwrap_or((media, ""));
     // A documented wildcard (`*/*`, `application/*`) takes any request range of its kind.
-    (range_sub == "*" && range_type == media_type)
-        || media == "*/*"
-        || (media_sub == "*" && media_type == range_type)
+    (range_sub == "*" && range_type == media_type) || media == "*/*" || (media_sub == "*" && media_type == range_type)
 }
 
 fn specificity(range: &str) -> usize {
@@ -87,8 +85,14 @@ mod tests {
 
     #[test]
     fn json_is_chosen_when_anything_goes() {
-        assert_eq!(choose(&["application/xml", "application/json"], None), Some("application/json"));
-        assert_eq!(choose(&["application/xml", "application/json"], Some("*/*")), Some("application/json"));
+        assert_eq!(
+            choose(&["application/xml", "application/json"], None),
+            Some("application/json")
+        );
+        assert_eq!(
+            choose(&["application/xml", "application/json"], Some("*/*")),
+            Some("application/json")
+        );
     }
 
     #[test]
@@ -105,6 +109,9 @@ mod tests {
     #[test]
     fn nothing_documented_fits_gives_none() {
         assert_eq!(choose(&["application/json"], Some("text/html")), None);
-        assert_eq!(choose(&["application/problem+json"], Some("application/*")), Some("application/problem+json"));
+        assert_eq!(
+            choose(&["application/problem+json"], Some("application/*")),
+            Some("application/problem+json")
+        );
     }
 }

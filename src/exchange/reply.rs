@@ -134,7 +134,11 @@ impl Reply {
         if let Some(departure) = self.departure {
             builder = builder.header(DEPARTURE_HEADER, HeaderValue::from_static(departure.id));
         }
-        if let Some(warning) = self.warning.as_deref().and_then(|w| HeaderValue::from_str(&ascii(w)).ok()) {
+        if let Some(warning) = self
+            .warning
+            .as_deref()
+            .and_then(|w| HeaderValue::from_str(&ascii(w)).ok())
+        {
             builder = builder.header(WARNING_HEADER, warning);
         }
         let response = match self.body {

@@ -7,8 +7,7 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Response, StatusCode};
 
 /// Headers a browser script may read from a response.
-const EXPOSED: HeaderValue =
-    HeaderValue::from_static(
+const EXPOSED: HeaderValue = HeaderValue::from_static(
     "x-understudy-departure, x-understudy-forced, x-understudy-warning, x-request-id, retry-after, content-type, allow",
 );
 /// Allowed when a preflight does not say which method it is for.

@@ -52,19 +52,47 @@ impl ApiContext {
                 response
             }
             Routed::MethodNotAllowed { allow } => {
-                let reply = engine::unrouted(self.document, StatusCode::METHOD_NOT_ALLOWED, &method, &request.path, self.now(&request))
-                    .with_header(
-                        http::header::ALLOW,
-                        HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static("")),
-                    );
+                let reply = engine::unrouted(
+                    self.document,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    &method,
+                    &request.path,
+                    self.now(&request),
+                )
+                .with_header(
+                    http::header::ALLOW,
+                    HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static("")),
+                );
                 self.finish(self.unrouted(&method), request, None, reply, false, &method)
             }
             Routed::NotFound if method == Method::OPTIONS => cors::preflight(&request.headers),
+            Routed::NotFound if self.unroutable_match(&method, &request).is_some() => {
+                let index = self.unroutable_match(&method, &request).unwrap_or_default();
+                let operation = self.document.table()[index];
+                let why = self.document.unservable(index).unwrap_or_default();
+                let reply = engine::not_implemented(&format!(
+                    "{} {} is not served: {why}",
+                    operation.method, operation.template
+                ));
+                self.finish(operation, request, None, reply, false, &method)
+            }
             Routed::NotFound => {
-                let reply = engine::unrouted(self.document, StatusCode::NOT_FOUND, &method, &request.path, self.now(&request));
+                let reply = engine::unrouted(
+                    self.document,
+                    StatusCode::NOT_FOUND,
+                    &method,
+                    &request.path,
+                    self.now(&request),
+                );
                 self.finish(self.unrouted(&method), request, None, reply, false, &method)
             }
         }
+    }
+
+    /// The unroutable operation a request no template matched would have meant, if any.
+    fn unroutable_match(&self, method: &Method, request: &Incoming) -> Option<usize> {
+        let rest = request.path.strip_prefix(self.document.base_path.as_str())?;
+        self.document.unroutable_match(method.as_str(), rest)
     }
 
     fn now(&self, request: &Incoming) -> chrono::DateTime<chrono::Utc> {
@@ -118,7 +146,8 @@ impl ApiContext {
         let is_forced = forced.is_some();
         let reply = match (forced, compiled) {
             (Some(reply), _) => reply,
-            (None, _) if request.body == RequestBody::TimedOut => self.status_error(&answering, StatusCode::REQUEST_TIMEOUT)
+            (None, _) if request.body == RequestBody::TimedOut => self
+                .status_error(&answering, StatusCode::REQUEST_TIMEOUT)
                 .with_header(http::header::CONNECTION, HeaderValue::from_static("close")),
             (None, Some((override_index, _))) => {
                 let vendor = self.vendor.as_ref().expect("an override implies a vendor");
@@ -129,11 +158,21 @@ impl ApiContext {
             }
             (None, None) if self.document.unservable(index).is_some() => {
                 let why = self.document.unservable(index).unwrap_or_default();
-                engine::not_implemented(&format!("{} {} is not served: {why}", operation.method, operation.template))
+                engine::not_implemented(&format!(
+                    "{} {} is not served: {why}",
+                    operation.method, operation.template
+                ))
             }
             (None, None) => answer_without_panicking(
                 || engine::answer(&answering, &violations),
-                || engine::error_reply(&answering, StatusCode::INTERNAL_SERVER_ERROR, "the mock failed to answer", &[]),
+                || {
+                    engine::error_reply(
+                        &answering,
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "the mock failed to answer",
+                        &[],
+                    )
+                },
             ),
         };
         self.finish(journaled, request, verdict, reply, is_forced, method)
@@ -176,7 +215,9 @@ impl ApiContext {
         let body: &[u8] = match &request.body {
             RequestBody::Bytes(bytes) => bytes,
             RequestBody::TooLarge => return vec![body_violation("body: larger than the server reads")],
-            RequestBody::Unreadable | RequestBody::TimedOut => return vec![body_violation("body: did not arrive whole")],
+            RequestBody::Unreadable | RequestBody::TimedOut => {
+                return vec![body_violation("body: did not arrive whole")]
+            }
         };
         let path = request
             .path

@@ -9,17 +9,17 @@ use std::sync::Arc;
 use chrono::Utc;
 use dropshot::{ConfigLogging, ConfigLoggingIfExists, ConfigLoggingLevel};
 
-use crate::state::clock::Clock;
-use crate::serve::proxy::drift_log::DriftLog;
 use crate::exchange::Fidelity;
-use crate::state::fixtures::Fixtures;
-use crate::serve::forcing::Scenarios;
-use crate::state::journal::{self, Journal};
 use crate::serve::api::{ApiContext, Relay};
+use crate::serve::forcing::Scenarios;
 use crate::serve::listen::{start_server, Served};
+use crate::serve::proxy::drift_log::DriftLog;
 use crate::serve::proxy::upstream::Upstream;
 use crate::serve::vendor::{check_overrides, seed_state, Overrides, VendorContext};
 use crate::spec::{self, Document};
+use crate::state::clock::Clock;
+use crate::state::fixtures::Fixtures;
+use crate::state::journal::{self, Journal};
 use crate::state::shared::Shared;
 use crate::state::store::Store;
 use crate::vendors::{ContextBuilder, Contexts, Listed};
@@ -152,11 +152,7 @@ impl Options {
 
     /// Refuses an upstream for an API that is not served.
     fn check_upstreams(&self, known: &[&str]) -> Result<(), String> {
-        match self
-            .upstreams
-            .iter()
-            .find(|(api, _)| !known.contains(&api.as_str()))
-        {
+        match self.upstreams.iter().find(|(api, _)| !known.contains(&api.as_str())) {
             None => Ok(()),
             Some((api, _)) => Err(format!("no API is called {api:?} (known: {})", known.join(", "))),
         }
@@ -377,7 +373,12 @@ impl Launcher {
     }
 
     /// Starts one API's server (unless, under `understudy proxy`, it is not proxied).
-    fn serve(&mut self, document: &'static Document, vendor: Option<Arc<dyn Overrides>>, default_port: u16) -> Result<(), String> {
+    fn serve(
+        &mut self,
+        document: &'static Document,
+        vendor: Option<Arc<dyn Overrides>>,
+        default_port: u16,
+    ) -> Result<(), String> {
         let relay = self.relay(document.name, vendor.as_ref())?;
         if !self.options.upstreams.is_empty() && relay.is_none() {
             // Under `understudy proxy`, only the proxied APIs listen.
@@ -419,7 +420,8 @@ impl Launcher {
                 .unwrap_or_default(),
             relayed,
         });
-        self.served.push(Served::new(document.name, url, defaults, bearer, server));
+        self.served
+            .push(Served::new(document.name, url, defaults, bearer, server));
         self.documents.push(document);
         Ok(())
     }

@@ -44,7 +44,11 @@ impl Inspection {
             "{} ({}), served under `{}`: {} operations, {} problems",
             self.name,
             self.source,
-            if self.base_path.is_empty() { "/" } else { &self.base_path },
+            if self.base_path.is_empty() {
+                "/"
+            } else {
+                &self.base_path
+            },
             self.operations.len(),
             self.problems()
         );
@@ -160,7 +164,9 @@ pub(crate) fn example_problems(document: &Document, method: &str, template: &str
             }
             for (what, value) in examples {
                 if let Err(why) = document.responses().check_value(method, template, status, value) {
-                    problems.push(format!("{key} {media}: the {what} breaks its schema and is not served: {why}"));
+                    problems.push(format!(
+                        "{key} {media}: the {what} breaks its schema and is not served: {why}"
+                    ));
                 }
             }
         }

@@ -45,7 +45,12 @@ pub fn load(argument: &str) -> Result<Loaded, LoadError> {
         code: UNREADABLE,
         message: format!("{argument}: {e}"),
     })?;
-    let yaml = if argument.ends_with(".md") || (!text.trim_start().starts_with('{') && !text.contains("\nopenapi:") && !text.starts_with("openapi:") && text.contains("```yaml")) {
+    let yaml = if argument.ends_with(".md")
+        || (!text.trim_start().starts_with('{')
+            && !text.contains("\nopenapi:")
+            && !text.starts_with("openapi:")
+            && text.contains("```yaml"))
+    {
         crate::spec::extract::openapi_yaml(&text)
             .map_err(|e| LoadError {
                 code: UNPARSABLE,

@@ -169,6 +169,20 @@ impl Document {
         self.router.route(method, path)
     }
 
+    /// The operation whose template the router could not take (`{name}{ext}`, unbalanced braces)
+    /// that a request would have meant, matched loosely (each `{…}` as one or more characters of a
+    /// segment): it is answered 501 with the reason instead of 404.
+    pub(crate) fn unroutable_match(&self, method: &str, path: &str) -> Option<usize> {
+        let path = path.trim_end_matches('/');
+        self.operations.iter().enumerate().find_map(|(index, op)| {
+            let unrouted = self
+                .unservable(index)
+                .is_some_and(|why| why.starts_with("its path template"));
+            let method_fits = op.method == method || (method == "HEAD" && op.method == "GET");
+            (unrouted && method_fits && loosely_matches(op.template.trim_end_matches('/'), path)).then_some(index)
+        })
+    }
+
     /// Why the operation at `index` cannot be answered from the document, if it cannot.
     pub(crate) fn unservable(&self, index: usize) -> Option<&str> {
         self.unservable.get(index)?.as_deref()
@@ -182,6 +196,33 @@ impl Document {
     /// The `info.title`, if there is one.
     pub fn title(&self) -> Option<&str> {
         self.document["info"]["title"].as_str()
+    }
+}
+
+/// Whether `path` fits `template` segment by segment, each `{…}` (balanced or not) standing for one
+/// or more characters.
+fn loosely_matches(template: &str, path: &str) -> bool {
+    let templates: Vec<&str> = template.split('/').collect();
+    let segments: Vec<&str> = path.split('/').collect();
+    templates.len() == segments.len()
+        && templates
+            .iter()
+            .zip(&segments)
+            .all(|(pattern, segment)| glob(pattern.as_bytes(), segment.as_bytes()))
+}
+
+/// `pattern` against `text`, where `{…}` (up to `}` or the end) matches one or more bytes.
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match pattern.first() {
+        None => text.is_empty(),
+        Some(b'{') => {
+            let rest = pattern
+                .iter()
+                .position(|b| *b == b'}')
+                .map_or(&[][..], |close| &pattern[close + 1..]);
+            (1..=text.len()).any(|taken| glob(rest, &text[taken..]))
+        }
+        Some(first) => text.first() == Some(first) && glob(&pattern[1..], &text[1..]),
     }
 }
 
@@ -308,6 +349,27 @@ fn base_path(document: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_meant_for_an_unroutable_template_is_found_loosely() {
+        let document = Document::new(
+            "t",
+            "test".into(),
+            serde_json::json!({"openapi": "3.0.0", "paths": {
+                "/blog/{page}{ext}": {"get": {"responses": {"200": {"description": "ok"}}}},
+                "/x/{id": {"get": {"responses": {"200": {"description": "ok"}}}}
+            }}),
+        );
+        assert_eq!(document.unroutable_match("GET", "/blog/intro.json"), Some(0));
+        assert_eq!(
+            document.unroutable_match("GET", "/blog/x"),
+            None,
+            "two variables need two characters"
+        );
+        assert_eq!(document.unroutable_match("GET", "/x/12"), Some(1));
+        assert_eq!(document.unroutable_match("POST", "/x/12"), None);
+        assert!(!glob(b"{a}{b}.json", b"ab.jsonx"));
+    }
 
     #[test]
     fn base_path_is_the_path_of_the_first_server_url() {

@@ -234,11 +234,20 @@ fn compile_rules(converted: &Value, method: &str, path: &str) -> Rules {
     let body = operation.get("requestBody").map(|body| {
         let body = walk::resolve(converted, body);
         let content = body["content"].as_object();
-        let media_types: Vec<String> = content.into_iter().flatten().map(|(m, _)| m.to_ascii_lowercase()).collect();
+        let media_types: Vec<String> = content
+            .into_iter()
+            .flatten()
+            .map(|(m, _)| m.to_ascii_lowercase())
+            .collect();
         let raw_schemas: Vec<(String, Value)> = content
             .into_iter()
             .flatten()
-            .filter_map(|(m, media)| Some((m.to_ascii_lowercase(), walk::resolve(converted, media.get("schema")?).clone())))
+            .filter_map(|(m, media)| {
+                Some((
+                    m.to_ascii_lowercase(),
+                    walk::resolve(converted, media.get("schema")?).clone(),
+                ))
+            })
             .collect();
         BodyRule {
             required: body["required"].as_bool().unwrap_or(false),
@@ -407,7 +416,9 @@ fn typed(text: &str) -> Value {
 }
 
 fn percent_decoded(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Violation> {
@@ -441,7 +452,10 @@ fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Vio
     let Some(media_type) = media_type else {
         return Some(violation(
             ViolationKind::MediaType,
-            format!("Content-Type: none, where the spec documents {}", rule.media_types.join(", ")),
+            format!(
+                "Content-Type: none, where the spec documents {}",
+                rule.media_types.join(", ")
+            ),
         ));
     };
     let Some(documented) = rule.media_types.iter().find(|m| media_matches(m, &media_type)) else {
@@ -559,11 +573,9 @@ fn multipart_field_names(body: &[u8], headers: &HeaderMap) -> Vec<String> {
                 if !name.trim().eq_ignore_ascii_case("content-disposition") {
                     return None;
                 }
-                value.split(';').find_map(|p| {
-                    p.trim()
-                        .strip_prefix("name=")
-                        .map(|n| n.trim_matches('"').to_string())
-                })
+                value
+                    .split(';')
+                    .find_map(|p| p.trim().strip_prefix("name=").map(|n| n.trim_matches('"').to_string()))
             })
         })
         .collect()

@@ -14,7 +14,6 @@
 //! Within a segment everything compares percent-decoded: literals, the literal pieces of a pattern,
 //! and the values handed back.
 
-
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;

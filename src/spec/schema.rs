@@ -117,7 +117,11 @@ fn copy_referenced(value: &Value, document: &Value, root: &mut Map<String, Value
     }
     match value {
         Value::Object(map) => {
-            if let Some(pointer) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            if let Some(pointer) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            {
                 if !pointer.is_empty() && !is_present(root, pointer) {
                     if let Some(target) = document.pointer(pointer) {
                         insert_at(root, pointer, target.clone());
@@ -169,10 +173,14 @@ fn is_present(root: &Map<String, Value>, pointer: &str) -> bool {
 /// index creates an object with that key: a sparse copy, which `$ref` resolution reads the same way.
 fn insert_at(root: &mut Map<String, Value>, pointer: &str, value: Value) {
     let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
-    let Some((last, parents)) = segments.split_last() else { return };
+    let Some((last, parents)) = segments.split_last() else {
+        return;
+    };
     let mut current = root;
     for segment in parents {
-        let entry = current.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
+        let entry = current
+            .entry(segment.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
         if !entry.is_object() {
             *entry = Value::Object(Map::new());
         }

@@ -107,9 +107,7 @@ impl ResponseValidators {
                             Ok(validator) => Documented::Json(Box::new(validator)),
                             Err(e) => Documented::Unjudged(e),
                         },
-                        JsonContent::Other(media) => {
-                            Documented::Unjudged(format!("{media} bodies are not judged"))
-                        }
+                        JsonContent::Other(media) => Documented::Unjudged(format!("{media} bodies are not judged")),
                     };
                     (key.to_ascii_uppercase(), documented)
                 })
@@ -145,10 +143,12 @@ impl ResponseValidators {
 
     /// Why a documented response of the operation cannot be judged, if one cannot.
     pub fn problem(&self, method: &str, path: &str) -> Option<String> {
-        self.compiled(method, path)?.iter().find_map(|(key, documented)| match documented {
-            Documented::Unjudged(why) if why.starts_with("the schema") => Some(format!("{key}: {why}")),
-            _ => None,
-        })
+        self.compiled(method, path)?
+            .iter()
+            .find_map(|(key, documented)| match documented {
+                Documented::Unjudged(why) if why.starts_with("the schema") => Some(format!("{key}: {why}")),
+                _ => None,
+            })
     }
 }
 

@@ -21,7 +21,8 @@ impl Fixtures {
     /// The embedded default data.
     pub fn embedded() -> Self {
         // A committed file that the tests load: a parse failure is a broken build.
-        Self::parse("embedded default data (src/state/fixtures/default.yaml)", DEFAULT_DATA).expect("the default data parses")
+        Self::parse("embedded default data (src/state/fixtures/default.yaml)", DEFAULT_DATA)
+            .expect("the default data parses")
     }
 
     /// Reads a YAML or JSON fixtures file (JSON is read as the YAML subset it is).

@@ -18,9 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
 use crate::exchange::AnsweredBy;
+use crate::operation::Operation;
 use crate::spec::Document;
 use crate::state::locks::lock;
-use crate::operation::Operation;
 use crate::state::text_map::TextMap;
 
 /// How many entries one namespace keeps unless told otherwise (`--journal-limit`).

@@ -2,11 +2,11 @@
 //! the journal, the forced-response scenarios, and the drifts a proxy has seen. The vendors' pipeline writes to it; the control
 //! API reads and changes it.
 
-use crate::state::clock::Clock;
-use crate::serve::proxy::drift_log::DriftLog;
 use crate::exchange::Fidelity;
 use crate::serve::forcing::Scenarios;
+use crate::serve::proxy::drift_log::DriftLog;
 use crate::spec::Document;
+use crate::state::clock::Clock;
 use crate::state::journal::Journal;
 
 pub struct Shared {

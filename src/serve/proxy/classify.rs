@@ -6,10 +6,10 @@
 //! catalogue writes it down: a 404 with another body is drift.
 
 use crate::departures::Departure;
-use crate::state::journal::Classification;
-use crate::spec::Document;
 use crate::operation::Operation;
 use crate::probe::Catalogue;
+use crate::spec::Document;
+use crate::state::journal::Classification;
 
 /// The response header that carries the classification.
 pub const CONFORMANCE_HEADER: &str = "x-understudy-conformance";

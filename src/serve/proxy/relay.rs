@@ -49,7 +49,12 @@ impl ApiContext {
                 let mut extra = reply.extra_headers;
                 extra.push((http::header::CONNECTION, HeaderValue::from_static("close")));
                 let why = "the request body did not arrive in time: not relayed".to_string();
-                local(reply.status, reply.body.unwrap_or_default(), extra, Conformance::NotRelayed(why))
+                local(
+                    reply.status,
+                    reply.body.unwrap_or_default(),
+                    extra,
+                    Conformance::NotRelayed(why),
+                )
             }
             RequestBody::TooLarge => proxy_error(
                 StatusCode::PAYLOAD_TOO_LARGE,

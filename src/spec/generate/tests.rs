@@ -923,8 +923,10 @@ fn every_body_of_a_corpus_validates() {
 
 #[test]
 fn map_keys_meet_property_names() {
-    let values = valid(json!({"type": "object", "propertyNames": {"pattern": "^[A-Z0-9-]{3,32}$"},
-                              "additionalProperties": {"type": "integer"}}));
+    let values = valid(
+        json!({"type": "object", "propertyNames": {"pattern": "^[A-Z0-9-]{3,32}$"},
+                              "additionalProperties": {"type": "integer"}}),
+    );
     assert!(values.iter().any(|v| v.as_object().is_some_and(|o| !o.is_empty())));
 }
 
@@ -932,6 +934,8 @@ fn map_keys_meet_property_names() {
 fn date_times_take_the_spelling_their_length_bounds_allow() {
     for (min, max) in [(25, 25), (24, 24), (29, 40), (20, 20)] {
         let values = valid(json!({"type": "string", "format": "date-time", "minLength": min, "maxLength": max}));
-        assert!(values.iter().all(|v| v.as_str().is_some_and(|s| (min..=max).contains(&s.len()))));
+        assert!(values
+            .iter()
+            .all(|v| v.as_str().is_some_and(|s| (min..=max).contains(&s.len()))));
     }
 }

@@ -94,12 +94,12 @@ pub static INVALID_SESSION_ID_400: Departure = Departure {
     };
 
 pub static UNKNOWN_SESSION_404: Departure = Departure {
-        id: "dynamic-404-unknown-session",
-        operation: OPERATION,
-        situation: "no session with this id in the token's environment",
-        spec_says: DOCUMENTED,
-        service_does: "404 `{\"error\":\"Not Found\",\"code\":\"not_found\"}`.",
-        evidence: "inferred for revoke: the body is the one Dynamic's API uses for unknown resources elsewhere.",
-        live: "404 `{\"error\":\"Not Found\",\"code\":\"not_found\"}`.",
-        spec: "As live (the spec documents no 404); the response carries the departure header.",
-    };
+    id: "dynamic-404-unknown-session",
+    operation: OPERATION,
+    situation: "no session with this id in the token's environment",
+    spec_says: DOCUMENTED,
+    service_does: "404 `{\"error\":\"Not Found\",\"code\":\"not_found\"}`.",
+    evidence: "inferred for revoke: the body is the one Dynamic's API uses for unknown resources elsewhere.",
+    live: "404 `{\"error\":\"Not Found\",\"code\":\"not_found\"}`.",
+    spec: "As live (the spec documents no 404); the response carries the departure header.",
+};

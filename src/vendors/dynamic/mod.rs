@@ -13,8 +13,6 @@
 mod error;
 mod probes;
 
-
-
 use bytes::Bytes;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use http::StatusCode;
@@ -22,11 +20,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::dynamic::types::{Session, Uuid};
-use crate::state::sessions::Sessions;
+use crate::probe::Catalogue;
 use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
 use error::DynamicError;
 pub use error::{DEPARTURES, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
 
@@ -148,7 +146,6 @@ impl Vendor for Dynamic {
             _ => Reply::json(status, &serde_json::json!({"error": reason(status).0})),
         }
     }
-
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![(

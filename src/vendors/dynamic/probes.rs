@@ -2,8 +2,8 @@
 //! either way), and each credential and path refusal. 401s are documented; 400 and 404 are not.
 
 use super::error::{DynamicError, INVALID_SESSION_ID_400, UNKNOWN_SESSION_404};
-use crate::exchange::{bearer_token, Bearer, Incoming};
 use super::REVOKE_SESSION;
+use crate::exchange::{bearer_token, Bearer, Incoming};
 use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, Resources, SessionIds};
 
 // The situations, by name: the handler tags its answers with them, for coverage.
@@ -17,7 +17,10 @@ pub(super) const MALFORMED_TOKEN: &str = "malformed_token";
 
 const REVOKED: &[(&str, Match)] = &[("/id", Match::Present), ("/revokedAt", Match::Present)];
 const NO_JWT: &[(&str, Match)] = &[("/error", Match::Equals("No jwt provided!"))];
-const NOT_FOUND: &[(&str, Match)] = &[("/error", Match::Equals("Not Found")), ("/code", Match::Equals("not_found"))];
+const NOT_FOUND: &[(&str, Match)] = &[
+    ("/error", Match::Equals("Not Found")),
+    ("/code", Match::Equals("not_found")),
+];
 const UNKNOWN: &str = "00000000-0000-4000-8000-00000000c4ec";
 
 fn revoke(resources: &Resources) -> ProbeRequest {

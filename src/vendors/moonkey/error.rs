@@ -38,12 +38,7 @@ impl MoonKeyError {
                 "Unauthorized: provide a valid secret API key as a Bearer token in the Authorization header.",
                 &SECRET_KEY_401,
             ),
-            Self::Validation(message) => (
-                StatusCode::BAD_REQUEST,
-                "validation_error",
-                message,
-                &VALIDATION_400,
-            ),
+            Self::Validation(message) => (StatusCode::BAD_REQUEST, "validation_error", message, &VALIDATION_400),
             Self::InvalidJwt => (
                 StatusCode::UNAUTHORIZED,
                 "invalid_session_jwt",
@@ -64,7 +59,6 @@ impl MoonKeyError {
             ),
         }
     }
-
 }
 
 impl VendorError for MoonKeyError {
@@ -103,7 +97,12 @@ const SPEC_MODE_AS_LIVE: &str =
     "As live: the spec documents nothing for this situation; the response carries the departure header.";
 
 /// Every departure of this operation, in the register's order.
-pub static DEPARTURES: &[&Departure] = &[&SECRET_KEY_401, &VALIDATION_400, &UNKNOWN_SESSION_404, &JWT_VERIFICATION];
+pub static DEPARTURES: &[&Departure] = &[
+    &SECRET_KEY_401,
+    &VALIDATION_400,
+    &UNKNOWN_SESSION_404,
+    &JWT_VERIFICATION,
+];
 
 pub static SECRET_KEY_401: Departure = Departure {
         id: "moonkey-401-secret-key",

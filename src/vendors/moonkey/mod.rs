@@ -7,9 +7,9 @@
 //! outside it, in the SDKs' error shape (see `error`).
 
 mod error;
-mod probes;
 mod identifier;
 mod jwt;
+mod probes;
 
 use std::sync::OnceLock;
 
@@ -20,14 +20,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::probe::Catalogue;
 use crate::exchange::{bearer_token, reason, serialised_once, Bearer, Fidelity, Incoming, Reply};
 use crate::generated::moonkey::types::{DeleteSession200Response, DeleteSession200ResponseMessage};
 use crate::ids;
-use crate::state::sessions::Sessions;
+use crate::probe::Catalogue;
 use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
-pub use error::{DEPARTURES, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
+use crate::state::sessions::Sessions;
 use error::MoonKeyError;
+pub use error::{DEPARTURES, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400};
 use identifier::Identifier;
 
 pub(crate) struct MoonKey;
@@ -129,7 +129,6 @@ impl Vendor for MoonKey {
         let (phrase, error_type) = reason(status);
         error::body(status, &error_type, &format!("{phrase}."))
     }
-
 
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![(

@@ -4,11 +4,10 @@
 use serde_json::{json, Value};
 
 use super::error::{
-    self as error, MoonKeyError, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404,
-    VALIDATION_400,
+    self as error, MoonKeyError, JWT_VERIFICATION, SECRET_KEY_401, UNKNOWN_SESSION_404, VALIDATION_400,
 };
-use crate::exchange::{bearer_token, Bearer, Incoming};
 use super::{DELETE_SESSION, JWT_LIFETIME_SECS};
+use crate::exchange::{bearer_token, Bearer, Incoming};
 use crate::probe::{json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, Resources, SessionIds};
 
 // The situations, by name: the handler tags its answers with them, for coverage.
@@ -25,13 +24,24 @@ pub(super) const MALFORMED_JSON: &str = "malformed_json";
 pub(super) const INVALID_JWT: &str = "invalid_jwt";
 pub(super) const EXPIRED_JWT: &str = "expired_jwt";
 
-const UNAUTHORIZED: &[(&str, Match)] = &[("/error_type", Match::Equals("unauthorized")), ("/status_code", Match::Present)];
-const VALIDATION: &[(&str, Match)] = &[("/error_type", Match::Equals("validation_error")), ("/error_message", Match::Present)];
-const NOT_FOUND: &[(&str, Match)] = &[("/error_type", Match::Equals("session_not_found")), ("/status_code", Match::Present)];
+const UNAUTHORIZED: &[(&str, Match)] = &[
+    ("/error_type", Match::Equals("unauthorized")),
+    ("/status_code", Match::Present),
+];
+const VALIDATION: &[(&str, Match)] = &[
+    ("/error_type", Match::Equals("validation_error")),
+    ("/error_message", Match::Present),
+];
+const NOT_FOUND: &[(&str, Match)] = &[
+    ("/error_type", Match::Equals("session_not_found")),
+    ("/status_code", Match::Present),
+];
 const DELETED: &[(&str, Match)] = &[("/message", Match::Equals("Successfully deleted session"))];
 
 fn delete(resources: &Resources, body: Value) -> ProbeRequest {
-    ProbeRequest::to(&DELETE_SESSION, "").bearer(resources.credential()).json(body)
+    ProbeRequest::to(&DELETE_SESSION, "")
+        .bearer(resources.credential())
+        .json(body)
 }
 
 fn by_id(resources: &Resources) -> ProbeRequest {

@@ -116,12 +116,13 @@ pub static CONTENT_TYPE_415: Departure = Departure {
     };
 
 pub static NO_404: Departure = Departure {
-        id: "nango-404-unreachable",
-        operation: OPERATION,
-        situation: "the documented 404",
-        spec_says: "Documents 404 `StdError`.",
-        service_does: "No code path answers 404: an unknown, expired or deleted token is a 401 `unknown_connect_session_token`.",
-        evidence: "NangoHQ/nango @2f4c0af: deleteConnectSession and connectSessionAuth.",
-        live: "Never 404; 401 as above.",
-        spec: "The same: the 401 is documented and is what the situation gets.",
-    };
+    id: "nango-404-unreachable",
+    operation: OPERATION,
+    situation: "the documented 404",
+    spec_says: "Documents 404 `StdError`.",
+    service_does:
+        "No code path answers 404: an unknown, expired or deleted token is a 401 `unknown_connect_session_token`.",
+    evidence: "NangoHQ/nango @2f4c0af: deleteConnectSession and connectSessionAuth.",
+    live: "Never 404; 401 as above.",
+    spec: "The same: the 401 is documented and is what the situation gets.",
+};

@@ -10,8 +10,6 @@ mod checks;
 mod error;
 mod probes;
 
-
-
 use chrono::{DateTime, TimeDelta, Utc};
 use http::{HeaderValue, StatusCode};
 use schemars::JsonSchema;
@@ -19,13 +17,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::departures::Departure;
-use crate::probe::Catalogue;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
-use crate::state::sessions::Sessions;
+use crate::probe::Catalogue;
 use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
 use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
-pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
 use error::NangoError;
+pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
 
 pub(crate) struct Nango;
 
@@ -189,7 +187,9 @@ fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, (
     context.store.update(namespace, "", now, |tenant| {
         match tenant.get(token) {
             None => return Err((NangoError::UnknownToken, Some(probes::UNKNOWN_TOKEN))),
-            Some(session) if !session.is_live(now) => return Err((NangoError::UnknownToken, Some(probes::EXPIRED_TOKEN))),
+            Some(session) if !session.is_live(now) => {
+                return Err((NangoError::UnknownToken, Some(probes::EXPIRED_TOKEN)))
+            }
             Some(_) => {}
         }
         inputs.map_err(|e| (e, None))?;

@@ -4,14 +4,17 @@
 
 use serde_json::json;
 
-use super::error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, NO_404, PAYLOAD_ON_401};
 use super::error::NangoError;
+use super::error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, NO_404, PAYLOAD_ON_401};
+use super::DELETE_CONNECT_SESSION;
 use crate::departures::Departure;
 use crate::exchange::{bearer_token, Bearer, Incoming};
-use super::DELETE_CONNECT_SESSION;
-use crate::probe::{empty, json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, PublicCreate, Resources, SessionIds};
+use crate::probe::{
+    empty, json as answer, Catalogue, Match, Needs, Probe, ProbeRequest, PublicCreate, Resources, SessionIds,
+};
 
-const A_TOKEN_NO_SESSION_HAS: &str = "nango_connect_session_0000000000000000000000000000000000000000000000000000000000c4ec00";
+const A_TOKEN_NO_SESSION_HAS: &str =
+    "nango_connect_session_0000000000000000000000000000000000000000000000000000000000c4ec00";
 
 // The situations, by name: the handler tags its answers with them, for coverage.
 pub(super) const DELETE: &str = "delete";
@@ -72,49 +75,79 @@ pub(super) fn catalogue() -> Catalogue {
             "a token this check already deleted",
             Needs::DeletedSession,
             delete,
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Present)],
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Absent)],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Present),
+            ],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Absent),
+            ],
         ),
         // The spec documents a 404 for an unknown session; no code path of the service answers one.
-        registered_as(unauthorized(
-            UNKNOWN_TOKEN,
-            "a well-formed token no session has",
-            Needs::Nothing,
-            |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(A_TOKEN_NO_SESSION_HAS),
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Present)],
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Absent)],
-        ), &NO_404),
+        registered_as(
+            unauthorized(
+                UNKNOWN_TOKEN,
+                "a well-formed token no session has",
+                Needs::Nothing,
+                |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(A_TOKEN_NO_SESSION_HAS),
+                &[
+                    ("/error/code", Match::Equals("unknown_connect_session_token")),
+                    ("/error/payload", Match::Present),
+                ],
+                &[
+                    ("/error/code", Match::Equals("unknown_connect_session_token")),
+                    ("/error/payload", Match::Absent),
+                ],
+            ),
+            &NO_404,
+        ),
         unauthorized(
             EXPIRED_TOKEN,
             "a token past its 30 minutes",
             Needs::SessionAfter(30 * 60),
             delete,
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Present)],
-            &[("/error/code", Match::Equals("unknown_connect_session_token")), ("/error/payload", Match::Absent)],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Present),
+            ],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Absent),
+            ],
         ),
         unauthorized(
             MISSING_AUTHORIZATION,
             "no Authorization header",
             Needs::Nothing,
             |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, ""),
-            &[("/error/code", Match::Equals("missing_auth_header")), ("/error/payload", Match::Present)],
-            &[("/error/code", Match::Equals("missing_auth_header")), ("/error/payload", Match::Absent)],
-        ),
-        // The spec says to send the secret key; the service wants the connect session token.
-        registered_as(unauthorized(
-            SECRET_KEY,
-            "the environment's secret key, as the spec says to send",
-            Needs::Nothing,
-            |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer("7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05"),
             &[
-                ("/error/code", Match::Equals("invalid_connect_session_token_format")),
+                ("/error/code", Match::Equals("missing_auth_header")),
                 ("/error/payload", Match::Present),
             ],
             &[
-                ("/error/code", Match::Equals("invalid_connect_session_token_format")),
+                ("/error/code", Match::Equals("missing_auth_header")),
                 ("/error/payload", Match::Absent),
             ],
-        ), &AUTH_CONNECT_SESSION_TOKEN),
+        ),
+        // The spec says to send the secret key; the service wants the connect session token.
+        registered_as(
+            unauthorized(
+                SECRET_KEY,
+                "the environment's secret key, as the spec says to send",
+                Needs::Nothing,
+                |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer("7c1e5a2f-9d4b-4e8a-b3c6-2f1d8e7a9b05"),
+                &[
+                    ("/error/code", Match::Equals("invalid_connect_session_token_format")),
+                    ("/error/payload", Match::Present),
+                ],
+                &[
+                    ("/error/code", Match::Equals("invalid_connect_session_token_format")),
+                    ("/error/payload", Match::Absent),
+                ],
+            ),
+            &AUTH_CONNECT_SESSION_TOKEN,
+        ),
         Probe {
             name: TEXT_CONTENT_TYPE,
             situation: "a Content-Type other than JSON, checked before the credential",

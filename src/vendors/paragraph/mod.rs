@@ -17,11 +17,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::departures::Departure;
-use crate::probe::Catalogue;
 use crate::exchange::{reason, serialised_once, Fidelity, Incoming, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession200Response;
-use crate::state::sessions::Sessions;
+use crate::probe::Catalogue;
 use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
+use crate::state::sessions::Sessions;
 use error::ParagraphError;
 pub use error::{DEPARTURES, NOT_PENDING_404};
 
@@ -29,7 +29,6 @@ pub(crate) struct Paragraph;
 
 /// How long a pending auth session lasts (inferred: the CLI polls for a few minutes).
 const PENDING_LIFETIME: TimeDelta = TimeDelta::minutes(15);
-
 
 pub const DENY_SESSION: Operation = Operation {
     vendor: "paragraph",
@@ -160,7 +159,6 @@ impl Vendor for Paragraph {
         error::body(status, reason(status).0)
     }
 
-
     fn defaults(fixture: &Fixture) -> Vec<(&'static str, String)> {
         let mut lines = vec![("credential", "none (auth sessions need no API key)".to_string())];
         for spec in &fixture.sessions {
@@ -202,7 +200,11 @@ fn deny_session(context: &VendorContext<Paragraph>, request: &Incoming) -> Reply
         }
         status
     });
-    let not_pending = |situation| ParagraphError::NotPending.reply(context.fidelity()).in_situation(Some(situation));
+    let not_pending = |situation| {
+        ParagraphError::NotPending
+            .reply(context.fidelity())
+            .in_situation(Some(situation))
+    };
     match status {
         Some(Status::Pending) => denied_reply().in_situation(Some(probes::DENY_PENDING)),
         Some(Status::Completed) => not_pending(probes::COMPLETED_SESSION),

@@ -15,7 +15,10 @@ pub(super) const EXPIRED_SESSION: &str = "expired_session";
 pub(super) const UNKNOWN_SESSION: &str = "unknown_session";
 
 const DENIED: &[(&str, Match)] = &[("/success", Match::Present)];
-const NOT_FOUND: &[(&str, Match)] = &[("/msg", Match::Equals("Session not found")), ("/success", Match::Present)];
+const NOT_FOUND: &[(&str, Match)] = &[
+    ("/msg", Match::Equals("Session not found")),
+    ("/success", Match::Present),
+];
 
 fn deny(resources: &Resources) -> ProbeRequest {
     ProbeRequest::to(&DENY_SESSION, resources.session_id())
@@ -50,7 +53,11 @@ pub(super) fn catalogue() -> Catalogue {
             "a session whose login completed",
             Needs::ControlSession(r#"{"status":"completed"}"#),
         ),
-        not_pending(EXPIRED_SESSION, "a pending session past its lifetime", Needs::SessionAfter(16 * 60)),
+        not_pending(
+            EXPIRED_SESSION,
+            "a pending session past its lifetime",
+            Needs::SessionAfter(16 * 60),
+        ),
         Probe {
             request: |_| ProbeRequest::to(&DENY_SESSION, "00000000-0000-4000-8000-00000000c4ec"),
             ..not_pending(UNKNOWN_SESSION, "an id no session has", Needs::Nothing)
@@ -67,13 +74,15 @@ pub(super) fn catalogue() -> Catalogue {
         },
         // paragraph-cli's first call: `POST /v1/api/auth/sessions {deviceName}` -> 201 {sessionId, …}.
         public_create: Some(PublicCreate {
-            request: |_| ProbeRequest {
-                method: "POST",
-                path: "/v1/api/auth/sessions".into(),
-                headers: Vec::new(),
-                body: None,
-            }
-            .json(json!({"deviceName": "understudy-check"})),
+            request: |_| {
+                ProbeRequest {
+                    method: "POST",
+                    path: "/v1/api/auth/sessions".into(),
+                    headers: Vec::new(),
+                    body: None,
+                }
+                .json(json!({"deviceName": "understudy-check"}))
+            },
             expected_status: 201,
             id_pointer: "/sessionId",
         }),

@@ -28,7 +28,11 @@ impl Served {
 
     /// The base URL of the API a test document is served as (or of `control`).
     fn url(&self, file: &str) -> String {
-        let name = if file == "control" { file.to_string() } else { name_of(&document(file)) };
+        let name = if file == "control" {
+            file.to_string()
+        } else {
+            name_of(&document(file))
+        };
         self.running.url(&name).expect("the API is served").to_string()
     }
 
@@ -79,7 +83,10 @@ async fn a_literal_beats_a_variable_and_parameters_inside_a_segment_are_routed()
         .iter()
         .map(|e| e["operation"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(operations, ["getCurrentUser", "getUser", "listUserOrders", "getCurrentUser"]);
+    assert_eq!(
+        operations,
+        ["getCurrentUser", "getUser", "listUserOrders", "getCurrentUser"]
+    );
     let twilio = served.url("twilio-like-3.0.yaml");
     let (status, _, body, _) = served
         .send(
@@ -162,7 +169,12 @@ async fn a_request_that_breaks_the_document_gets_the_status_and_shape_the_docume
     assert!(body["error"]["message"].as_str().unwrap().contains("body"), "{body}");
     // A query parameter out of its bounds, where 400 is documented and 422 is not.
     let (status, _, body, _) = served
-        .send(served.http.get(format!("{pets}/pets?limit=100000")).header("x-api-key", "k"))
+        .send(
+            served
+                .http
+                .get(format!("{pets}/pets?limit=100000"))
+                .header("x-api-key", "k"),
+        )
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"]["code"], "bad_request", "{body}");
@@ -186,7 +198,10 @@ async fn the_answer_is_negotiated_forced_by_example_or_generated_on_request() {
         .send(served.http.post(format!("{users}/users")).json(&sign_up))
         .await;
     assert_eq!(status, 201);
-    assert_eq!(example["id"], "usr_4Fq9XbT2mLk7Rz1P", "the documented example: {example}");
+    assert_eq!(
+        example["id"], "usr_4Fq9XbT2mLk7Rz1P",
+        "the documented example: {example}"
+    );
     let (_, _, generated, _) = served
         .send(
             served
@@ -214,7 +229,10 @@ async fn the_answer_is_negotiated_forced_by_example_or_generated_on_request() {
         .send(served.http.head(format!("{users}/users/me")).bearer_auth("t"))
         .await;
     assert_eq!((status, bytes.len()), (200, 0), "HEAD is GET without a body");
-    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! these tests, see their README), each answered from the document alone and held to it.
 
 mod answers;
+mod proxy;
 mod routing;
 mod sweep;
 mod vendor_documents;

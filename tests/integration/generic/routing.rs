@@ -29,12 +29,20 @@ async fn a_path_built_from_any_template_routes_back_to_that_template() {
         let base = running.url(&name).expect("the document is served").to_string();
         let literals: Vec<String> = operations(document.json())
             .iter()
-            .flat_map(|(_, t, _, _)| t.split(['/', '{', '}', '.', '-', ':']).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|(_, t, _, _)| {
+                t.split(['/', '{', '}', '.', '-', ':'])
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         for (method, template, _, _) in operations(document.json()) {
             let expected = document
                 .json()
-                .pointer(&format!("/paths/{}/{}/operationId", template.replace('~', "~0").replace('/', "~1"), method.to_lowercase()))
+                .pointer(&format!(
+                    "/paths/{}/{}/operationId",
+                    template.replace('~', "~0").replace('/', "~1"),
+                    method.to_lowercase()
+                ))
                 .and_then(Value::as_str)
                 .map(str::to_string);
             let namespace = format!("route-{name}-{method}-{}", template.len());
@@ -51,7 +59,10 @@ async fn a_path_built_from_any_template_routes_back_to_that_template() {
                 let (status, id) = tokio::task::block_in_place(|| {
                     tokio::runtime::Handle::current().block_on(async {
                         let response = client
-                            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
+                            .request(
+                                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                                format!("{base}{path}"),
+                            )
                             .header("x-understudy-namespace", &namespace)
                             .send()
                             .await

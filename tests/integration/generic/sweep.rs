@@ -18,7 +18,9 @@ fn status_of(key: &str, keys: &[String]) -> u16 {
         .into_iter()
         .find(|s| {
             let range = format!("{}XX", s / 100);
-            !keys.iter().any(|k| k == &s.to_string() || k.eq_ignore_ascii_case(&range))
+            !keys
+                .iter()
+                .any(|k| k == &s.to_string() || k.eq_ignore_ascii_case(&range))
         })
         .unwrap_or(599)
 }
@@ -38,7 +40,10 @@ async fn sweep(seed: u64) -> Vec<(String, u16, Vec<u8>)> {
             for key in &keys {
                 let status = status_of(key, &keys);
                 let response = client
-                    .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), format!("{base}{path}"))
+                    .request(
+                        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                        format!("{base}{path}"),
+                    )
                     .header("Prefer", format!("code={status}"))
                     .send()
                     .await
@@ -85,17 +90,31 @@ async fn sweep(seed: u64) -> Vec<(String, u16, Vec<u8>)> {
             .find(|v| v["vendor"] == name_of(file).as_str())
             .unwrap_or_else(|| panic!("{} has coverage", name_of(file)));
         assert!(api["total"].as_u64().unwrap() > 0);
-        assert_eq!(api["exercised"], api["total"], "{}: every documented status was forced", name_of(file));
+        assert_eq!(
+            api["exercised"],
+            api["total"],
+            "{}: every documented status was forced",
+            name_of(file)
+        );
     }
     running.stop().await.expect("understudy stops");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     answers
 }
 
 #[tokio::test]
 async fn every_documented_status_of_every_operation_validates_and_repeats_byte_for_byte() {
     let first = sweep(7).await;
-    assert!(first.len() > 150, "the sweep covers the documents ({} answers)", first.len());
+    assert!(
+        first.len() > 150,
+        "the sweep covers the documents ({} answers)",
+        first.len()
+    );
     let second = sweep(7).await;
     for ((label, _, a), (_, _, b)) in first.iter().zip(&second) {
         assert_eq!(

@@ -68,7 +68,14 @@ async fn a_fuller_vendor_document_keeps_the_compiled_operation_and_serves_the_re
         .collect();
     assert_eq!(answered[1..], ["override", "override"]);
     assert!(["example", "generated"].contains(&answered[0]), "{answered:?}");
-    let apis: Value = http.get(format!("{control}/apis")).send().await.unwrap().json().await.unwrap();
+    let apis: Value = http
+        .get(format!("{control}/apis"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let listed = apis.as_array().unwrap().iter().find(|a| a["name"] == "nango").unwrap();
     assert_eq!(listed["overridden"], serde_json::json!(["delete_connect_session"]));
     assert!(listed["operations"].as_u64().unwrap() > 1);
@@ -102,7 +109,10 @@ async fn a_vendors_port_answers_an_unknown_path_in_its_documents_shape_with_cors
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(response.headers()["access-control-allow-origin"], "http://localhost:3000");
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found", "Nango's StdError shape: {body}");
     running.stop().await.unwrap();
