@@ -113,9 +113,18 @@ struct ServeArgs {
     #[arg(long, default_value_t = Options::default().journal_limit, env = "UNDERSTUDY_JOURNAL_LIMIT")]
     journal_limit: usize,
     /// How many requests the journal keeps across all namespaces (past it, the namespace holding
-    /// the most drops its oldest). It keeps at most 4096 namespaces, forgetting the first to arrive.
+    /// the most drops its oldest).
     #[arg(long, default_value_t = Options::default().journal_total_limit, env = "UNDERSTUDY_JOURNAL_TOTAL_LIMIT")]
     journal_total_limit: usize,
+    /// How many namespaces the journal keeps; past it, the least recently used (by a request or a read
+    /// of its journal) is forgotten, and counted in GET /stats.
+    #[arg(long, default_value_t = Options::default().journal_namespaces, env = "UNDERSTUDY_JOURNAL_MAX_NAMESPACES")]
+    journal_max_namespaces: usize,
+    /// How many tenants (namespace and credential) each vendor keeps; past it, one that changed
+    /// nothing is forgotten first, the least recently used of those; then the least recently used
+    /// (warned of once, and counted in GET /stats).
+    #[arg(long, default_value_t = Options::default().max_tenants, env = "UNDERSTUDY_MAX_TENANTS")]
+    max_tenants: usize,
     /// Log level on stderr: trace, debug, info (logs every request), warn, error.
     #[arg(long, default_value = "warn", value_parser = parse_level, env = "UNDERSTUDY_LOG")]
     log_level: ConfigLoggingLevel,
@@ -204,6 +213,8 @@ impl ServeArgs {
             log_format: self.log_format,
             journal_limit: self.journal_limit,
             journal_total_limit: self.journal_total_limit,
+            journal_namespaces: self.journal_max_namespaces,
+            max_tenants: self.max_tenants,
             fixtures,
             specs: self.specs.clone(),
             no_vendors: self.no_vendors,

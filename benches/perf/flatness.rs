@@ -3,7 +3,7 @@
 //! 10,000 and 100,000 tenants (the tenant cap holds the store), and after as many namespaces (the
 //! journal's namespace and total limits hold it).
 
-use crate::serve::start::Server;
+use crate::server::Server;
 use crate::wrk::{self, Expect, Scenario};
 use crate::{DYNAMIC_TOKEN, SESSION_ID};
 

@@ -7,10 +7,17 @@
 //! tenants and namespaces grow. A scenario whose answers are not all of the kind it expects fails
 //! the run: a measurement of the wrong path is no measurement.
 //!
+//! The same Understudy also serves two test documents (`--spec`), whose scenarios measure the generic
+//! engine against the compiled Dynamic revoke (`generic`); and a document of 400 operations generated
+//! at run time measures what a large document costs in start-up time and memory (`load`).
+//!
 //! Run it with `benches/run` (which installs wrk), or
 //! `cargo bench --bench perf -- [--duration SECONDS] [--runs N] [--json] [--skip-flatness]`.
 
+mod client;
 mod flatness;
+mod generic;
+mod load;
 mod references;
 mod report;
 mod server;
@@ -35,6 +42,9 @@ const SESSION_ID: &str = "95b11417-f18f-457f-8804-68e361f9164f";
 /// What the references answer: the Session the mock answers for the same revoke.
 const SESSION_BODY: &str = r#"{"createdAt":"2026-11-24T04:00:00.000Z","id":"95b11417-f18f-457f-8804-68e361f9164f","ipAddress":"203.0.113.7","revokedAt":"2026-11-24T05:00:00.000Z","userAgent":"Mozilla/5.0"}"#;
 
+/// The compiled path the generic scenarios are held to, by its scenario's name.
+const DYNAMIC_REVOKE: &str = "dynamic revoke 200";
+
 /// The servers, by their index in [`start_servers`].
 const HYPER: usize = 0;
 const DROPSHOT: usize = 1;
@@ -47,6 +57,8 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("--serve-hyper") => return references::serve_hyper(),
         Some("--serve-dropshot") => return references::serve_dropshot(),
+        // The large document the load measurement generates, written out to look at or profile.
+        Some("--write-large-document") => return load::write(args.get(2).map_or("large-3.0.yaml", String::as_str)),
         _ => {}
     }
     let value = |flag: &str, default: u64| {
@@ -120,10 +132,13 @@ fn start_servers() -> Vec<Server> {
     }
     yaml.push_str(&format!("    - id: {SESSION_ID}\n"));
     std::fs::write(&fixtures, yaml).expect("the fixtures file");
+    // The vendors as always, and the generic scenarios' documents beside them.
+    let specs = generic::spec_args();
+    let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
     vec![
         Server::reference("bare hyper", "--serve-hyper"),
         Server::reference("bare dropshot", "--serve-dropshot"),
-        Server::understudy("understudy", &[]),
+        Server::understudy("understudy (+2 --spec docs)", &specs),
         Server::understudy("understudy, journal off", &["--journal-limit", "0"]),
         Server::understudy(
             "understudy, 100,000 sessions",
@@ -153,6 +168,7 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
     let foreign_jwt = jwt_of_another_app(&control);
     let paragraph = |session: &str| format!("{}/v1/api/auth/sessions/{session}", u.url("paragraph"));
     let nango = format!("{}/connect/session", u.url("nango"));
+    let (pets, inventory) = generic::urls(u);
     let scenario = |name, server, url: String, lua, expect| Scenario {
         name,
         server,
@@ -178,7 +194,7 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
         ),
         // First on its server, so that the memory read after it is Dynamic's load alone.
         scenario(
-            "dynamic revoke 200",
+            DYNAMIC_REVOKE,
             UNDERSTUDY,
             revoke(UNDERSTUDY, SESSION_ID),
             put_revoke.clone(),
@@ -276,12 +292,21 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
             Error,
         ),
     ]
+    .into_iter()
+    .chain(generic::scenarios(UNDERSTUDY, &pets, &inventory))
+    .collect()
 }
 
 /// Runs everything and prints it; false when a scenario got answers of the wrong kind.
 fn run(options: &Options) -> bool {
     let defaults = Defaults::read();
     let servers = start_servers();
+    // One request of each generic scenario, checked more closely than wrk checks the load.
+    let (pets, inventory) = generic::urls(&servers[UNDERSTUDY]);
+    let problems = generic::check(&pets, &inventory);
+    for problem in &problems {
+        eprintln!("perf: {problem}");
+    }
     let mut measured: Vec<Vec<Measured>> = Vec::new();
     let mut names = Vec::new();
     let mut under_dynamic_load = None;
@@ -299,7 +324,7 @@ fn run(options: &Options) -> bool {
                 names.push(scenario.name);
             }
             measured[i].push(result);
-            if scenario.name == "dynamic revoke 200" && under_dynamic_load.is_none() {
+            if scenario.name == DYNAMIC_REVOKE && under_dynamic_load.is_none() {
                 under_dynamic_load = Some(servers[UNDERSTUDY].memory().peak);
             }
         }
@@ -321,18 +346,22 @@ fn run(options: &Options) -> bool {
         .collect();
     let under_dynamic_load = under_dynamic_load.unwrap_or(0.0);
     drop(servers);
+    eprintln!("perf: loading a large document");
+    let load = load::measure();
     let (steps, flatness_unexpected) = if options.flatness {
         flatness::measure()
     } else {
         (Vec::new(), 0)
     };
-    let unexpected: u64 = rows.iter().map(|r| r.unexpected).sum::<u64>() + flatness_unexpected;
+    let unexpected: u64 =
+        rows.iter().map(|r| r.unexpected).sum::<u64>() + flatness_unexpected + load.unexpected + problems.len() as u64;
     let report = Report {
         options,
         rows: &rows,
         servers: &figures,
         under_dynamic_load,
         steps: &steps,
+        load: &load,
     };
     if options.json {
         report.print_json();

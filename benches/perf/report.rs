@@ -1,8 +1,11 @@
-//! What the benchmark prints: the scenario table with ratios to the references, the servers' start-up
-//! and memory, and the flatness steps; as a table for people or as JSON (`--json`) for machines.
+//! What the benchmark prints: the scenario table with ratios to the references and to the compiled
+//! Dynamic revoke, the generic engine against its target, the servers' start-up and memory, what a
+//! large document costs, and the flatness steps; as a table for people or as JSON (`--json`) for
+//! machines.
 
 use crate::flatness::Step;
-use crate::serve::start::Memory;
+use crate::load::LoadFigures;
+use crate::server::Memory;
 use crate::wrk::Measured;
 use crate::Options;
 
@@ -51,6 +54,21 @@ pub struct Report<'a> {
     /// Understudy's peak resident memory after its Dynamic revoke scenario (MB).
     pub under_dynamic_load: f64,
     pub steps: &'a [Step],
+    pub load: &'a LoadFigures,
+}
+
+/// The generic engine's throughput target, as a share of the compiled Dynamic revoke's.
+const GENERIC_TARGET: f64 = 0.8;
+/// A large document's targets: its start-up time (spawn to startup line), and the memory it adds.
+const LOAD_TARGET_MS: f64 = 1000.0;
+const LOAD_TARGET_MB: f64 = 20.0;
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT MET"
+    }
 }
 
 impl Report<'_> {
@@ -58,19 +76,32 @@ impl Report<'_> {
         (self.rows[0].rps, self.rows[1].rps)
     }
 
+    /// The compiled path's row: the Dynamic revoke 200 on the same Understudy.
+    fn compiled(&self) -> &Row {
+        self.rows
+            .iter()
+            .find(|r| r.name == crate::DYNAMIC_REVOKE)
+            .expect("the Dynamic revoke scenario")
+    }
+
+    fn generic_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| crate::generic::NAMES.contains(&r.name))
+    }
+
     pub fn print_table(&self) {
         let (hyper, dropshot) = self.references();
+        let compiled = self.compiled().rps;
         println!(
             "wrk -t2 -c32, {} s per run, median of {} rounds (the scenarios take turns)\n",
             self.options.seconds, self.options.runs
         );
         println!(
-            "{:<54} {:>8} {:>7} {:>7} {:>9} {:>8} {:>7}",
-            "scenario", "req/s", "p50 ms", "p99 ms", "CPU µs/r", "÷dropsh", "÷hyper"
+            "{:<54} {:>8} {:>7} {:>7} {:>9} {:>8} {:>7} {:>8}",
+            "scenario", "req/s", "p50 ms", "p99 ms", "CPU µs/r", "÷dropsh", "÷hyper", "÷revoke"
         );
         for row in self.rows {
             println!(
-                "{:<54} {:>8.0} {:>7.2} {:>7.2} {:>9.1} {:>8.2} {:>7.2}{}",
+                "{:<54} {:>8.0} {:>7.2} {:>7.2} {:>9.1} {:>8.2} {:>7.2} {:>8.2}{}",
                 row.name,
                 row.rps,
                 row.p50_ms,
@@ -78,7 +109,25 @@ impl Report<'_> {
                 row.cpu_us,
                 row.rps / dropshot,
                 row.rps / hyper,
+                row.rps / compiled,
                 if row.unexpected > 0 { "  WRONG ANSWERS" } else { "" }
+            );
+        }
+        let revoke = self.compiled();
+        println!(
+            "\ngeneric engine against the compiled path ({}: {:.0} req/s, {:.1} CPU µs/r); target ≥ {:.2} × its req/s",
+            revoke.name, revoke.rps, revoke.cpu_us, GENERIC_TARGET
+        );
+        for row in self.generic_rows() {
+            let ratio = row.rps / revoke.rps;
+            println!(
+                "{:<54} {:>8.0} req/s  {:.2} × revoke  {:.2} × dropshot  CPU/r {:.2} × revoke  {}",
+                row.name,
+                row.rps,
+                ratio,
+                row.rps / dropshot,
+                row.cpu_us / revoke.cpu_us,
+                verdict(ratio >= GENERIC_TARGET)
             );
         }
         println!(
@@ -100,6 +149,43 @@ impl Report<'_> {
             "understudy's peak after its Dynamic revoke scenario (default journal): {:.1} MB",
             self.under_dynamic_load
         );
+        let load = self.load;
+        println!(
+            "\na large document: {} operations ({:.0} KB of YAML), generated; against tests/documents/pets-crud-3.0.yaml",
+            load.operations, load.document_kb
+        );
+        println!(
+            "  spawn to startup line (median of {}): {:.1} ms, against {:.1} ms for the tiny one (+{:.1} ms); target < {:.0} ms: {}",
+            load.loads,
+            load.large_ms,
+            load.tiny_ms,
+            load.large_ms - load.tiny_ms,
+            LOAD_TARGET_MS,
+            verdict(load.large_ms < LOAD_TARGET_MS)
+        );
+        println!(
+            "  RSS started: {:.1} MB, against {:.1} MB for the tiny one (+{:.1} MB)",
+            load.large_rss,
+            load.tiny_rss,
+            load.large_rss - load.tiny_rss
+        );
+        println!(
+            "  RSS after one request to every operation: {:.1} MB (+{:.1} MB over the tiny one started); target < +{:.0} MB: {}{}",
+            load.large_rss_after,
+            load.large_rss_after - load.tiny_rss,
+            LOAD_TARGET_MB,
+            verdict(load.large_rss_after - load.tiny_rss < LOAD_TARGET_MB),
+            if load.unexpected > 0 { "  WRONG ANSWERS" } else { "" }
+        );
+        println!(
+            "    of which anonymous (heap) {:.1} → {:.1} MB (+{:.1}), file-backed (the executable's pages) {:.1} → {:.1} MB (+{:.1})",
+            load.tiny_anon,
+            load.large_anon_after,
+            load.large_anon_after - load.tiny_anon,
+            load.tiny_file,
+            load.large_file_after,
+            load.large_file_after - load.tiny_file
+        );
         if !self.steps.is_empty() {
             println!("\nmemory as use grows (one fresh understudy)");
             for step in self.steps {
@@ -120,6 +206,7 @@ impl Report<'_> {
 
     pub fn print_json(&self) {
         let (hyper, dropshot) = self.references();
+        let compiled = self.compiled();
         let scenarios: Vec<serde_json::Value> = self
             .rows
             .iter()
@@ -127,10 +214,32 @@ impl Report<'_> {
                 serde_json::json!({
                     "scenario": row.name, "rps": row.rps, "p50_ms": row.p50_ms, "p99_ms": row.p99_ms,
                     "cpu_us_per_request": row.cpu_us, "vs_dropshot": row.rps / dropshot,
-                    "vs_hyper": row.rps / hyper, "unexpected_answers": row.unexpected,
+                    "vs_hyper": row.rps / hyper, "vs_dynamic_revoke": row.rps / compiled.rps,
+                    "unexpected_answers": row.unexpected,
                 })
             })
             .collect();
+        let generic: Vec<serde_json::Value> = self
+            .generic_rows()
+            .map(|row| {
+                serde_json::json!({
+                    "scenario": row.name, "rps": row.rps, "vs_dynamic_revoke": row.rps / compiled.rps,
+                    "vs_dropshot": row.rps / dropshot, "cpu_vs_dynamic_revoke": row.cpu_us / compiled.cpu_us,
+                    "target_vs_dynamic_revoke": GENERIC_TARGET, "met": row.rps / compiled.rps >= GENERIC_TARGET,
+                })
+            })
+            .collect();
+        let load = self.load;
+        let load = serde_json::json!({
+            "operations": load.operations, "document_kb": load.document_kb, "loads": load.loads,
+            "startup_line_ms": load.large_ms, "tiny_startup_line_ms": load.tiny_ms,
+            "rss_started_mb": load.large_rss, "tiny_rss_started_mb": load.tiny_rss,
+            "rss_after_every_operation_mb": load.large_rss_after,
+            "anon_after_every_operation_mb": load.large_anon_after, "file_after_every_operation_mb": load.large_file_after,
+            "tiny_anon_started_mb": load.tiny_anon, "tiny_file_started_mb": load.tiny_file,
+            "target_startup_ms": LOAD_TARGET_MS, "target_added_mb": LOAD_TARGET_MB,
+            "unexpected_answers": load.unexpected,
+        });
         let servers: Vec<serde_json::Value> = self
             .servers
             .iter()
@@ -157,7 +266,7 @@ impl Report<'_> {
             "{:#}",
             serde_json::json!({
                 "duration_s": self.options.seconds, "runs": self.options.runs,
-                "scenarios": scenarios, "servers": servers,
+                "scenarios": scenarios, "generic_vs_compiled": generic, "large_document": load, "servers": servers,
                 "rss_peak_under_dynamic_load_mb": self.under_dynamic_load, "memory_flatness": steps,
             })
         );

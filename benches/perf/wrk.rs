@@ -5,7 +5,7 @@
 use std::io::Write as _;
 use std::process::Command;
 
-use crate::serve::start::Server;
+use crate::server::Server;
 
 /// The answers a scenario must get: a measurement of the wrong path is no measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -37,6 +37,12 @@ impl Process {
         url(&self.urls, server)
     }
 
+    /// The process id, to read more of /proc with [`status_mb`].
+    #[allow(dead_code)] // not every benchmark reads /proc
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Resident memory in MB, from /proc.
     #[allow(dead_code)] // not every benchmark measures memory
     pub fn rss_mb(&self) -> f64 {

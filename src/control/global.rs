@@ -36,6 +36,7 @@ pub fn register(api: &mut ApiDescription<Arc<ControlContext>>) -> Result<(), Str
         api.register(drifts_list),
         api.register(drifts_report),
         api.register(apis_list),
+        api.register(stats),
     ];
     register_all
         .into_iter()
@@ -223,6 +224,41 @@ async fn drifts_report(rqctx: Context) -> Result<Response<Body>, HttpError> {
 #[endpoint { method = GET, path = "/apis" }]
 async fn apis_list(rqctx: Context) -> Result<HttpResponseOk<Vec<super::ApiSummary>>, HttpError> {
     Ok(HttpResponseOk(rqctx.context().apis.clone()))
+}
+
+/// What Understudy holds and what its limits made it forget.
+#[derive(Serialize, JsonSchema)]
+struct Stats {
+    journal: crate::state::journal::JournalStats,
+    /// Each vendor's tenants.
+    tenants: Vec<VendorTenants>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct VendorTenants {
+    vendor: String,
+    #[serde(flatten)]
+    stats: crate::state::store::StoreStats,
+}
+
+/// What Understudy holds, and what its limits made it forget (tenants past `--max-tenants`,
+/// namespaces past `--journal-max-namespaces`): the least recently used go first, and are counted here.
+#[endpoint { method = GET, path = "/stats" }]
+async fn stats(rqctx: Context) -> Result<HttpResponseOk<Stats>, HttpError> {
+    let context = rqctx.context();
+    let tenants = context
+        .vendors
+        .stats()
+        .into_iter()
+        .map(|(vendor, stats)| VendorTenants {
+            vendor: vendor.to_string(),
+            stats,
+        })
+        .collect();
+    Ok(HttpResponseOk(Stats {
+        journal: context.shared.journal.stats(),
+        tenants,
+    }))
 }
 
 #[derive(Deserialize, JsonSchema)]

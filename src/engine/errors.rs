@@ -60,6 +60,7 @@ pub(crate) fn build(
     status: StatusCode,
     message: &str,
     violations: &[Violation],
+    path: &str,
     now: DateTime<Utc>,
 ) -> Reply {
     let own = response
@@ -99,15 +100,24 @@ pub(crate) fn build(
     let bases = example
         .into_iter()
         .chain((0..4).map(|attempt| generator.generate(schema, seed.wrapping_add(attempt))));
-    for base in bases {
-        let mut filled = base.clone();
-        fill(&mut filled, schema, document, status, message, violations, 0);
-        let candidates = [filled, base];
-        if let Some(valid) = candidates
-            .iter()
-            .find(|c| converted.as_ref().is_none_or(|v| v.is_valid(c)))
+    let fits = |value: &Value| converted.as_ref().is_none_or(|v| v.is_valid(value));
+    for mut body in bases {
+        if !fits(&body) {
+            continue;
+        }
+        // Each conventional field is filled only where the body still fits its schema with it (a
+        // `code` of 422 where codes start at 10000 stays as generated; the message is still filled).
+        let mut fills = Vec::new();
+        fill(&body, schema, document, &Filling { status, message, violations, path }, &[], &mut fills);
+        for (place, value) in fills {
+            if let Some(previous) = replace_at(&mut body, &place, Some(value)) {
+                if !fits(&body) {
+                    replace_at(&mut body, &place, previous);
+                }
+            }
+        }
         {
-            let mut reply = Reply::json(status, valid).answered_by(AnsweredBy::Generated);
+            let mut reply = Reply::json(status, &body).answered_by(AnsweredBy::Generated);
             if media != "application/json" {
                 if let Ok(value) = HeaderValue::from_str(media) {
                     reply = reply.with_content_type(value);
@@ -140,17 +150,42 @@ pub(crate) fn problem(status: StatusCode, detail: &str, violations: &[Violation]
         .answered_by(AnsweredBy::Generated)
 }
 
-/// Fills the conventional fields of an error body, where the schema has them: a message, a code, the
-/// status, the violations; one level into a nested error object (`{"error": {"code", "message"}}`).
+/// What an error body says: the status, the message, the violations, and the request's path.
+struct Filling<'a> {
+    status: StatusCode,
+    message: &'a str,
+    violations: &'a [Violation],
+    path: &'a str,
+}
+
+/// Sets (or, with `None`, removes) the value at `place` (object keys from the root), giving back
+/// what was there; `None` (and nothing done) where the place's parent is not an object of the value.
+fn replace_at(value: &mut Value, place: &[String], new: Option<Value>) -> Option<Option<Value>> {
+    let (last, parents) = place.split_last()?;
+    let mut current = value;
+    for key in parents {
+        current = current.get_mut(key.as_str())?;
+    }
+    let object = current.as_object_mut()?;
+    Some(match new {
+        Some(new) => object.insert(last.clone(), new),
+        None => object.remove(last),
+    })
+}
+
+/// The conventional fields of an error body, where the schema has them, as (place, value): a
+/// message, a code, the status, the violations, the request's path; one level into a nested error
+/// object (`{"error": {"code", "message"}}`).
 fn fill(
-    value: &mut Value,
+    value: &Value,
     schema: &Value,
     document: &Document,
-    status: StatusCode,
-    message: &str,
-    violations: &[Violation],
-    depth: usize,
+    filling: &Filling<'_>,
+    prefix: &[String],
+    out: &mut Vec<(Vec<String>, Value)>,
 ) {
+    let (status, message, violations) = (filling.status, filling.message, filling.violations);
+    let depth = prefix.len();
     let schema = merged_properties(document, schema);
     let Value::Object(object) = value else { return };
     let reason = status.canonical_reason().unwrap_or("Error");
@@ -178,7 +213,7 @@ fn fill(
                 named,
                 ["code", "type", "errortype", "errorcode", "error", "kind", "status"].contains(&key.as_str()),
             ) {
-                object.insert(name.clone(), named.clone());
+                out.push((place(prefix, name), named.clone()));
             }
             continue;
         }
@@ -193,6 +228,7 @@ fn fill(
                 Some(json!(message))
             }
             "title" | "reason" if text => Some(json!(reason)),
+            "instance" | "path" if text => Some(json!(filling.path)),
             "code" | "type" | "errortype" | "errorcode" | "error" | "kind" if text => Some(json!(code)),
             "code" | "errorcode" | "status" | "statuscode" | "httpstatus" | "httpstatuscode" if number => {
                 Some(json!(status.as_u16()))
@@ -211,12 +247,10 @@ fn fill(
             _ => None,
         };
         match filled {
-            Some(filled) => {
-                object.insert(name.clone(), filled);
-            }
+            Some(filled) => out.push((place(prefix, name), filled)),
             None if depth == 0 && types.contains(&"object") => {
-                if let Some(nested) = object.get_mut(name) {
-                    fill(nested, property, document, status, message, violations, depth + 1);
+                if let Some(nested) = object.get(name) {
+                    fill(nested, property, document, filling, &place(prefix, name), out);
                 }
             }
             None => {}
@@ -240,6 +274,12 @@ fn status_words(status: StatusCode) -> &'static [&'static str] {
         500..=599 => &["internal", "server", "unavailable", "error"],
         _ => &[],
     }
+}
+
+fn place(prefix: &[String], name: &str) -> Vec<String> {
+    let mut place = prefix.to_vec();
+    place.push(name.to_string());
+    place
 }
 
 /// The violations as items of an errors array: objects with the item schema's message and field

@@ -101,7 +101,8 @@ pub(crate) fn error_reply(
         .document
         .operation_object(answering.operation.method, answering.operation.template)["responses"];
     let response = status::documented(responses, status.as_u16()).map(|(_, r)| r);
-    errors::build(answering.document, response, status, message, violations, answering.now)
+    let path = answering.request.path.as_str();
+    errors::build(answering.document, response, status, message, violations, path, answering.now)
 }
 
 /// The answer to a request no operation matches: 404 for an unknown path, 405 for a known path
@@ -117,7 +118,7 @@ pub(crate) fn unrouted(
         StatusCode::METHOD_NOT_ALLOWED => format!("{method} is not an operation of {path}"),
         _ => format!("no operation of this API matches {method} {path}"),
     };
-    errors::build(document, None, status, &message, &[], now)
+    errors::build(document, None, status, &message, &[], path, now)
 }
 
 /// The answer for an operation the document does not let Understudy answer: 501, naming why.

@@ -69,6 +69,12 @@ pub(crate) fn for_refusal(answering: &Answering<'_>, violations: &[Violation]) -
     if violations.iter().any(|v| v.kind == ViolationKind::MediaType) && has_own(responses, 415) {
         return StatusCode::UNSUPPORTED_MEDIA_TYPE;
     }
+    // A path that names nothing the document could hold (an id of the wrong form) is a resource
+    // that is not there, where the document says how it answers that.
+    let in_path = |v: &Violation| v.location.starts_with("path.");
+    if violations.iter().all(in_path) && has_own(responses, 404) {
+        return StatusCode::NOT_FOUND;
+    }
     let exact = |status: u16| {
         responses
             .as_object()

@@ -62,6 +62,11 @@ pub struct Options {
     pub journal_limit: usize,
     /// Journal entries kept across all namespaces.
     pub journal_total_limit: usize,
+    /// Namespaces the journal keeps (past it, the least recently used is forgotten).
+    pub journal_namespaces: usize,
+    /// Tenants each vendor keeps (past it, one that changed nothing goes first, the least recently
+    /// used of those).
+    pub max_tenants: usize,
     /// The data every new tenant starts with: the embedded default data unless `--fixtures` is given.
     pub fixtures: Fixtures,
     /// `understudy proxy`: (vendor, real service's base URL). Only these vendors are served, and
@@ -122,6 +127,8 @@ impl Default for Options {
             body_limit: DEFAULT_BODY_LIMIT,
             journal_limit: journal::DEFAULT_LIMIT,
             journal_total_limit: journal::DEFAULT_TOTAL_LIMIT,
+            journal_namespaces: journal::MAX_NAMESPACES,
+            max_tenants: crate::state::store::MAX_TENANTS,
             fixtures: Fixtures::embedded(),
             upstreams: Vec::new(),
             drift_report: None,
@@ -299,7 +306,11 @@ pub async fn start(options: Options) -> Result<Running, String> {
     let shared = Arc::new(Shared {
         fidelity: options.fidelity,
         clock: Clock::default(),
-        journal: Journal::new(options.journal_limit, options.journal_total_limit),
+        journal: Journal::with_namespace_limit(
+            options.journal_limit,
+            options.journal_total_limit,
+            options.journal_namespaces,
+        ),
         scenarios: Scenarios::default(),
         drifts: DriftLog::writing_to(options.drift_report.clone()),
         apis: std::sync::OnceLock::new(),
@@ -440,7 +451,7 @@ impl ContextBuilder for Launcher {
         let context = Arc::new(VendorContext::<V> {
             fixture,
             // Checked just above: the same fixture seeds every tenant the same way.
-            store: Store::new(move |now| {
+            store: Store::with_limit(V::NAME, self.options.max_tenants, move |now| {
                 seed_state::<V>(&seed_fixture, now).expect("the fixture was checked at start")
             }),
             shared: self.shared.clone(),

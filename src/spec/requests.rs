@@ -309,14 +309,14 @@ fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> R
             scheme.eq_ignore_ascii_case(expected) && !credentials.trim().is_empty()
         }),
         Scheme::ApiKeyHeader(name) => request.headers.get(name.as_str()).is_some_and(|v| !v.is_empty()),
-        Scheme::ApiKeyQuery(name) => query_pairs(request.query).any(|(key, _)| key == *name),
+        Scheme::ApiKeyQuery(name) => query_pairs(request.query).any(|(key, value)| key == *name && !value.is_empty()),
         Scheme::ApiKeyCookie(name) => request
             .headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
-            .any(|pair| pair.trim().split_once('=').is_some_and(|(k, _)| k == name)),
+            .any(|pair| pair.trim().split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty())),
         Scheme::Token => authorization().is_some_and(|(scheme, credentials)| {
             scheme.eq_ignore_ascii_case("bearer") && !credentials.trim().is_empty()
         }),
@@ -379,16 +379,28 @@ fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<
     let Some(schema) = &parameter.schema else { return Ok(()) };
     // Parameters arrive as text: a string schema sees the text, a number or boolean one the value
     // parsed. The valid case is checked first, without collecting errors: it is every request's.
-    let candidate = match parameter.array {
-        Some(ArrayStyle::Repeated) => Value::Array(values.iter().flat_map(|v| v.split(',')).map(typed).collect()),
-        Some(ArrayStyle::Delimited(delimiter)) => Value::Array(
+    // An array's items are judged as text first (a `"null"` in a list of strings is text), then
+    // as the values they spell.
+    let items: Option<Vec<&str>> = match parameter.array {
+        // `explode: true`: each repeat is one item, commas and all.
+        Some(ArrayStyle::Repeated) => Some(values.iter().map(String::as_str).collect()),
+        Some(ArrayStyle::Delimited(delimiter)) => Some(
             values
                 .iter()
                 .flat_map(|v| v.split(delimiter))
                 .filter(|v| !v.is_empty())
-                .map(typed)
                 .collect(),
         ),
+        None => None,
+    };
+    let candidate = match items {
+        Some(items) => {
+            let texts = Value::Array(items.iter().map(|i| Value::String(i.to_string())).collect());
+            if schema.is_valid(&texts) {
+                return Ok(());
+            }
+            Value::Array(items.into_iter().map(typed).collect())
+        }
         None => {
             let text = Value::String(values[0].clone());
             if schema.is_valid(&text) {
@@ -436,7 +448,13 @@ fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Vio
             )
         });
     };
-    if empty {
+    let form = request
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+    // An empty form is a form with no fields: judged as `{}` below, not as a missing body.
+    if empty && !form {
         return rule
             .required
             .then(|| violation(ViolationKind::Body, "body: the spec requires one".into()));

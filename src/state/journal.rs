@@ -143,27 +143,58 @@ struct Entries {
     /// (entries held, arrival) of every namespace, to its name: the last one holds the most. Keyed
     /// by numbers, so that keeping it in order compares no names.
     sizes: BTreeMap<(usize, u64), Arc<str>>,
-    /// arrival -> namespace for every namespace held: the first one arrived first, and is forgotten
-    /// past the namespace limit.
-    arrivals: BTreeMap<u64, Arc<str>>,
+    /// last use -> namespace for every namespace held: the first one was used least recently, and
+    /// is forgotten past the namespace limit. A use is a request journaled or a read of the journal.
+    recency: BTreeMap<u64, Arc<str>>,
     total: usize,
     next_sequence: u64,
+    /// Counts uses, for `recency`.
+    next_use: u64,
+    /// Namespaces forgotten for the namespace limit, since the start.
+    forgotten: u64,
 }
 
-/// One namespace's entries, oldest first, and when the namespace arrived (a sequence number).
+/// One namespace's entries, oldest first, when the namespace arrived (a sequence number) and when
+/// it was last used.
 struct Held {
     entries: VecDeque<Recorded>,
     arrival: u64,
+    last_used: u64,
+}
+
+/// What the journal holds and has forgotten, for `GET /stats`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct JournalStats {
+    pub namespaces_held: usize,
+    /// The most namespaces it keeps (`--journal-max-namespaces`).
+    pub namespaces_limit: usize,
+    /// Namespaces forgotten, least recently used first, because the limit was reached.
+    pub namespaces_forgotten: u64,
+    pub entries_held: usize,
 }
 
 impl Journal {
     /// A journal that keeps `per_namespace` entries per namespace and `total` in all, for at most
     /// [`MAX_NAMESPACES`] namespaces.
+    #[cfg(test)]
     pub fn new(per_namespace: usize, total: usize) -> Self {
         Self::with_namespace_limit(per_namespace, total, MAX_NAMESPACES)
     }
 
-    fn with_namespace_limit(per_namespace: usize, total: usize, namespaces: usize) -> Self {
+    /// What it holds and has forgotten.
+    pub fn stats(&self) -> JournalStats {
+        let entries = lock(&self.entries);
+        JournalStats {
+            namespaces_held: entries.by_namespace.len(),
+            namespaces_limit: self.namespaces,
+            namespaces_forgotten: entries.forgotten,
+            entries_held: entries.total,
+        }
+    }
+
+    /// A journal that keeps `per_namespace` entries per namespace and `total` in all, for at most
+    /// `namespaces` namespaces.
+    pub fn with_namespace_limit(per_namespace: usize, total: usize, namespaces: usize) -> Self {
         Self {
             entries: Mutex::new(Entries::default()),
             per_namespace,
@@ -194,11 +225,12 @@ impl Journal {
                 if held.entries.len() >= self.per_namespace {
                     entries.pop_oldest(&key);
                 }
+                entries.touch(&key);
                 key
             }
             None => {
                 if entries.by_namespace.len() >= self.namespaces {
-                    entries.forget_oldest_namespace();
+                    entries.forget_least_recently_used();
                 }
                 Arc::from(namespace)
             }
@@ -212,9 +244,11 @@ impl Journal {
         }
     }
 
-    /// The namespace's entries that match the filter, oldest first.
+    /// The namespace's entries that match the filter, oldest first. Reading a namespace's journal
+    /// is a use of it.
     pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Recorded> {
-        let entries = lock(&self.entries);
+        let mut entries = lock(&self.entries);
+        entries.touch(namespace);
         let since = filter.since.unwrap_or(0);
         entries
             .held(namespace)
@@ -224,7 +258,8 @@ impl Journal {
     }
 
     pub fn count(&self, namespace: &str, filter: &Filter) -> usize {
-        let entries = lock(&self.entries);
+        let mut entries = lock(&self.entries);
+        entries.touch(namespace);
         entries.held(namespace).filter(|r| filter.matches(&r.entry)).count()
     }
 
@@ -245,6 +280,21 @@ impl Journal {
 }
 
 impl Entries {
+    /// Marks a held namespace as just used.
+    fn touch(&mut self, namespace: &str) {
+        self.next_use += 1;
+        let next_use = self.next_use;
+        let Some((key, held)) = self.by_namespace.get_key_value(namespace) else {
+            return;
+        };
+        let (key, last_used) = (key.clone(), held.last_used);
+        self.recency.remove(&last_used);
+        self.recency.insert(next_use, key);
+        if let Some(held) = self.by_namespace.get_mut(namespace) {
+            held.last_used = next_use;
+        }
+    }
+
     fn held(&self, namespace: &str) -> impl Iterator<Item = &Recorded> {
         self.by_namespace
             .get(namespace)
@@ -259,10 +309,12 @@ impl Entries {
         let held = match self.by_namespace.entry(namespace.clone()) {
             Slot::Occupied(held) => held.into_mut(),
             Slot::Vacant(vacant) => {
-                self.arrivals.insert(recorded.sequence, namespace.clone());
+                self.next_use += 1;
+                self.recency.insert(self.next_use, namespace.clone());
                 vacant.insert(Held {
                     entries: VecDeque::new(),
                     arrival: recorded.sequence,
+                    last_used: self.next_use,
                 })
             }
         };
@@ -281,7 +333,7 @@ impl Entries {
         let Some(held) = self.by_namespace.get_mut(namespace) else {
             return;
         };
-        let (before, arrival) = (held.entries.len(), held.arrival);
+        let (before, arrival, last_used) = (held.entries.len(), held.arrival, held.last_used);
         if held.entries.pop_front().is_none() {
             return;
         }
@@ -289,17 +341,18 @@ impl Entries {
         self.sizes.remove(&(before, arrival));
         if before == 1 {
             self.by_namespace.remove(namespace);
-            self.arrivals.remove(&arrival);
+            self.recency.remove(&last_used);
         } else {
             self.sizes.insert((before - 1, arrival), namespace.clone());
         }
     }
 
-    /// Forgets the namespace that arrived first of those held, with all its entries.
-    fn forget_oldest_namespace(&mut self) {
-        if let Some((_, namespace)) = self.arrivals.first_key_value() {
+    /// Forgets the namespace used least recently of those held, with all its entries.
+    fn forget_least_recently_used(&mut self) {
+        if let Some((_, namespace)) = self.recency.first_key_value() {
             let namespace = namespace.clone();
             self.remove_namespace(&namespace);
+            self.forgotten += 1;
         }
     }
 
@@ -307,7 +360,7 @@ impl Entries {
         if let Some(held) = self.by_namespace.remove(namespace) {
             self.total -= held.entries.len();
             self.sizes.remove(&(held.entries.len(), held.arrival));
-            self.arrivals.remove(&held.arrival);
+            self.recency.remove(&held.last_used);
         }
     }
 }
@@ -437,32 +490,28 @@ mod tests {
     }
 
     #[test]
-    fn past_the_namespace_limit_the_first_to_arrive_is_forgotten() {
+    fn past_the_namespace_limit_the_least_recently_used_is_forgotten() {
         let journal = Journal::with_namespace_limit(10, 100, 3);
         for namespace in ["a", "b", "c"] {
             journal.record(namespace, entry(204));
         }
+        // a arrived first but is used again: b is now the least recently used.
         journal.record("a", entry(401));
         journal.record("d", entry(204));
-        let held = |namespace| journal.count(namespace, &Filter::default());
-        assert_eq!(
-            [held("a"), held("b"), held("c"), held("d")],
-            [0, 1, 1, 1],
-            "a arrived first"
-        );
-        // A cleared namespace that comes back arrives anew: b is now the first to have arrived.
-        journal.clear("c");
-        journal.record("c", entry(204));
+        let held = |namespace| lock(&journal.entries).held(namespace).count();
+        assert_eq!([held("a"), held("b"), held("c"), held("d")], [2, 0, 1, 1], "b was used least recently");
+        // Reading a namespace's journal is a use too: c, the oldest left, is read and outlives a.
+        journal.count("c", &Filter::default());
         journal.record("e", entry(204));
-        assert_eq!([held("b"), held("c"), held("d"), held("e")], [0, 1, 1, 1]);
-        // A flood of new namespaces keeps three, the newest.
+        assert_eq!([held("a"), held("c"), held("d"), held("e")], [0, 1, 1, 1]);
+        assert_eq!(journal.stats().namespaces_forgotten, 2);
+        // A namespace that keeps working while a flood of new ones comes and goes keeps its entries.
         for i in 0..1_000 {
+            journal.record("busy", entry(200));
             journal.record(&format!("flood-{i}"), entry(204));
         }
-        assert_eq!(
-            [held("flood-997"), held("flood-998"), held("flood-999"), held("e")],
-            [1, 1, 1, 0]
-        );
+        assert_eq!(held("busy"), 10, "its last ten, as its own limit says");
+        assert_eq!([held("flood-998"), held("flood-999")], [1, 1]);
     }
 
     #[test]

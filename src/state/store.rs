@@ -7,8 +7,13 @@
 //! every other such tenant, so a new tenant costs a map entry, not a copy; its own copy is made on
 //! its first change. Seeding happens at most once a second, so a stream of new tenants never stalls
 //! the others.
+//!
+//! Past its cap, the store forgets a tenant: one that has changed nothing first (it holds nothing
+//! that cannot be rebuilt), the least recently used of those; only then the least recently used of
+//! those with changes, which is counted and warned of once, so that a user can see it happened.
 
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -16,8 +21,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::state::locks::lock;
 use crate::state::text_map::TextMap;
 
-/// How many tenants one vendor keeps before the oldest is forgotten, so that a client inventing a
-/// new key per request cannot grow memory without bound.
+/// How many tenants one vendor keeps unless told otherwise (`--max-tenants`), so that a client
+/// inventing a new key per request cannot grow memory without bound.
 pub const MAX_TENANTS: usize = 4096;
 
 /// A tenant first seen within this long of the shared default data's seeding shares it. Default
@@ -33,35 +38,105 @@ pub struct Store<S> {
     /// closure), and the critical sections are two hash lookups and a few field updates.
     tenants: Mutex<Tenants<S>>,
     seed: Seed<S>,
+    /// Set once a tenant with changes has been forgotten (the warning is printed once).
+    warned: AtomicBool,
+    /// The vendor's name, for the warning.
+    name: &'static str,
 }
 
 struct Tenants<S> {
-    /// namespace -> credential -> state. Nested so that lookups borrow the request's strings and
+    /// namespace -> credential -> tenant. Nested so that lookups borrow the request's strings and
     /// allocate nothing, and a namespace resets in one removal.
-    namespaces: TextMap<String, TextMap<String, Arc<S>>>,
-    /// Creation order, for evicting the oldest tenant past [`MAX_TENANTS`].
-    order: VecDeque<(String, String)>,
+    namespaces: TextMap<Arc<str>, TextMap<Arc<str>, Held<S>>>,
+    /// last use -> tenant, for the tenants that have changed nothing and for those that have: the
+    /// first of the first map is forgotten first.
+    unchanged: BTreeMap<u64, (Arc<str>, Arc<str>)>,
+    changed: BTreeMap<u64, (Arc<str>, Arc<str>)>,
+    /// Counts uses.
+    next_use: u64,
+    /// How many tenants are kept.
+    limit: usize,
+    /// Tenants forgotten since the start, and those of them that had changes.
+    forgotten: u64,
+    forgotten_with_changes: u64,
     /// The default data as last seeded, and when: shared by every tenant that has not changed it.
     shared_default: Option<(DateTime<Utc>, Arc<S>)>,
 }
 
+/// One tenant: its state, when it was last used, and whether it has changed anything.
+struct Held<S> {
+    state: Arc<S>,
+    last_used: u64,
+    changed: bool,
+}
+
+/// What a store holds and has forgotten, for `GET /stats`.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct StoreStats {
+    pub tenants_held: usize,
+    /// The most tenants kept (`--max-tenants`).
+    pub tenants_limit: usize,
+    /// Tenants forgotten because the limit was reached (those that changed nothing go first).
+    pub tenants_forgotten: u64,
+    /// Of those, the ones that had changed their data (their changes are lost).
+    pub tenants_forgotten_with_changes: u64,
+}
+
 impl<S: Clone> Store<S> {
     /// `seed` builds the default data for a new tenant at the given time.
+    #[cfg(test)]
     pub fn new(seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static) -> Self {
+        Self::with_limit("a vendor", MAX_TENANTS, seed)
+    }
+
+    /// A store of `name` that keeps at most `limit` tenants.
+    pub fn with_limit(name: &'static str, limit: usize, seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static) -> Self {
         Self {
             tenants: Mutex::new(Tenants {
                 namespaces: TextMap::default(),
-                order: VecDeque::new(),
+                unchanged: BTreeMap::new(),
+                changed: BTreeMap::new(),
+                next_use: 0,
+                limit: limit.max(1),
+                forgotten: 0,
+                forgotten_with_changes: 0,
                 shared_default: None,
             }),
             seed: Box::new(seed),
+            warned: AtomicBool::new(false),
+            name,
+        }
+    }
+
+    /// What it holds and has forgotten.
+    pub fn stats(&self) -> StoreStats {
+        let tenants = lock(&self.tenants);
+        StoreStats {
+            tenants_held: tenants.unchanged.len() + tenants.changed.len(),
+            tenants_limit: tenants.limit,
+            tenants_forgotten: tenants.forgotten,
+            tenants_forgotten_with_changes: tenants.forgotten_with_changes,
+        }
+    }
+
+    /// Warns, once, that a tenant with changes was forgotten.
+    fn warn_once(&self, forgotten_with_changes: u64) {
+        if forgotten_with_changes > 0 && !self.warned.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "understudy: warning: {} forgot a tenant whose data had changed: more tenants are in use than --max-tenants keeps (see GET /stats)",
+                self.name
+            );
         }
     }
 
     /// Runs `f` on the tenant's state without changing it; a new tenant starts from the default data.
     pub fn read<R>(&self, namespace: &str, credential: &str, now: DateTime<Utc>, f: impl FnOnce(&S) -> R) -> R {
         let mut tenants = lock(&self.tenants);
-        f(tenants.tenant(namespace, credential, now, &self.seed))
+        let result = f(&tenants.tenant(namespace, credential, now, &self.seed).state);
+        let lost = tenants.forgotten_with_changes;
+        drop(tenants);
+        self.warn_once(lost);
+        result
     }
 
     /// Runs `f` on the tenant, which reads its state and, through [`Tenant::change`], changes it.
@@ -74,59 +149,119 @@ impl<S: Clone> Store<S> {
         f: impl FnOnce(&mut Tenant<'_, S>) -> R,
     ) -> R {
         let mut tenants = lock(&self.tenants);
-        f(&mut Tenant(tenants.tenant(namespace, credential, now, &self.seed)))
+        let held = tenants.tenant(namespace, credential, now, &self.seed);
+        let mut tenant = Tenant {
+            state: &mut held.state,
+            changed: false,
+        };
+        let result = f(&mut tenant);
+        let first_change = tenant.changed && !held.changed;
+        held.changed |= tenant.changed;
+        let last_used = held.last_used;
+        if first_change {
+            if let Some(key) = tenants.unchanged.remove(&last_used) {
+                tenants.changed.insert(last_used, key);
+            }
+        }
+        let lost = tenants.forgotten_with_changes;
+        drop(tenants);
+        self.warn_once(lost);
+        result
     }
 
     /// Forgets every tenant of a namespace: each starts again from the default data.
     pub fn reset_namespace(&self, namespace: &str) {
         let mut tenants = lock(&self.tenants);
-        tenants.namespaces.remove(namespace);
-        tenants.order.retain(|(n, _)| n != namespace);
+        if let Some(credentials) = tenants.namespaces.remove(namespace) {
+            for held in credentials.values() {
+                tenants.unchanged.remove(&held.last_used);
+                tenants.changed.remove(&held.last_used);
+            }
+        }
     }
 }
 
 /// A tenant's state inside [`Store::update`]: read through `Deref`, changed through [`Tenant::change`].
-pub struct Tenant<'a, S>(&'a mut Arc<S>);
+pub struct Tenant<'a, S> {
+    state: &'a mut Arc<S>,
+    changed: bool,
+}
 
 impl<S: Clone> Tenant<'_, S> {
     /// The tenant's own state, to change: copied from the shared default data the first time.
     pub fn change(&mut self) -> &mut S {
-        Arc::make_mut(self.0)
+        self.changed = true;
+        Arc::make_mut(self.state)
     }
 }
 
 impl<S> std::ops::Deref for Tenant<'_, S> {
     type Target = S;
     fn deref(&self) -> &S {
-        self.0
+        self.state
     }
 }
 
 impl<S> Tenants<S> {
-    /// The tenant's state, seeded (or shared) if the tenant is new.
-    fn tenant(&mut self, namespace: &str, credential: &str, now: DateTime<Utc>, seed: &Seed<S>) -> &mut Arc<S> {
-        let known = self
+    /// The tenant, seeded (or sharing the default data) if it is new, and marked as just used.
+    fn tenant(&mut self, namespace: &str, credential: &str, now: DateTime<Utc>, seed: &Seed<S>) -> &mut Held<S> {
+        self.next_use += 1;
+        let next_use = self.next_use;
+        let found = self
             .namespaces
-            .get(namespace)
-            .is_some_and(|n| n.contains_key(credential));
-        if !known {
-            if self.order.len() >= MAX_TENANTS {
-                if let Some((oldest_namespace, oldest_credential)) = self.order.pop_front() {
-                    self.remove(&oldest_namespace, &oldest_credential);
+            .get_mut(namespace)
+            .and_then(|credentials| credentials.get_mut(credential))
+            .map(|held| {
+                let (last_used, changed) = (held.last_used, held.changed);
+                held.last_used = next_use;
+                (last_used, changed)
+            });
+        match found {
+            Some((last_used, changed)) => {
+                let order = if changed { &mut self.changed } else { &mut self.unchanged };
+                if let Some(key) = order.remove(&last_used) {
+                    order.insert(next_use, key);
                 }
             }
-            let state = self.shared_default(now, seed);
-            self.order.push_back((namespace.to_string(), credential.to_string()));
-            self.namespaces
-                .entry(namespace.to_string())
-                .or_default()
-                .insert(credential.to_string(), state);
+            None => {
+                if self.unchanged.len() + self.changed.len() >= self.limit {
+                    self.forget_one();
+                }
+                let state = self.shared_default(now, seed);
+                let (namespace, credential): (Arc<str>, Arc<str>) = (Arc::from(namespace), Arc::from(credential));
+                self.unchanged.insert(next_use, (namespace.clone(), credential.clone()));
+                self.namespaces.entry(namespace).or_default().insert(
+                    credential,
+                    Held {
+                        state,
+                        last_used: next_use,
+                        changed: false,
+                    },
+                );
+            }
         }
         // Present, or inserted just above.
         self.namespaces
             .get_mut(namespace)
             .and_then(|credentials| credentials.get_mut(credential))
             .expect("the tenant is present")
+    }
+
+    /// Forgets the least recently used tenant that has changed nothing, else the least recently
+    /// used of all.
+    fn forget_one(&mut self) {
+        let (victim, had_changes) = match self.unchanged.pop_first() {
+            Some((_, victim)) => (victim, false),
+            None => match self.changed.pop_first() {
+                Some((_, victim)) => (victim, true),
+                None => return,
+            },
+        };
+        self.remove(&victim.0, &victim.1);
+        self.forgotten += 1;
+        if had_changes {
+            self.forgotten_with_changes += 1;
+        }
     }
 
     /// The shared default data, seeded again when it is older (or younger) than [`RESEED_AFTER`].
@@ -183,19 +318,54 @@ mod tests {
     }
 
     #[test]
-    fn the_oldest_tenant_is_forgotten_past_the_cap() {
-        let store = Store::new(|_| 0u32);
+    fn past_the_cap_a_tenant_that_changed_nothing_goes_before_one_that_did() {
+        let store = Store::with_limit("test", 3, |_| 0u32);
         let now = Utc::now();
-        store.update("ns", "first", now, |t| *t.change() = 7);
-        for i in 0..MAX_TENANTS {
-            store.read("ns", &i.to_string(), now, |_| ());
-        }
-        assert_eq!(lock(&store.tenants).order.len(), MAX_TENANTS);
+        store.update("ns", "changed", now, |t| *t.change() = 7);
+        store.read("ns", "read-only", now, |_| ());
+        store.read("ns", "third", now, |_| ());
+        store.read("ns", "fourth", now, |_| ());
+        assert_eq!(store.read("ns", "changed", now, |s| *s), 7, "the oldest, but it holds changes");
+        let stats = store.stats();
         assert_eq!(
-            store.read("ns", "first", now, |s| *s),
-            0,
-            "the evicted tenant starts again from the default"
+            (stats.tenants_held, stats.tenants_forgotten, stats.tenants_forgotten_with_changes),
+            (3, 1, 0),
+            "read-only went instead"
         );
+    }
+
+    #[test]
+    fn a_tenant_in_use_keeps_its_state_while_ten_thousand_others_come_and_go() {
+        let store = Store::with_limit("test", 64, |_| 0u32);
+        let now = Utc::now();
+        store.update("working", "", now, |t| *t.change() = 1);
+        for i in 0..10_000u32 {
+            // Others change their data too, so only recency can save the working tenant.
+            store.update(&format!("passing-{i}"), "", now, |t| *t.change() = i);
+            if i % 32 == 0 {
+                store.update("working", "", now, |t| *t.change() += 1);
+            }
+        }
+        assert_eq!(store.read("working", "", now, |s| *s), 1 + 10_000 / 32 + 1);
+        let stats = store.stats();
+        assert_eq!(stats.tenants_held, 64);
+        assert!(stats.tenants_forgotten_with_changes > 9_000, "and the forgetting is counted: {stats:?}");
+    }
+
+    #[test]
+    fn past_the_cap_the_least_recently_used_with_changes_goes_first() {
+        let store = Store::with_limit("test", 2, |_| 0u32);
+        let now = Utc::now();
+        store.update("a", "", now, |t| *t.change() = 1);
+        store.update("b", "", now, |t| *t.change() = 2);
+        store.read("a", "", now, |_| ());
+        store.update("c", "", now, |t| *t.change() = 3);
+        assert_eq!(
+            [store.read("a", "", now, |s| *s), store.read("c", "", now, |s| *s)],
+            [1, 3],
+            "b, used least recently, went"
+        );
+        assert_eq!(store.stats().tenants_forgotten_with_changes, 1, "b, and it is counted");
     }
 
     #[test]
@@ -220,7 +390,7 @@ mod tests {
             let tenants = lock(&store.tenants);
             let namespace = &tenants.namespaces["ns"];
             assert!(
-                Arc::ptr_eq(&namespace["6"], &namespace["5"]),
+                Arc::ptr_eq(&namespace["6"].state, &namespace["5"].state),
                 "an update that changes nothing keeps sharing"
             );
         }

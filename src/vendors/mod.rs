@@ -43,6 +43,11 @@ macro_rules! vendor_list {
                 Ok(Self { $($module: builder.build::<$module::$vendor>()?,)+ })
             }
 
+            /// What each vendor's store holds and has forgotten.
+            pub(crate) fn stats(&self) -> Vec<(&'static str, crate::state::store::StoreStats)> {
+                vec![$((<$module::$vendor as Vendor>::NAME, self.$module.store.stats())),+]
+            }
+
             /// Puts every vendor's data in `namespace` back to the fixtures.
             pub(crate) fn reset_namespace(&self, namespace: &str) {
                 $(self.$module.store.reset_namespace(namespace);)+

@@ -2,6 +2,7 @@
 //! the clock, and namespaces.
 
 mod clock;
+mod forgetting;
 mod journal;
 mod namespaces;
 mod sessions;
