@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{negotiate, status, Answering};
 use crate::exchange::{AnsweredBy, Reply};
 use crate::spec::generate::{seed_of, Direction, Generator};
-use crate::spec::{is_json_media, walk};
+use crate::spec::{is_json_media, walk, Nonconformance};
 
 /// How many seeds are tried before a body that does not validate is sent with a warning.
 const ATTEMPTS: u64 = 8;
@@ -47,7 +47,7 @@ pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
     let media_object = walk::resolve(document.json(), &content[media]);
     if !answering.forcing.dynamic {
         if let Some(example) = first_example(answering, media_object) {
-            if validates(answering, media_object.get("schema"), &example).is_ok() {
+            if validates(answering, status, media, &example).is_ok() {
                 return encode(status, media, &example).answered_by(AnsweredBy::Example);
             }
         }
@@ -89,24 +89,43 @@ fn first_example(answering: &Answering<'_>, media_object: &Value) -> Option<Valu
         .find_map(|example| walk::resolve(answering.document.json(), example).get("value").cloned())
 }
 
-/// Whether `value` validates against `schema` (a value inside the document: its validator is
-/// compiled once). No schema, or one that does not compile, judges nothing.
-fn validates(answering: &Answering<'_>, schema: Option<&Value>, value: &Value) -> Result<(), String> {
-    let Some(validator) = schema.and_then(|s| answering.document.responses().validator(s)) else {
-        return Ok(());
-    };
-    if validator.is_valid(value) {
-        return Ok(());
+/// Whether `value` validates as the body of `status` in `media`, as the document's response
+/// validators judge it (the schema is compiled once, at its first use).
+fn validates(answering: &Answering<'_>, status: StatusCode, media: &str, value: &Value) -> Result<(), String> {
+    let operation = answering.operation;
+    let verdict = answering.document.responses().check_value_as(
+        operation.method,
+        operation.template,
+        status.as_u16(),
+        Some(media),
+        value,
+    );
+    match verdict {
+        Ok(()) => Ok(()),
+        // Not documented for this status (a forced one): nothing to judge by.
+        Err(Nonconformance::UndocumentedStatus(_)) => Ok(()),
+        Err(why) => Err(why.to_string()),
     }
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .map(|e| format!("{e} at '{}'", e.instance_path()))
-        .collect();
-    Err(errors.join("; "))
 }
 
-/// A body generated from `schema`, checked; other seeds are tried if it fails.
+/// A body generated from `schema`, checked; other seeds are tried if it fails. Made once per
+/// request seed, media type, day and forcing, then sent again from the cache.
 fn generated(answering: &Answering<'_>, status: StatusCode, media: &str, schema: &Value) -> Reply {
+    let key = answering.cache.key((
+        "generated",
+        answering.operation.id,
+        answering.operation.method,
+        request_seed(answering, status),
+        media,
+        start_of_day(answering.now),
+        answering.forcing.dynamic,
+    ));
+    answering
+        .cache
+        .get_or_make(key, || generate_checked(answering, status, media, schema))
+}
+
+fn generate_checked(answering: &Answering<'_>, status: StatusCode, media: &str, schema: &Value) -> Reply {
     let with_examples = Generator {
         document: answering.document.json(),
         direction: Direction::Response,
@@ -128,13 +147,13 @@ fn generated(answering: &Answering<'_>, status: StatusCode, media: &str, schema:
             &without_examples
         };
         let value = generator.generate(schema, base.wrapping_add(attempt));
-        if validates(answering, Some(schema), &value).is_ok() {
+        if validates(answering, status, media, &value).is_ok() {
             return encode(status, media, &value).answered_by(AnsweredBy::Generated);
         }
         first.get_or_insert(value);
     }
     let value = first.unwrap_or(Value::Null);
-    let why = validates(answering, Some(schema), &value).err().unwrap_or_default();
+    let why = validates(answering, status, media, &value).err().unwrap_or_default();
     let mut reply = encode(status, media, &value).answered_by(AnsweredBy::Generated);
     reply.warning = Some(format!("no generated body validated after {ATTEMPTS} seeds: {why}").into());
     reply

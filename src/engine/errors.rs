@@ -108,7 +108,19 @@ pub(crate) fn build(
         // Each conventional field is filled only where the body still fits its schema with it (a
         // `code` of 422 where codes start at 10000 stays as generated; the message is still filled).
         let mut fills = Vec::new();
-        fill(&body, schema, document, &Filling { status, message, violations, path }, &[], &mut fills);
+        fill(
+            &body,
+            schema,
+            document,
+            &Filling {
+                status,
+                message,
+                violations,
+                path,
+            },
+            &[],
+            &mut fills,
+        );
         for (place, value) in fills {
             if let Some(previous) = replace_at(&mut body, &place, Some(value)) {
                 if !fits(&body) {

@@ -9,8 +9,10 @@
 //! - `negotiate`: which documented media type fits the request's `Accept`.
 //! - `body`: the example or generated body of one response, checked before it is sent.
 //! - `errors`: error bodies in the document's shape (or `application/problem+json`).
+//! - `cache`: answers already made and checked, sent again for the same request.
 
 mod body;
+mod cache;
 mod errors;
 mod negotiate;
 mod status;
@@ -23,6 +25,8 @@ use crate::operation::Operation;
 use crate::serve::forcing::Forcing;
 use crate::spec::{Document, DocumentedBody, Violation};
 
+pub(crate) use cache::AnswerCache;
+
 /// What the engine needs to answer one request to one operation.
 pub struct Answering<'a> {
     pub document: &'static Document,
@@ -33,6 +37,8 @@ pub struct Answering<'a> {
     /// The user's `--seed`.
     pub seed: u64,
     pub forcing: &'a Forcing,
+    /// The API's answers already made.
+    pub cache: &'a AnswerCache,
 }
 
 /// The answer to a request no forcing decided: a refusal when the request breaks the document
@@ -102,7 +108,31 @@ pub(crate) fn error_reply(
         .operation_object(answering.operation.method, answering.operation.template)["responses"];
     let response = status::documented(responses, status.as_u16()).map(|(_, r)| r);
     let path = answering.request.path.as_str();
-    errors::build(answering.document, response, status, message, violations, path, answering.now)
+    let violated: Vec<(&str, &str)> = violations
+        .iter()
+        .map(|v| (v.location.as_str(), v.message.as_str()))
+        .collect();
+    let key = answering.cache.key((
+        "error",
+        answering.operation.id,
+        answering.operation.method,
+        status.as_u16(),
+        message,
+        &violated,
+        path,
+        answering.now.date_naive(),
+    ));
+    answering.cache.get_or_make(key, || {
+        errors::build(
+            answering.document,
+            response,
+            status,
+            message,
+            violations,
+            path,
+            answering.now,
+        )
+    })
 }
 
 /// The answer to a request no operation matches: 404 for an unknown path, 405 for a known path

@@ -34,6 +34,8 @@ pub struct ApiContext {
     pub seed: u64,
     /// The journal's operation for a request no operation of the document matches, by method.
     unrouted: Vec<&'static Operation>,
+    /// The generic engine's answers already made, sent again for the same request.
+    pub(crate) answers: crate::engine::AnswerCache,
 }
 
 /// What `understudy proxy` needs per API: the real service, and the compiled vendor's catalogue
@@ -95,6 +97,7 @@ impl ApiContext {
             relay,
             seed,
             unrouted,
+            answers: crate::engine::AnswerCache::default(),
         }
     }
 

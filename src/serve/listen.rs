@@ -1,10 +1,15 @@
 //! Binding one dropshot server: the configuration every server of Understudy shares (body limit,
-//! detached handler tasks), and [`Served`], a started server with its URL and a way to stop it.
+//! detached handler tasks, the request-target check), and [`Served`], a started server with its URL
+//! and a way to stop it.
 
 use std::net::SocketAddr;
 use std::pin::Pin;
 
-use dropshot::{ApiDescription, ConfigDropshot, HandlerTaskMode, ServerBuilder};
+use dropshot::{
+    ApiDescription, Body, ConfigDropshot, DynamicVersionPolicy, HandlerTaskMode, HttpError, ServerBuilder,
+    VersionPolicy,
+};
+use http::{Method, Request, Uri};
 
 /// Closes one server, waiting for its requests in flight.
 type StopFn = Box<dyn FnOnce() -> Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> + Send + Sync>;
@@ -60,8 +65,73 @@ pub fn start_server<C: dropshot::ServerContext>(
         default_handler_task_mode: HandlerTaskMode::Detached,
         ..Default::default()
     };
-    ServerBuilder::new(api, context, log.new(slog::o!("server" => name)))
+    // dropshot logs a refusal of the version policy as an error; here it is a client's malformed
+    // request, answered with a 400 and no more worth an error line than any other 400.
+    let quiet = slog::Filter::new(log.clone(), |record: &slog::Record<'_>| {
+        record.msg().as_str() != Some("failed to determine request API version")
+    });
+    let log = slog::Logger::root(slog::Drain::ignore_res(quiet), slog::o!("server" => name));
+    ServerBuilder::new(api, context, log)
         .config(config)
+        .version_policy(VersionPolicy::Dynamic(Box::new(RequestTargetCheck)))
         .start()
         .map_err(|e| format!("{name}: cannot listen on {address}: {e}"))
+}
+
+/// Refuses with a 400, before any routing, a request whose target is not a form a server takes
+/// (RFC 9112 §3.2): a path (origin-form) or an absolute URL are served; `*` only for `OPTIONS`; a
+/// bare `host:port` (authority-form) only for `CONNECT`, which no server here serves, so routing
+/// refuses it. hyper passes `GET 127.0.0.1:80` through with an empty path, which dropshot's router
+/// would send to `/`: on the control port, the dashboard.
+///
+/// dropshot calls its version policy with every request before it routes, and this is its only
+/// hook there; every endpoint here is registered for all versions, so the version it returns
+/// changes no routing. TODO-cleanup: a request filter of dropshot's own, should it gain one.
+#[derive(Debug)]
+struct RequestTargetCheck;
+
+impl DynamicVersionPolicy for RequestTargetCheck {
+    fn request_extract_version(
+        &self,
+        request: &Request<Body>,
+        _log: &slog::Logger,
+    ) -> Result<semver::Version, HttpError> {
+        match refused_target(request.method(), request.uri()) {
+            None => Ok(semver::Version::new(0, 0, 0)),
+            Some(why) => Err(HttpError::for_bad_request(None, why)),
+        }
+    }
+}
+
+/// Why a request target is refused, if it is.
+fn refused_target(method: &Method, target: &Uri) -> Option<String> {
+    let path = target.path();
+    if path.starts_with('/') || method == Method::CONNECT || (path == "*" && method == Method::OPTIONS) {
+        return None;
+    }
+    Some(format!(
+        "the request target `{target}` is neither a path nor an absolute URL (RFC 9112 §3.2)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_absolute_urls_and_options_star_are_served() {
+        let refused = |method: Method, target: &str| refused_target(&method, &target.parse().unwrap()).is_some();
+        assert!(refused(Method::GET, "127.0.0.1:80"), "authority-form");
+        assert!(refused(Method::DELETE, "example.com:443"), "authority-form");
+        assert!(refused(Method::GET, "*"), "asterisk-form is for OPTIONS");
+        assert!(!refused(Method::OPTIONS, "*"));
+        assert!(!refused(Method::GET, "/"));
+        assert!(!refused(Method::GET, "/clock?x=1"));
+        assert!(
+            !refused(Method::GET, "http://127.0.0.1:80"),
+            "absolute-form, empty path"
+        );
+        assert!(!refused(Method::GET, "http://127.0.0.1:80/clock"));
+        assert!(!refused(Method::CONNECT, "127.0.0.1:80"), "routing refuses it");
+    }
 }

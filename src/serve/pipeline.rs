@@ -134,6 +134,7 @@ impl ApiContext {
             now,
             seed: self.seed,
             forcing: &forcing,
+            cache: &self.answers,
         };
         let forced = if forcing.status.is_some() || forcing.example.is_some() {
             match &self.vendor {

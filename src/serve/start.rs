@@ -198,7 +198,7 @@ impl Running {
         let mut problems = Vec::new();
         for document in &self.given {
             let vendor = crate::vendors::NAMES.iter().copied().find(|n| *n == document.name);
-            for operation in spec::inspect::of(document, vendor).operations {
+            for operation in spec::inspect::of(document, vendor, spec::inspect::Depth::Quick).operations {
                 for problem in operation.problems {
                     problems.push(format!(
                         "{}: {} {}: {problem}",

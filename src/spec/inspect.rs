@@ -87,13 +87,30 @@ pub fn inspect(argument: &str) -> Result<Inspection, String> {
         (None, None) => super::slug(loaded.document["info"]["title"].as_str().unwrap_or("")),
     };
     let document = Document::new(&name, loaded.source.clone(), loaded.document);
-    Ok(of(&document, vendor))
+    Ok(of(&document, vendor, Depth::Thorough))
+}
+
+/// How closely a document is inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// Every response schema compiled, every example validated (`spec inspect`).
+    Thorough,
+    /// At start-up, beside the servers: examples judged by the generator's light validator, no
+    /// schema compiled (a large document would otherwise cost its whole set of validators in memory
+    /// at once; a served example is still validated for real before it is sent).
+    Quick,
 }
 
 /// The inspection of a loaded document; `vendor` names the compiled vendor that overrides some of
 /// its operations, if any.
-pub(crate) fn of(document: &Document, vendor: Option<&str>) -> Inspection {
+pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Inspection {
     let compiled = vendor.map(crate::vendors::compiled_operations).unwrap_or_default();
+    // Compiled for a thorough inspection and dropped after it: the document's own validators stay
+    // lazy, compiled only for the responses a request meets.
+    let validators = match depth {
+        Depth::Thorough => super::ResponseValidators::from_document(document.json()),
+        Depth::Quick => super::ResponseValidators::from_document(&Value::Null),
+    };
     let operations = document
         .table()
         .iter()
@@ -113,10 +130,21 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>) -> Inspection {
             if let Some(why) = document.unservable(index) {
                 problems.push(format!("not served (501): {why}"));
             }
-            if let Some(why) = document.responses().problem(op.method, op.template) {
-                problems.push(format!("a response schema cannot be used: {why}"));
+            match depth {
+                Depth::Thorough => {
+                    if let Some(why) = validators.problem(op.method, op.template) {
+                        problems.push(format!("a response schema cannot be used: {why}"));
+                    }
+                    problems.extend(example_problems(
+                        document,
+                        Some(&validators),
+                        op.method,
+                        op.template,
+                        object,
+                    ));
+                }
+                Depth::Quick => problems.extend(example_problems(document, None, op.method, op.template, object)),
             }
-            problems.extend(example_problems(document, op.method, op.template, object));
             OperationReport {
                 method: op.method.to_string(),
                 path: op.template.to_string(),
@@ -139,8 +167,15 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>) -> Inspection {
 }
 
 /// Examples of the operation's responses that break their own schema (they are not served), and
-/// content with neither a schema nor an example.
-pub(crate) fn example_problems(document: &Document, method: &str, template: &str, object: &Value) -> Vec<String> {
+/// content with neither a schema nor an example. Judged by `validators`, else by the generator's
+/// light validator.
+pub(crate) fn example_problems(
+    document: &Document,
+    validators: Option<&super::ResponseValidators>,
+    method: &str,
+    template: &str,
+    object: &Value,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for (key, response) in object["responses"].as_object().into_iter().flatten() {
         let response = walk::resolve(document.json(), response);
@@ -163,7 +198,25 @@ pub(crate) fn example_problems(document: &Document, method: &str, template: &str
                 continue;
             }
             for (what, value) in examples {
-                if let Err(why) = document.responses().check_value(method, template, status, value) {
+                let verdict = match validators {
+                    Some(validators) => validators
+                        .check_value_as(method, template, status, Some(media), value)
+                        .map_err(|why| why.to_string()),
+                    None => {
+                        let light = super::generate::Generator {
+                            document: document.json(),
+                            direction: super::generate::Direction::Response,
+                            now: chrono::Utc::now(),
+                            use_schema_examples: false,
+                        };
+                        let schema = media_object.get("schema").unwrap_or(&Value::Null);
+                        match light.accepts(schema, value) {
+                            true => Ok(()),
+                            false => Err("it does not fit its schema".to_string()),
+                        }
+                    }
+                };
+                if let Err(why) = verdict {
                     problems.push(format!(
                         "{key} {media}: the {what} breaks its schema and is not served: {why}"
                     ));

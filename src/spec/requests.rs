@@ -316,7 +316,11 @@ fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> R
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
-            .any(|pair| pair.trim().split_once('=').is_some_and(|(k, v)| k == name && !v.is_empty())),
+            .any(|pair| {
+                pair.trim()
+                    .split_once('=')
+                    .is_some_and(|(k, v)| k == name && !v.is_empty())
+            }),
         Scheme::Token => authorization().is_some_and(|(scheme, credentials)| {
             scheme.eq_ignore_ascii_case("bearer") && !credentials.trim().is_empty()
         }),

@@ -12,16 +12,21 @@ use super::schema::{compile, drop_one_sided_requirements, openapi_to_json_schema
 use super::walk;
 use serde_json::Value;
 
-/// What the spec says a response with a given status looks like.
-enum Documented {
-    /// The status is documented without content: the body must be empty.
-    NoContent,
-    /// The status is documented with a JSON schema (of `application/json`, or another JSON media
-    /// type such as `application/problem+json`).
-    Json(Box<Validator>),
-    /// Documented with content this checker cannot judge (no JSON media type, or a schema that does
-    /// not compile): any body passes, and [`ResponseValidators::problem`] says why.
-    Unjudged(String),
+/// What the spec says a response with a given status looks like: no content (the body must be
+/// empty), or content of these media types, each with its schema compiled at first use.
+struct Documented {
+    media: Vec<MediaRule>,
+}
+
+/// One documented media type of a response.
+struct MediaRule {
+    /// Lowercase, as written (`application/json`, `application/problem+json`, `text/csv`).
+    media: String,
+    /// Where its schema is in the converted document (a JSON pointer), if it has one.
+    schema: Option<String>,
+    /// The schema's validator, compiled when a body of this media type is first judged; the error
+    /// says why it cannot be (a schema that is not JSON Schema).
+    compiled: OnceLock<Result<Arc<Validator>, String>>,
 }
 
 /// Why a response does not conform to the spec.
@@ -47,12 +52,12 @@ impl fmt::Display for Nonconformance {
 }
 
 /// The documented responses of one operation, by their key in the document (`200`, `2XX`,
-/// `default`).
+/// `DEFAULT`, uppercased).
 type ByStatus = Vec<(String, Documented)>;
 
 /// Validators for every documented response of every operation, keyed by (method, path template).
-/// An operation's validators are compiled when one of its responses is first judged: a document of
-/// a thousand operations costs nothing for those nobody calls.
+/// A response's schema is compiled when a body of that status and media type is first judged: a
+/// document of a thousand operations costs nothing for the responses nobody meets.
 pub struct ResponseValidators {
     /// The document in JSON Schema's dialect (see [`openapi_to_json_schema`]).
     converted: Value,
@@ -93,63 +98,147 @@ impl ResponseValidators {
             .clone()
     }
 
-    fn compiled(&self, method: &str, path: &str) -> Option<&ByStatus> {
+    /// The operation's documented responses, read (not compiled) at first use.
+    fn documented(&self, method: &str, path: &str) -> Option<&ByStatus> {
         let cell = self.operations.get(&(method.to_string(), path.to_string()))?;
         Some(cell.get_or_init(|| {
-            let operation = &self.converted["paths"][path][method.to_lowercase()];
-            let responses = operation["responses"].as_object().into_iter().flatten();
+            let base = format!("/paths/{}/{}/responses", escape(path), method.to_lowercase());
+            let responses = self.converted.pointer(&base).and_then(Value::as_object);
             responses
-                .map(|(key, response)| {
-                    let response = walk::resolve(&self.converted, response);
-                    let documented = match json_schema_of(response) {
-                        JsonContent::None => Documented::NoContent,
-                        JsonContent::Schema(schema) => match compile(schema, &self.converted) {
-                            Ok(validator) => Documented::Json(Box::new(validator)),
-                            Err(e) => Documented::Unjudged(e),
-                        },
-                        JsonContent::Other(media) => Documented::Unjudged(format!("{media} bodies are not judged")),
-                    };
-                    (key.to_ascii_uppercase(), documented)
+                .into_iter()
+                .flatten()
+                .map(|(key, _)| {
+                    let response = self.followed(format!("{base}/{}", escape(key)));
+                    let content = self
+                        .converted
+                        .pointer(&format!("{response}/content"))
+                        .and_then(Value::as_object);
+                    let media = content
+                        .into_iter()
+                        .flatten()
+                        .map(|(media, _)| {
+                            let object = self.followed(format!("{response}/content/{}", escape(media)));
+                            let schema = format!("{object}/schema");
+                            MediaRule {
+                                media: media.to_ascii_lowercase(),
+                                schema: self.converted.pointer(&schema).is_some().then_some(schema),
+                                compiled: OnceLock::new(),
+                            }
+                        })
+                        .collect();
+                    (key.to_ascii_uppercase(), Documented { media })
                 })
                 .collect()
         }))
     }
 
+    /// `pointer`, or where the `$ref`s at it lead (a few hops at most).
+    fn followed(&self, mut pointer: String) -> String {
+        for _ in 0..8 {
+            let reference = self
+                .converted
+                .pointer(&pointer)
+                .and_then(|v| v.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'));
+            match reference {
+                Some(target) if self.converted.pointer(target).is_some() => pointer = target.to_string(),
+                _ => break,
+            }
+        }
+        pointer
+    }
+
+    fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
+        let pointer = rule.schema.as_deref()?;
+        Some(rule.compiled.get_or_init(|| {
+            let schema = self.converted.pointer(pointer).unwrap_or(&Value::Null);
+            compile(schema, &self.converted).map(Arc::new)
+        }))
+    }
+
     /// Checks one response. `path` is the spec's path template (without the base path). A status
-    /// is found by its own key, then its range (`2XX`), then `default`.
+    /// is found by its own key, then its range (`2XX`), then `default`; its body is judged against
+    /// its JSON media type's schema (`application/json` first).
     pub fn check(&self, method: &str, path: &str, status: u16, body: &[u8]) -> Result<(), Nonconformance> {
-        let by_status = self.compiled(method, path).ok_or(Nonconformance::UnknownOperation)?;
+        let by_status = self.documented(method, path).ok_or(Nonconformance::UnknownOperation)?;
         let documented = documented_for(by_status, status).ok_or(Nonconformance::UndocumentedStatus(status))?;
-        match documented {
-            Documented::NoContent if body.is_empty() => Ok(()),
-            Documented::NoContent => Err(Nonconformance::BodyWhereNoneDocumented),
-            Documented::Unjudged(_) => Ok(()),
-            Documented::Json(validator) => {
+        if documented.media.is_empty() {
+            return if body.is_empty() {
+                Ok(())
+            } else {
+                Err(Nonconformance::BodyWhereNoneDocumented)
+            };
+        }
+        let Some(rule) = json_rule(documented, None) else {
+            // Content this checker cannot judge (no JSON media type): any body passes.
+            return Ok(());
+        };
+        match self.compiled(rule) {
+            Some(Ok(validator)) => {
                 let value: Value = serde_json::from_slice(body).map_err(|e| Nonconformance::NotJson(e.to_string()))?;
                 check_value(validator, &value)
             }
-        }
-    }
-
-    /// Checks a JSON value as the body of `status`; a status documented without a JSON schema
-    /// accepts any value.
-    pub fn check_value(&self, method: &str, path: &str, status: u16, value: &Value) -> Result<(), Nonconformance> {
-        let by_status = self.compiled(method, path).ok_or(Nonconformance::UnknownOperation)?;
-        match documented_for(by_status, status).ok_or(Nonconformance::UndocumentedStatus(status))? {
-            Documented::Json(validator) => check_value(validator, value),
+            // No schema, or one that cannot be compiled: nothing to judge by.
             _ => Ok(()),
         }
     }
 
-    /// Why a documented response of the operation cannot be judged, if one cannot.
+    /// Checks a JSON value as the body of `status` in `media` (its JSON media type when `None`); a
+    /// status documented without a JSON schema accepts any value.
+    pub fn check_value(&self, method: &str, path: &str, status: u16, value: &Value) -> Result<(), Nonconformance> {
+        self.check_value_as(method, path, status, None, value)
+    }
+
+    /// [`ResponseValidators::check_value`] for one media type of the response.
+    pub(crate) fn check_value_as(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        media: Option<&str>,
+        value: &Value,
+    ) -> Result<(), Nonconformance> {
+        let by_status = self.documented(method, path).ok_or(Nonconformance::UnknownOperation)?;
+        let documented = documented_for(by_status, status).ok_or(Nonconformance::UndocumentedStatus(status))?;
+        match json_rule(documented, media).and_then(|rule| self.compiled(rule)) {
+            Some(Ok(validator)) => check_value(validator, value),
+            _ => Ok(()),
+        }
+    }
+
+    /// Why a documented response of the operation cannot be judged, if one cannot (compiles every
+    /// JSON schema of the operation: for `spec inspect`, not the request path).
     pub fn problem(&self, method: &str, path: &str) -> Option<String> {
-        self.compiled(method, path)?
-            .iter()
-            .find_map(|(key, documented)| match documented {
-                Documented::Unjudged(why) if why.starts_with("the schema") => Some(format!("{key}: {why}")),
+        let by_status = self.documented(method, path)?;
+        by_status.iter().find_map(|(key, documented)| {
+            documented.media.iter().find_map(|rule| match self.compiled(rule) {
+                Some(Err(why)) => Some(format!("{key} {}: {why}", rule.media)),
                 _ => None,
             })
+        })
     }
+}
+
+/// The media type a body is judged as: `media` if documented, else `application/json`, else another
+/// JSON media type.
+fn json_rule<'d>(documented: &'d Documented, media: Option<&str>) -> Option<&'d MediaRule> {
+    if let Some(media) = media {
+        let media = media.to_ascii_lowercase();
+        if let Some(rule) = documented.media.iter().find(|r| r.media == media) {
+            return Some(rule);
+        }
+    }
+    documented
+        .media
+        .iter()
+        .find(|r| r.media == "application/json")
+        .or_else(|| documented.media.iter().find(|r| is_json_media(&r.media)))
+}
+
+/// A JSON pointer's segment for `text` (`~` and `/` escaped).
+fn escape(text: &str) -> String {
+    text.replace('~', "~0").replace('/', "~1")
 }
 
 fn check_value(validator: &Validator, value: &Value) -> Result<(), Nonconformance> {
@@ -171,36 +260,10 @@ fn documented_for(by_status: &ByStatus, status: u16) -> Option<&Documented> {
         .find_map(|key| by_status.iter().find(|(k, _)| k == key).map(|(_, d)| d))
 }
 
-/// What a response's content holds, as far as JSON validation goes.
-pub(crate) enum JsonContent<'a> {
-    None,
-    Schema(&'a Value),
-    /// Content of a media type that is not JSON (its name).
-    Other(String),
-}
-
 /// Whether a media type carries JSON: `application/json`, `…+json`, `application/x-ndjson` aside.
 pub(crate) fn is_json_media(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
-}
-
-/// The schema of a response's JSON content: `application/json` first, then another JSON media type.
-pub(crate) fn json_schema_of(response: &Value) -> JsonContent<'_> {
-    let Some(content) = response["content"].as_object().filter(|c| !c.is_empty()) else {
-        return JsonContent::None;
-    };
-    let json = content
-        .get("application/json")
-        .or_else(|| content.iter().find(|(m, _)| is_json_media(m)).map(|(_, v)| v));
-    match json {
-        Some(media) => match media.get("schema") {
-            Some(schema) => JsonContent::Schema(schema),
-            // A JSON media type without a schema: any JSON.
-            None => JsonContent::Other("JSON without a schema".into()),
-        },
-        None => JsonContent::Other(content.keys().next().cloned().unwrap_or_default()),
-    }
 }
 
 #[cfg(test)]

@@ -499,7 +499,11 @@ mod tests {
         journal.record("a", entry(401));
         journal.record("d", entry(204));
         let held = |namespace| lock(&journal.entries).held(namespace).count();
-        assert_eq!([held("a"), held("b"), held("c"), held("d")], [2, 0, 1, 1], "b was used least recently");
+        assert_eq!(
+            [held("a"), held("b"), held("c"), held("d")],
+            [2, 0, 1, 1],
+            "b was used least recently"
+        );
         // Reading a namespace's journal is a use too: c, the oldest left, is read and outlives a.
         journal.count("c", &Filter::default());
         journal.record("e", entry(204));

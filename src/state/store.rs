@@ -90,7 +90,11 @@ impl<S: Clone> Store<S> {
     }
 
     /// A store of `name` that keeps at most `limit` tenants.
-    pub fn with_limit(name: &'static str, limit: usize, seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static) -> Self {
+    pub fn with_limit(
+        name: &'static str,
+        limit: usize,
+        seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static,
+    ) -> Self {
         Self {
             tenants: Mutex::new(Tenants {
                 namespaces: TextMap::default(),
@@ -218,7 +222,11 @@ impl<S> Tenants<S> {
             });
         match found {
             Some((last_used, changed)) => {
-                let order = if changed { &mut self.changed } else { &mut self.unchanged };
+                let order = if changed {
+                    &mut self.changed
+                } else {
+                    &mut self.unchanged
+                };
                 if let Some(key) = order.remove(&last_used) {
                     order.insert(next_use, key);
                 }
@@ -325,10 +333,18 @@ mod tests {
         store.read("ns", "read-only", now, |_| ());
         store.read("ns", "third", now, |_| ());
         store.read("ns", "fourth", now, |_| ());
-        assert_eq!(store.read("ns", "changed", now, |s| *s), 7, "the oldest, but it holds changes");
+        assert_eq!(
+            store.read("ns", "changed", now, |s| *s),
+            7,
+            "the oldest, but it holds changes"
+        );
         let stats = store.stats();
         assert_eq!(
-            (stats.tenants_held, stats.tenants_forgotten, stats.tenants_forgotten_with_changes),
+            (
+                stats.tenants_held,
+                stats.tenants_forgotten,
+                stats.tenants_forgotten_with_changes
+            ),
             (3, 1, 0),
             "read-only went instead"
         );
@@ -349,7 +365,10 @@ mod tests {
         assert_eq!(store.read("working", "", now, |s| *s), 1 + 10_000 / 32 + 1);
         let stats = store.stats();
         assert_eq!(stats.tenants_held, 64);
-        assert!(stats.tenants_forgotten_with_changes > 9_000, "and the forgetting is counted: {stats:?}");
+        assert!(
+            stats.tenants_forgotten_with_changes > 9_000,
+            "and the forgetting is counted: {stats:?}"
+        );
     }
 
     #[test]

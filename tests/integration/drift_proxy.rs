@@ -37,6 +37,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// Headers the drifted server adds (none unless the drift adds them).
+    pub headers: Vec<(String, String)>,
 }
 
 /// One way a server can drift: what it does to the request, and to the answer.
@@ -111,11 +113,15 @@ async fn forward(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
         body: response.bytes().await.expect("a body").to_vec(),
+        headers: Vec::new(),
     };
     (drift.answer)(&exchange, &mut answer);
     let mut builder = Response::builder().status(answer.status);
     if let Some(content_type) = &answer.content_type {
         builder = builder.header(http::header::CONTENT_TYPE, content_type);
+    }
+    for (name, value) in &answer.headers {
+        builder = builder.header(name, value);
     }
     Ok(builder.body(Full::new(Bytes::from(answer.body))).expect("a response"))
 }

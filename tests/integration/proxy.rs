@@ -1,15 +1,24 @@
 //! `understudy proxy` over HTTP: in front of an Understudy (live mode) every answer is conforming or
 //! a registered departure and no drift is recorded; in front of a drifted server the drift is flagged
 //! in the response header, the journal and the report, with the credentials redacted; an upstream
-//! that does not answer gets a 502 that names it.
+//! that does not answer gets a 502 that names it; a compressed answer is judged and relayed
+//! decoded; hop-by-hop headers, those `Connection` names included, cross neither way.
 
+use std::convert::Infallible;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
 use serde_json::json;
 use understudy::check::{check, CheckOptions};
 use understudy::report::Outcome;
 use understudy::vendors::paragraph;
 use understudy::Options;
 
-use crate::drift_proxy::{self, rename, unchanged_request, Drift};
+use crate::drift_proxy::{self, rename, unchanged_request, Answer, Drift, Exchange};
 use crate::harness::Mock;
 
 /// A proxy relaying every vendor of `upstream_urls` (vendor -> base URL).
@@ -219,4 +228,203 @@ async fn a_body_the_proxy_cannot_read_whole_is_not_relayed() {
         0,
         "the upstream saw nothing"
     );
+}
+
+/// What a browser sends (Chrome's list): two of these codings the proxy cannot undo.
+const BROWSER_ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
+
+/// A client that, like `curl` without `--compressed`, shows the bytes as they came.
+fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_deflate()
+        .no_brotli()
+        .no_zstd()
+        .build()
+        .expect("a client")
+}
+
+/// The `Accept-Encoding` each request to [`gzip_when_asked`] carried.
+static ASKED_TO_GZIP: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Gzips the answer when the request accepts gzip, as most services do.
+fn gzip_when_asked(exchange: &Exchange, answer: &mut Answer) {
+    let asked = exchange.header("accept-encoding").unwrap_or_default().to_string();
+    let gzip = asked
+        .split(',')
+        .any(|coding| coding.split(';').next().map(str::trim) == Some("gzip"));
+    ASKED_TO_GZIP.lock().expect("not poisoned").push(asked);
+    if gzip {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&answer.body).expect("gzip into memory");
+        answer.body = encoder.finish().expect("gzip into memory");
+        answer.headers.push(("content-encoding".into(), "gzip".into()));
+    }
+}
+
+/// A proxy for Paragraph in front of `drift` in front of an Understudy; the upstream Understudy.
+async fn paragraph_behind(drift: &'static Drift) -> (Mock, Mock) {
+    let upstream = Mock::start().await;
+    let url = upstream.url("paragraph");
+    let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let drifted = drift_proxy::start(host.clone(), drift).await;
+    let proxy = proxy(
+        vec![("paragraph".into(), format!("{drifted}{}", &url[host.len()..]))],
+        None,
+    )
+    .await;
+    (upstream, proxy)
+}
+
+#[tokio::test]
+async fn a_gzipped_answer_is_judged_decoded_and_the_client_reads_it() {
+    static GZIPPED: Drift = Drift {
+        name: "gzips when asked",
+        request: unchanged_request,
+        answer: gzip_when_asked,
+    };
+    let (upstream, proxy) = paragraph_behind(&GZIPPED).await;
+    let created = upstream
+        .control()
+        .namespace("gzip")
+        .post("/paragraph/sessions", json!({}))
+        .await;
+    let deny = format!(
+        "{}{}",
+        proxy.url("paragraph"),
+        paragraph::DENY_SESSION
+            .template
+            .replace("{sessionId}", created["session_id"].as_str().unwrap())
+    );
+    // Denied, then denied again: a conforming answer, then a registered departure, both gzipped.
+    for expected in ["conforms", "departure=paragraph-404-not-pending"] {
+        let response = raw_client()
+            .delete(&deny)
+            .header("accept-encoding", BROWSER_ACCEPT_ENCODING)
+            .header(understudy::NAMESPACE_HEADER, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["x-understudy-conformance"], expected);
+        assert!(
+            response.headers().get("content-encoding").is_none(),
+            "the body is decoded, so no coding is announced: {:?}",
+            response.headers()
+        );
+        let length = response.headers().get("content-length").cloned();
+        let body = response.bytes().await.unwrap();
+        if let Some(length) = length {
+            assert_eq!(
+                length.to_str().unwrap(),
+                body.len().to_string(),
+                "the decoded body's length"
+            );
+        }
+        let json: serde_json::Value = serde_json::from_slice(&body).expect("the client reads JSON");
+        assert!(json.get("success").is_some(), "Paragraph's answer: {json}");
+    }
+    let asked = ASKED_TO_GZIP.lock().expect("not poisoned").clone();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    for accept in &asked {
+        let codings: Vec<&str> = accept.split(',').map(str::trim).collect();
+        assert!(codings.contains(&"gzip"), "the upstream may compress: {accept}");
+        assert!(
+            codings.iter().all(|c| ["gzip", "deflate"].contains(c)),
+            "the upstream is asked only for codings the proxy undoes: {accept}"
+        );
+    }
+    let control = proxy.control().namespace("gzip");
+    assert_eq!(control.count("conformance=conforms").await, 1);
+    assert_eq!(control.count("conformance=departure").await, 1);
+    assert_eq!(control.count("conformance=drift").await, 0);
+    assert_eq!(proxy.control().get("/drifts").await, json!([]));
+}
+
+#[tokio::test]
+async fn an_answer_in_a_coding_the_proxy_cannot_undo_is_relayed_as_it_came_and_not_judged() {
+    static BROTLI_UNASKED: Drift = Drift {
+        name: "answers in br, asked or not",
+        request: unchanged_request,
+        answer: |_, answer| answer.headers.push(("content-encoding".into(), "br".into())),
+    };
+    let (_upstream, proxy) = paragraph_behind(&BROTLI_UNASKED).await;
+    let unknown = format!(
+        "{}{}",
+        proxy.url("paragraph"),
+        paragraph::DENY_SESSION.template.replace("{sessionId}", "unknown")
+    );
+    let response = raw_client()
+        .delete(&unknown)
+        .header("accept-encoding", BROWSER_ACCEPT_ENCODING)
+        .header(understudy::NAMESPACE_HEADER, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-understudy-conformance"], "drift");
+    assert_eq!(response.headers()["content-encoding"], "br", "relayed as it came");
+    let entries = proxy.control().namespace("br").get("/journal?conformance=drift").await;
+    let reason = entries[0]["conformance_reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("content coding `br`") && reason.contains("not judged"),
+        "the reason names the coding, not the bytes: {reason}"
+    );
+}
+
+/// A stand-in upstream that keeps the headers of every request and answers 204 with a header its
+/// `Connection` header names, and one that is end to end.
+async fn recording_upstream() -> (String, Arc<Mutex<Vec<http::HeaderMap>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("an address");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let seen = kept.clone();
+            let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                seen.lock().expect("not poisoned").push(request.headers().clone());
+                let response = hyper::Response::builder()
+                    .status(204)
+                    .header("connection", "x-hop-answer")
+                    .header("x-hop-answer", "for the proxy only")
+                    .header("x-end-to-end-answer", "kept")
+                    .body(Full::new(Bytes::new()))
+                    .expect("a response");
+                async move { Ok::<_, Infallible>(response) }
+            });
+            tokio::spawn(hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service));
+        }
+    });
+    (format!("http://{address}"), seen)
+}
+
+#[tokio::test]
+async fn headers_named_in_connection_cross_neither_way() {
+    let (upstream, seen) = recording_upstream().await;
+    let proxy = proxy(vec![("nango".into(), upstream)], None).await;
+    let response = reqwest::Client::new()
+        .delete(format!("{}/connect/session", proxy.url("nango")))
+        .header("connection", "x-hop-request, keep-alive")
+        .header("x-hop-request", "for the proxy only")
+        .header("keep-alive", "timeout=5")
+        .header("x-end-to-end-request", "kept")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let headers = response.headers();
+    assert_eq!(headers["x-end-to-end-answer"], "kept");
+    assert!(headers.get("x-hop-answer").is_none(), "{headers:?}");
+    assert!(
+        headers.get_all("connection").iter().all(|v| v != "x-hop-answer"),
+        "{headers:?}"
+    );
+
+    let seen = seen.lock().expect("not poisoned");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0]["x-end-to-end-request"], "kept");
+    for hop in ["x-hop-request", "keep-alive", "connection"] {
+        assert!(seen[0].get(hop).is_none(), "{hop} reached the upstream: {:?}", seen[0]);
+    }
 }

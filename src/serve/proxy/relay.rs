@@ -1,6 +1,7 @@
 //! The request path under `understudy proxy`: forward the request to the real service, classify its
 //! answer against the spec and the register (`crate::serve::proxy::classify`), record new drift, journal the
-//! exchange, and return the answer as it came, with the classification header and CORS. An upstream
+//! exchange, and return the answer as it came (its content coding undone, see
+//! `crate::serve::proxy::upstream`), with the classification header and CORS. An upstream
 //! that gives no answer gets a 502 that names it; a body the proxy could not read whole is not
 //! relayed (a stalled one gets the vendor's 408, as from the mock).
 
@@ -44,6 +45,7 @@ impl ApiContext {
                     now,
                     seed: self.seed,
                     forcing: &forcing,
+                    cache: &self.answers,
                 };
                 let reply = self.status_error(&answering, StatusCode::REQUEST_TIMEOUT);
                 let mut extra = reply.extra_headers;
@@ -117,13 +119,20 @@ impl ApiContext {
         // The route matched the operation, so the method is the operation's.
         match relay.upstream.forward(operation.method, path, request).await {
             Ok(answer) => {
-                let conformance = classify(
-                    self.document,
-                    operation,
-                    relay.catalogue.as_ref(),
-                    answer.status,
-                    &answer.body,
-                );
+                let conformance = match answer.undecoded_coding() {
+                    // Not judged: read as they are, compressed bytes would be called "not JSON".
+                    Some(coding) => Conformance::Drift(format!(
+                        "the body is in the content coding `{coding}`, which the proxy did not ask for and \
+                         cannot undo: relayed as it came, not judged against the spec"
+                    )),
+                    None => classify(
+                        self.document,
+                        operation,
+                        relay.catalogue.as_ref(),
+                        answer.status,
+                        &answer.body,
+                    ),
+                };
                 (answer, conformance)
             }
             Err(why) => proxy_error(

@@ -54,6 +54,21 @@ pub(crate) struct Generator<'a> {
 }
 
 impl Generator<'_> {
+    /// Whether `value` satisfies `schema`, as the light validator sees it (it says yes where a
+    /// check would cost too much): for a quick look at a document's examples without compiling
+    /// validators.
+    pub fn accepts(&self, schema: &Value, value: &Value) -> bool {
+        let mut run = Run {
+            generator: self,
+            rng: ChaCha8Rng::from_seed(expand_seed(0)),
+            nodes: 0,
+            check_budget: CHECK_BUDGET,
+            regexes: HashMap::new(),
+            ancestors: Vec::new(),
+        };
+        run.accepts(schema, value, 0)
+    }
+
     /// A value for `schema`: the same schema, seed and `now` give the same value on every run.
     pub fn generate(&self, schema: &Value, seed: u64) -> Value {
         let mut run = Run {

@@ -37,10 +37,18 @@ async fn a_namespace_in_use_keeps_its_state_and_journal_while_ten_thousand_other
             .map(|i| tokio::spawn(deny(format!("passing-{batch}-{i}"))))
             .collect();
         for other in others {
-            assert_eq!(other.await.expect("the task ends"), 200, "each passing namespace denies its own");
+            assert_eq!(
+                other.await.expect("the task ends"),
+                200,
+                "each passing namespace denies its own"
+            );
         }
         // The working namespace keeps working: its session stays denied.
-        assert_eq!(deny("working".into()).await, 404, "batch {batch}: the denial is remembered");
+        assert_eq!(
+            deny("working".into()).await,
+            404,
+            "batch {batch}: the denial is remembered"
+        );
     }
     let journal: Value = mock.control().namespace("working").get("/journal").await;
     assert_eq!(journal.as_array().map(Vec::len), Some(201), "its whole journal is kept");
@@ -53,7 +61,13 @@ async fn a_namespace_in_use_keeps_its_state_and_journal_while_ten_thousand_other
         .unwrap()
         .clone();
     assert_eq!(paragraph_tenants["tenants_held"], 64);
-    assert!(paragraph_tenants["tenants_forgotten_with_changes"].as_u64().unwrap() >= 9_900, "{paragraph_tenants}");
-    assert!(stats["journal"]["namespaces_forgotten"].as_u64().unwrap() >= 9_900, "{stats}");
+    assert!(
+        paragraph_tenants["tenants_forgotten_with_changes"].as_u64().unwrap() >= 9_900,
+        "{paragraph_tenants}"
+    );
+    assert!(
+        stats["journal"]["namespaces_forgotten"].as_u64().unwrap() >= 9_900,
+        "{stats}"
+    );
     mock.running.stop().await.unwrap();
 }

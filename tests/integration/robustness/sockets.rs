@@ -174,3 +174,51 @@ async fn idle_connections_do_not_keep_others_waiting() {
     );
     drop(idle);
 }
+
+#[tokio::test]
+async fn a_request_target_that_is_not_a_path_gets_a_400_on_every_port() {
+    let mock = Mock::start().await;
+    let refused: [(&str, &[u8]); 3] = [
+        (
+            "authority-form",
+            b"GET 127.0.0.1:80 HTTP/1.1\r\nHost: 127.0.0.1:80\r\nConnection: close\r\n\r\n",
+        ),
+        (
+            "authority-form, another method",
+            b"DELETE example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nConnection: close\r\n\r\n",
+        ),
+        (
+            "asterisk-form outside OPTIONS",
+            b"GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        ),
+    ];
+    for server in SERVERS {
+        let address = address(&mock, server);
+        for (what, request) in refused {
+            let outcome = exchange(&address, &[request], Duration::ZERO, QUICK).await;
+            assert_eq!(
+                outcome,
+                Outcome::Answered {
+                    status: 400,
+                    closed: true
+                },
+                "{server}: {what}"
+            );
+        }
+    }
+    // The absolute form is still served (RFC 9112 §3.2.2: a server must accept it).
+    let request = format!(
+        "GET http://{}/clock HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        address(&mock, "control")
+    );
+    let outcome = exchange(&address(&mock, "control"), &[request.as_bytes()], Duration::ZERO, QUICK).await;
+    assert_eq!(
+        outcome,
+        Outcome::Answered {
+            status: 200,
+            closed: true
+        },
+        "control: absolute-form"
+    );
+    still_serving(&mock).await;
+}

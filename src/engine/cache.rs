@@ -1,0 +1,43 @@
+//! Answers already made: the same request to the same operation gives the same bytes (generation is
+//! deterministic), so a body generated and checked once is sent again from here instead of being
+//! generated and checked again. Keyed by a hash of everything the answer depends on.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash};
+use std::sync::Mutex;
+
+use crate::exchange::Reply;
+use crate::state::locks::lock;
+
+/// How many answers one API keeps; past it, the cache starts over (a cache, not a store: anything
+/// dropped is made again).
+const CAPACITY: usize = 4096;
+
+/// One API's answers, by the hash of what made them.
+#[derive(Default)]
+pub struct AnswerCache {
+    /// A std `Mutex`: a lookup or an insert, nothing awaited while it is held.
+    answers: Mutex<HashMap<u64, Reply>>,
+    hasher: foldhash::fast::FixedState,
+}
+
+impl AnswerCache {
+    /// The hash of what an answer depends on.
+    pub fn key(&self, parts: impl Hash) -> u64 {
+        self.hasher.hash_one(parts)
+    }
+
+    /// The answer made for `key` before, or `make`'s, kept for next time.
+    pub fn get_or_make(&self, key: u64, make: impl FnOnce() -> Reply) -> Reply {
+        if let Some(reply) = lock(&self.answers).get(&key) {
+            return reply.clone();
+        }
+        let reply = make();
+        let mut answers = lock(&self.answers);
+        if answers.len() >= CAPACITY {
+            answers.clear();
+        }
+        answers.insert(key, reply.clone());
+        reply
+    }
+}
