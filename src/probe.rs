@@ -27,6 +27,56 @@ pub struct Probe {
     pub departure: Option<&'static Departure>,
 }
 
+impl Probe {
+    /// Takes out of `body` what the probe's live answer says the service does where the spec's
+    /// answer differs (a field present that the spec forbids, a value the spec does not give): what
+    /// its departure describes. What is left can be held to the spec, since a departure covers what
+    /// it describes and nothing else. Returns the pointers it took out or set.
+    pub fn set_aside_departure(&self, body: &mut Value) -> Vec<&'static str> {
+        let Body::Json(live) = self.live.body else {
+            return Vec::new();
+        };
+        let spec_checks: &[(&str, Match)] = match self.spec {
+            Some(Answer {
+                status,
+                body: Body::Json(checks),
+            }) if status == self.live.status => checks,
+            _ => &[],
+        };
+        let mut described = Vec::new();
+        for (pointer, live_match) in live {
+            let spec_match = spec_checks.iter().find(|(p, _)| p == pointer).map(|(_, m)| *m);
+            if spec_match == Some(*live_match) {
+                continue;
+            }
+            match (live_match, spec_match) {
+                (Match::Present | Match::Equals(_), None | Some(Match::Absent)) => remove(body, pointer),
+                (_, Some(Match::Equals(value))) => {
+                    if let Some(field) = body.pointer_mut(pointer) {
+                        *field = Value::from(value);
+                    }
+                }
+                // TODO-completeness: a field the service leaves out where the spec wants one (live
+                // `Absent`) would need a stand-in value; no catalogue describes one yet.
+                _ => continue,
+            }
+            described.push(*pointer);
+        }
+        described
+    }
+}
+
+/// Removes the value at a JSON pointer, if there is one.
+fn remove(body: &mut Value, pointer: &str) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    if let Some(object) = body.pointer_mut(parent).and_then(Value::as_object_mut) {
+        object.remove(&key);
+    }
+}
+
 /// What a probe needs provisioned first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
@@ -256,6 +306,43 @@ mod tests {
         );
         assert_eq!(empty(204).mismatch(204, b""), None);
         assert!(empty(204).mismatch(204, b"{}").is_some());
+    }
+
+    #[test]
+    fn a_departure_is_set_aside_as_far_as_the_catalogue_describes_it() {
+        let probe = Probe {
+            name: "p",
+            situation: "s",
+            needs: Needs::Nothing,
+            request: |_| ProbeRequest {
+                method: "DELETE",
+                path: String::new(),
+                headers: Vec::new(),
+                body: None,
+            },
+            live: json(
+                401,
+                &[
+                    ("/error/code", Match::Equals("live")),
+                    ("/error/payload", Match::Present),
+                ],
+            ),
+            spec: Some(json(
+                401,
+                &[
+                    ("/error/code", Match::Equals("spec")),
+                    ("/error/payload", Match::Absent),
+                ],
+            )),
+            departure: None,
+        };
+        let mut body = serde_json::json!({"error": {"code": "live", "payload": {}, "hint": "x"}});
+        assert_eq!(probe.set_aside_departure(&mut body), ["/error/code", "/error/payload"]);
+        assert_eq!(
+            body,
+            serde_json::json!({"error": {"code": "spec", "hint": "x"}}),
+            "what the catalogue does not describe stays, to be judged"
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub struct CheckOptions {
     pub expect: Fidelity,
     /// Credentials by vendor (MoonKey secret key, Dynamic token, Nango secret key).
     pub credentials: Vec<(String, String)>,
-    /// A session the user names, by vendor: the only live resource `check` touches that it did not create.
+    /// A session the user names, by vendor: the only live resource `check` touches that it did not
+    /// create. It comes before any other source: the happy path uses it up, and the probes of a
+    /// deleted session get it then.
     pub sessions: Vec<(String, String)>,
     /// An Understudy control API, to provision sessions and move clocks in namespaces of its own.
     pub control: Option<String>,
@@ -107,19 +109,21 @@ async fn check_vendor(options: &CheckOptions, vendor: &str, target: &str) -> Res
             continue;
         }
         let started = Instant::now();
-        let resources = match provisioner.provide(probe).await? {
-            Ok(resources) => resources,
+        let provision = match provisioner.provide(probe).await? {
+            Ok(provision) => provision,
             Err(reason) => {
                 results.push(ProbeResult::skipped(probe, reason));
                 continue;
             }
         };
-        let request: ProbeRequest = (probe.request)(&resources);
+        let request: ProbeRequest = (probe.request)(&provision.resources);
         if options.dry_run {
-            results.push(ProbeResult::planned(probe, &request, provisioner.namespace(probe)));
+            provisioner.answered(probe, &provision, None);
+            results.push(ProbeResult::planned(probe, &request, provision.namespace));
             continue;
         }
-        let answer = sender.send(&request, provisioner.namespace(probe).as_deref()).await?;
+        let answer = sender.send(&request, provision.namespace.as_deref()).await?;
+        provisioner.answered(probe, &provision, Some(answer.status));
         let verdict = judge::judge(catalogue.operation, probe, &answer, options.expect);
         results.push(ProbeResult::judged(
             probe,
@@ -188,6 +192,7 @@ impl ProbeResult {
             status: Some(answer.status),
             spec: verdict.spec.unwrap_or_default(),
             model: verdict.model.unwrap_or_default(),
+            answer: (verdict.outcome == Outcome::Fail).then(|| answer.redacted()),
             outcome: verdict.outcome,
             reason: verdict.reason,
             departure: probe.departure.map(|d| d.id),
@@ -216,6 +221,7 @@ impl ProbeResult {
             status: None,
             spec: String::new(),
             model: String::new(),
+            answer: None,
             outcome: Outcome::Planned,
             reason: sent.join("; "),
             departure: probe.departure.map(|d| d.id),
@@ -232,6 +238,7 @@ impl ProbeResult {
             status: None,
             spec: String::new(),
             model: String::new(),
+            answer: None,
             outcome: Outcome::Skip,
             reason,
             departure: probe.departure.map(|d| d.id),

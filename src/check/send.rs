@@ -13,7 +13,35 @@ use crate::probe::ProbeRequest;
 pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
+    /// The headers a report shows ([`SHOWN_HEADERS`]), as they came.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+/// The headers of an answer that a report shows beside its status and body: what a reader needs
+/// to see why a probe failed, and nothing that varies from one request to the next.
+pub(super) const SHOWN_HEADERS: &[&str] = &[
+    "content-type",
+    "www-authenticate",
+    "retry-after",
+    "location",
+    crate::exchange::DEPARTURE_HEADER,
+];
+
+impl Answer {
+    /// The answer as a report shows it: the status, the shown headers and the body, with every
+    /// credential redacted.
+    pub(super) fn redacted(&self) -> String {
+        let mut shown = format!("HTTP {}\n", self.status);
+        for (name, value) in &self.headers {
+            shown.push_str(&format!("{name}: {}\n", crate::redact::header(name, value)));
+        }
+        if !self.body.is_empty() {
+            shown.push('\n');
+            shown.push_str(&crate::redact::body(&self.body));
+        }
+        shown
+    }
 }
 
 /// A target that did not answer at all.
@@ -77,10 +105,21 @@ impl Sender {
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let headers = SHOWN_HEADERS
+            .iter()
+            .flat_map(|name| {
+                response
+                    .headers()
+                    .get_all(*name)
+                    .iter()
+                    .map(|value| (name.to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            })
+            .collect();
         let body = response.bytes().await.map_err(|e| unreachable(url, &e))?.to_vec();
         Ok(Answer {
             status,
             content_type,
+            headers,
             body,
         })
     }
@@ -128,6 +167,24 @@ fn is_loopback(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_is_shown_with_its_credentials_redacted() {
+        let answer = Answer {
+            status: 201,
+            content_type: Some("application/json".into()),
+            headers: vec![
+                ("content-type".into(), "application/json".into()),
+                ("www-authenticate".into(), "Bearer realm=\"api\"".into()),
+            ],
+            body: br#"{"data":{"token":"nango_connect_session_abc","expires_at":"soon"}}"#.to_vec(),
+        };
+        assert_eq!(
+            answer.redacted(),
+            "HTTP 201\ncontent-type: application/json\nwww-authenticate: Bearer realm=\"api\"\n\n\
+             {\"data\":{\"expires_at\":\"soon\",\"token\":\"<redacted>\"}}"
+        );
+    }
 
     #[test]
     fn loopback_targets_are_told_from_real_ones() {

@@ -1,5 +1,6 @@
 //! `understudy check`: the arguments, the targets they name, the report on stdout or in a file, and
-//! the exit code (0 nothing failed, 1 a probe failed, 2 a usage error, 3 a target unreachable).
+//! the exit code (0 nothing failed, 1 a probe failed or, with `--fail-on-skip`, was skipped, 2 a
+//! usage error, 3 a target unreachable).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +30,9 @@ pub struct CheckArgs {
     /// sessions). `VENDOR=VALUE` gives one vendor's when several are checked. Never printed.
     #[arg(long, env = "UNDERSTUDY_CHECK_CREDENTIAL", hide_env_values = true)]
     credential: Vec<String>,
-    /// A live session the check may use up (`VENDOR=ID` when several are checked).
+    /// A live session the check may use up, used before any other: a MoonKey session_id, a Dynamic
+    /// session id, a pending Paragraph session's id, a Nango connect session token (`VENDOR=ID` when
+    /// several are checked). The happy path uses it up, and the repeat probes then use it deleted.
     #[arg(long)]
     session: Vec<String>,
     /// An Understudy control API, to create sessions and move clocks in namespaces of the check's own.
@@ -41,6 +44,9 @@ pub struct CheckArgs {
     /// Print every request instead of sending it.
     #[arg(long)]
     dry_run: bool,
+    /// Fail the run (exit 1) when a probe is skipped, for CI that wants everything checked.
+    #[arg(long)]
+    fail_on_skip: bool,
     /// Requests per second at the most (default 10, unpaced for loopback targets).
     #[arg(long)]
     rate: Option<f64>,
@@ -110,7 +116,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let failed: usize = reports.iter().map(|r| r.summary().failed).sum();
-    if failed > 0 {
+    let skipped: usize = reports.iter().map(|r| r.summary().skipped).sum();
+    if failed > 0 || (args.fail_on_skip && skipped > 0) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

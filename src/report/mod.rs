@@ -36,6 +36,10 @@ pub struct ProbeResult {
     pub spec: String,
     /// Empty when the answer is the expected one; otherwise why not.
     pub model: String,
+    /// A failed probe's answer as it came (status, the headers that tell why, body), credentials
+    /// redacted: the evidence a reader needs without sending the request again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
     pub outcome: Outcome,
     pub reason: String,
     /// The registered departure the live answer is expected to carry, if any.
@@ -78,14 +82,55 @@ impl VendorReport {
     pub fn summary(&self) -> Summary {
         Summary::of(&self.probes)
     }
+
+    /// When probes were skipped, the sentence that says so, which ends the vendor's JSON report.
+    pub fn skip_warning(&self) -> Option<String> {
+        let skipped = self.summary().skipped;
+        (skipped > 0).then(|| {
+            format!(
+                "{} not checked: each skipped probe says why; --fail-on-skip makes a skip fail the run",
+                probes(skipped)
+            )
+        })
+    }
 }
 
-/// The reports as JSON: one vendor's as `{"vendor","target","expect","probes","summary"}`, several
-/// as an array of those.
+/// When probes were skipped, the line that ends the text report: a run that passes says nothing
+/// about what it did not check.
+pub fn skip_line(reports: &[VendorReport]) -> Option<String> {
+    let by_vendor: Vec<String> = reports
+        .iter()
+        .map(|r| (r, r.summary().skipped))
+        .filter(|(_, skipped)| *skipped > 0)
+        .map(|(r, skipped)| format!("{} {skipped}", r.vendor))
+        .collect();
+    let skipped: usize = reports.iter().map(|r| r.summary().skipped).sum();
+    (skipped > 0).then(|| {
+        format!(
+            "skipped: {} not checked ({}); each row says why, and --fail-on-skip makes a skip fail the run",
+            probes(skipped),
+            by_vendor.join(", ")
+        )
+    })
+}
+
+fn probes(count: usize) -> String {
+    match count {
+        1 => "1 probe".into(),
+        n => format!("{n} probes"),
+    }
+}
+
+/// The reports as JSON: one vendor's as `{"vendor","target","expect","probes","summary"}`, with a
+/// `"warning"` last when probes were skipped; several as an array of those.
 pub fn json(reports: &[VendorReport]) -> serde_json::Value {
     let one = |report: &VendorReport| {
         let mut value = serde_json::to_value(report).unwrap_or_default();
         value["summary"] = serde_json::to_value(report.summary()).unwrap_or_default();
+        // Last, and after every other key in the order serde_json writes them: the report's last line.
+        if let Some(warning) = report.skip_warning() {
+            value["warning"] = warning.into();
+        }
         value
     };
     match reports {

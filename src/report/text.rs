@@ -1,4 +1,5 @@
-//! The report as a table for a terminal: one line per probe, then a summary line per vendor.
+//! The report as a table for a terminal: one line per probe, then a summary line per vendor, and
+//! a last line when probes were skipped.
 
 use std::fmt::Write as _;
 
@@ -56,6 +57,9 @@ pub fn table(reports: &[VendorReport]) -> String {
             "  {} passed, {} failed, {} skipped\n",
             summary.passed, summary.failed, summary.skipped
         );
+    }
+    if let Some(line) = super::skip_line(reports) {
+        let _ = writeln!(out, "{line}");
     }
     out
 }

@@ -1,15 +1,17 @@
 //! `understudy check` over HTTP: against Understudy itself every probe passes (live mode, and spec
 //! mode with `--expect spec`); against deliberately drifted servers the probe that should catch each
-//! drift fails and says why; the binary writes JUnit, keeps credentials out of its output, and exits
-//! 0, 1, 2 or 3 as documented.
+//! drift fails and says why; with no control API, as against a real service, the session the user
+//! gives reaches the happy path and the probes chained after it; the binary writes JUnit, keeps
+//! credentials out of its output, says what it skipped, and exits 0, 1, 2 or 3 as documented.
 
 use std::process::Command;
 
 use understudy::check::{check, CheckOptions};
 use understudy::report::{Outcome, VendorReport};
-use understudy::vendors::{dynamic, moonkey};
+use understudy::vendors::{dynamic, moonkey, nango};
 use understudy::Fidelity;
 
+use crate::default_data;
 use crate::drift_proxy::{self, rename, unchanged_answer, unchanged_request, Answer, Drift, Exchange};
 use crate::harness::Mock;
 
@@ -142,6 +144,21 @@ fn drifts() -> Vec<(&'static str, &'static Drift, &'static str, &'static str)> {
     fn nango_drops_payload(_: &Exchange, a: &mut Answer) {
         rename(a, r#","payload":{}"#, "");
     }
+    // Each of these leaves the spec where no registered departure of the probe says the service does.
+    fn dynamic_created_at_null(_: &Exchange, a: &mut Answer) {
+        if a.status == 200 {
+            set_field(a, "/createdAt", serde_json::Value::Null);
+        }
+    }
+    fn paragraph_success_as_text(_: &Exchange, a: &mut Answer) {
+        if a.status == 200 {
+            a.body = br#"{"success":"true"}"#.to_vec();
+        }
+    }
+    // `nango-401-payload` covers the `payload` it describes, not another field beside it.
+    fn nango_401_gains_a_field(_: &Exchange, a: &mut Answer) {
+        rename(a, r#""payload":{}"#, r#""payload":{},"retryable":true"#);
+    }
     macro_rules! drift {
         ($name:expr, $request:expr, $answer:expr) => {{
             static DRIFT: Drift = Drift {
@@ -269,7 +286,44 @@ fn drifts() -> Vec<(&'static str, &'static Drift, &'static str, &'static str)> {
             "unknown_token",
             "/error/payload is missing",
         ),
+        (
+            "dynamic",
+            drift!(
+                "a revoked session's createdAt is null",
+                unchanged_request,
+                dynamic_created_at_null
+            ),
+            "revoke",
+            "createdAt",
+        ),
+        (
+            "paragraph",
+            drift!(
+                "the deny answers success as a string",
+                unchanged_request,
+                paragraph_success_as_text
+            ),
+            "deny_pending",
+            "\"true\" is not of type \"boolean\"",
+        ),
+        (
+            "nango",
+            drift!(
+                "auth errors carry a field beside payload",
+                unchanged_request,
+                nango_401_gains_a_field
+            ),
+            "unknown_token",
+            "retryable",
+        ),
     ]
+}
+
+/// Sets one field of a JSON answer.
+fn set_field(answer: &mut Answer, pointer: &str, value: serde_json::Value) {
+    let mut body: serde_json::Value = serde_json::from_slice(&answer.body).expect("a JSON answer");
+    *body.pointer_mut(pointer).expect("the field is there") = value;
+    answer.body = body.to_string().into_bytes();
 }
 
 #[tokio::test]
@@ -339,8 +393,9 @@ async fn the_binary_writes_junit_keeps_credentials_out_and_exits_as_documented()
         xml.contains("<testsuite name=\"dynamic ") && xml.contains("failures=\"0\""),
         "{xml}"
     );
+    // quick-junit writes `name` before `classname`.
     assert!(
-        xml.contains("<testcase classname=\"understudy.dynamic\" name=\"revoke\""),
+        xml.contains("<testcase name=\"revoke\" classname=\"understudy.dynamic\""),
         "{xml}"
     );
 
@@ -451,4 +506,246 @@ async fn a_probe_that_cannot_be_provisioned_is_skipped_with_the_reason() {
         .all(|p| p.reason.contains("--credential") || p.reason.contains("--control")));
     let ran = report.probes.iter().find(|p| p.name == "no_authorization").unwrap();
     assert_eq!(ran.outcome, Outcome::Pass, "probes that need nothing still run");
+}
+
+/// What a user gives `check` against a real service, which has no control API: a session of the
+/// default data (Nango's connect session token, Paragraph's pending session) and the credential.
+fn given_by_hand(vendor: &str) -> (String, Option<&'static str>) {
+    match vendor {
+        "moonkey" => (
+            default_data::moonkey_session_id().into(),
+            Some(moonkey::EXAMPLE_SECRET_KEY),
+        ),
+        "dynamic" => (default_data::dynamic_session_id().into(), Some(dynamic::EXAMPLE_TOKEN)),
+        "paragraph" => (default_data::paragraph_session_id("pending").into(), None),
+        "nango" => (default_data::nango_token().into(), Some(nango::EXAMPLE_SECRET_KEY)),
+        other => panic!("no session by hand for {other}"),
+    }
+}
+
+/// `check` of one vendor at `target` with only `--session` and `--credential`.
+async fn check_by_hand(vendor: &str, target: String) -> VendorReport {
+    let (session, credential) = given_by_hand(vendor);
+    let options = CheckOptions {
+        targets: vec![(vendor.to_string(), target)],
+        sessions: vec![(vendor.to_string(), session)],
+        credentials: credential
+            .map(|c| vec![(vendor.to_string(), c.to_string())])
+            .unwrap_or_default(),
+        ..CheckOptions::default()
+    };
+    check(&options).await.expect("the check runs").remove(0)
+}
+
+fn outcome_of(report: &VendorReport, probe: &str) -> (Outcome, String) {
+    let found = report
+        .probes
+        .iter()
+        .find(|p| p.name == probe)
+        .unwrap_or_else(|| panic!("{}: no probe {probe}", report.vendor));
+    (found.outcome, found.reason.clone())
+}
+
+#[tokio::test]
+async fn without_a_control_api_the_given_session_reaches_the_happy_path_and_the_chained_probes() {
+    let mock = Mock::start().await;
+    // (vendor, its happy path, the probes that need the session it used up or borrow it first)
+    let chains = [
+        ("moonkey", "delete_by_id", &["delete_again"][..]),
+        ("dynamic", "revoke", &["revoke_again"][..]),
+        ("paragraph", "deny_pending", &["deny_again"][..]),
+        (
+            "nango",
+            "delete",
+            &["delete_again", "query_parameter", "non_empty_body"][..],
+        ),
+    ];
+    assert_eq!(chains.len(), understudy::vendors::NAMES.len(), "every vendor");
+    for (vendor, happy, chained) in chains {
+        let report = check_by_hand(vendor, mock.url(vendor)).await;
+        for probe in std::iter::once(&happy).chain(chained) {
+            let (outcome, reason) = outcome_of(&report, probe);
+            assert_eq!(outcome, Outcome::Pass, "{vendor}: {probe}: {reason}");
+        }
+        assert!(
+            report.probes.iter().all(|p| p.outcome != Outcome::Fail),
+            "{vendor}: {:?}",
+            failures(&report)
+        );
+        // What still cannot run says why, and what would make it run.
+        for skipped in report.probes.iter().filter(|p| p.outcome == Outcome::Skip) {
+            assert!(
+                skipped.reason.contains("--control"),
+                "{vendor}: {} skipped: {}",
+                skipped.name,
+                skipped.reason
+            );
+        }
+    }
+}
+
+fn never_deletes(_: &Exchange, a: &mut Answer) {
+    if a.status == 404 {
+        a.status = 200;
+        a.body = br#"{"message":"Successfully deleted session"}"#.to_vec();
+    }
+}
+
+/// A repeat revoke answers 409 instead of the session, unchanged.
+fn revoke_again_is_409(e: &Exchange, a: &mut Answer) {
+    // The paths this server has revoked: a std Mutex, held for no await.
+    static REVOKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    if e.method == "PUT" && a.status == 200 {
+        let mut revoked = REVOKED.lock().expect("no test panics holding it");
+        if revoked.contains(&e.path) {
+            a.status = 409;
+            a.body = br#"{"error":"Session already revoked"}"#.to_vec();
+        } else {
+            revoked.push(e.path.clone());
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_a_control_api_a_server_that_never_deletes_or_refuses_a_repeat_is_caught() {
+    static NEVER_DELETES: Drift = Drift {
+        name: "a deleted session is deleted again",
+        request: unchanged_request,
+        answer: never_deletes,
+    };
+    static REPEAT_IS_409: Drift = Drift {
+        name: "a repeat revoke answers 409",
+        request: unchanged_request,
+        answer: revoke_again_is_409,
+    };
+    let mock = Mock::start().await;
+    for (vendor, drift, probe, says) in [
+        ("moonkey", &NEVER_DELETES, "delete_again", "status 200, expected 404"),
+        ("dynamic", &REPEAT_IS_409, "revoke_again", "status 409, expected 200"),
+    ] {
+        let url = mock.url(vendor);
+        let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+        let proxy = drift_proxy::start(host.clone(), drift).await;
+        let report = check_by_hand(vendor, format!("{proxy}{}", &url[host.len()..])).await;
+        let (outcome, reason) = outcome_of(&report, probe);
+        assert_eq!(
+            outcome,
+            Outcome::Fail,
+            "{vendor}: {:?} went unseen: {reason}",
+            drift.name
+        );
+        assert!(reason.contains(says), "{vendor}: {probe} says {reason:?}");
+    }
+}
+
+// The servers must keep serving while this thread waits for the binary: two worker threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_skip_is_said_on_the_last_line_and_fails_the_run_with_fail_on_skip() {
+    let mock = Mock::start().await;
+    let run = |format: &str, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .args(["check", "--vendor", "moonkey", "--target", &mock.url("moonkey")])
+            .args(["--session", default_data::moonkey_session_id()])
+            .args(["--credential", moonkey::EXAMPLE_SECRET_KEY, "--format", format])
+            .args(extra)
+            .output()
+            .expect("understudy runs")
+    };
+    let text = run("text", &[]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.status.code(), Some(0), "a skip alone passes: {stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("skipped: ") && last.contains("not checked") && last.contains("--fail-on-skip"),
+        "the last line: {last:?}"
+    );
+
+    let json = run("json", &[]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON on stdout");
+    assert!(report["summary"]["skipped"].as_u64() > Some(0), "{report}");
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[lines.len() - 2].trim_start().starts_with("\"warning\": ") && lines[lines.len() - 1] == "}",
+        "the warning ends the JSON report: {stdout}"
+    );
+
+    let failed = run("text", &["--fail-on-skip"]);
+    assert_eq!(
+        failed.status.code(),
+        Some(1),
+        "--fail-on-skip: {}",
+        String::from_utf8_lossy(&failed.stdout)
+    );
+    let nothing_skipped = Command::new(env!("CARGO_BIN_EXE_understudy"))
+        .args(["check", "--vendor", "moonkey", "--target", &mock.url("moonkey")])
+        .args(["--control", &mock.url("control"), "--fail-on-skip"])
+        .output()
+        .expect("understudy runs");
+    assert_eq!(
+        nothing_skipped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&nothing_skipped.stdout)
+    );
+    assert!(!String::from_utf8_lossy(&nothing_skipped.stdout).contains("skipped: "));
+}
+
+// The drifted server must keep serving while this thread waits for the binary.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_leaving_the_spec_unregistered_fails_the_run_and_junit_shows_it_redacted() {
+    fn created_at_null(_: &Exchange, a: &mut Answer) {
+        if a.status == 200 {
+            set_field(a, "/createdAt", serde_json::Value::Null);
+        }
+    }
+    static CREATED_AT_NULL: Drift = Drift {
+        name: "a revoked session's createdAt is null",
+        request: unchanged_request,
+        answer: created_at_null,
+    };
+    let mock = Mock::start().await;
+    let url = mock.url("dynamic");
+    let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+    let proxy = drift_proxy::start(host.clone(), &CREATED_AT_NULL).await;
+    let target = format!("{proxy}{}", &url[host.len()..]);
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_understudy"))
+            .args(["check", "--vendor", "dynamic", "--target", &target])
+            .args([
+                "--control",
+                &mock.url("control"),
+                "--only",
+                "revoke",
+                "--format",
+                format,
+            ])
+            .output()
+            .expect("understudy runs")
+    };
+    let text = run("text");
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.status.code(), Some(1), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.contains(" revoke "))
+        .expect("a row for revoke");
+    assert!(
+        row.trim_start().starts_with("FAIL") && row.contains("createdAt") && row.contains("no departure of revoke"),
+        "{row}"
+    );
+
+    let junit = run("junit");
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert_eq!(junit.status.code(), Some(1), "{xml}");
+    let read = quick_junit::Report::deserialize_from_str(&xml).expect("JUnit that reads back");
+    let case = &read.test_suites[0].test_cases[0];
+    assert_eq!(case.name.as_str(), "revoke");
+    let out = case.system_out.as_deref().expect("the failed case carries its answer");
+    assert!(
+        out.starts_with("HTTP 200\n")
+            && out.contains("content-type: application/json")
+            && out.contains("\"createdAt\":null"),
+        "{out}"
+    );
 }

@@ -1,6 +1,8 @@
 //! Nango's probes, in the service's check order: the content type, every authentication failure
 //! (each a 401 with `payload: {}` live, which the spec's `StdError` forbids), the query and body
-//! checks, and the delete itself.
+//! checks, and the delete itself, then what follows it (the repeat, expiry). The query and body
+//! refusals come before the delete so that, given one connect session (`--session`), they borrow it
+//! live and the delete still uses it up.
 
 use serde_json::json;
 
@@ -62,60 +64,14 @@ fn registered_as(probe: Probe, departure: &'static Departure) -> Probe {
 pub(super) fn catalogue() -> Catalogue {
     let probes = vec![
         Probe {
-            name: DELETE,
-            situation: "a live connect session, by its own token",
-            needs: Needs::Session,
-            request: delete,
-            live: empty(204),
-            spec: Some(empty(204)),
-            departure: None,
+            name: TEXT_CONTENT_TYPE,
+            situation: "a Content-Type other than JSON, checked before the credential",
+            needs: Needs::Nothing,
+            request: |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").header("content-type", "text/plain"),
+            live: answer(415, &[("/error/code", Match::Equals("invalid_content_type"))]),
+            spec: None,
+            departure: Some(&CONTENT_TYPE_415),
         },
-        unauthorized(
-            DELETE_AGAIN,
-            "a token this check already deleted",
-            Needs::DeletedSession,
-            delete,
-            &[
-                ("/error/code", Match::Equals("unknown_connect_session_token")),
-                ("/error/payload", Match::Present),
-            ],
-            &[
-                ("/error/code", Match::Equals("unknown_connect_session_token")),
-                ("/error/payload", Match::Absent),
-            ],
-        ),
-        // The spec documents a 404 for an unknown session; no code path of the service answers one.
-        registered_as(
-            unauthorized(
-                UNKNOWN_TOKEN,
-                "a well-formed token no session has",
-                Needs::Nothing,
-                |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(A_TOKEN_NO_SESSION_HAS),
-                &[
-                    ("/error/code", Match::Equals("unknown_connect_session_token")),
-                    ("/error/payload", Match::Present),
-                ],
-                &[
-                    ("/error/code", Match::Equals("unknown_connect_session_token")),
-                    ("/error/payload", Match::Absent),
-                ],
-            ),
-            &NO_404,
-        ),
-        unauthorized(
-            EXPIRED_TOKEN,
-            "a token past its 30 minutes",
-            Needs::SessionAfter(30 * 60),
-            delete,
-            &[
-                ("/error/code", Match::Equals("unknown_connect_session_token")),
-                ("/error/payload", Match::Present),
-            ],
-            &[
-                ("/error/code", Match::Equals("unknown_connect_session_token")),
-                ("/error/payload", Match::Absent),
-            ],
-        ),
         unauthorized(
             MISSING_AUTHORIZATION,
             "no Authorization header",
@@ -148,15 +104,24 @@ pub(super) fn catalogue() -> Catalogue {
             ),
             &AUTH_CONNECT_SESSION_TOKEN,
         ),
-        Probe {
-            name: TEXT_CONTENT_TYPE,
-            situation: "a Content-Type other than JSON, checked before the credential",
-            needs: Needs::Nothing,
-            request: |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").header("content-type", "text/plain"),
-            live: answer(415, &[("/error/code", Match::Equals("invalid_content_type"))]),
-            spec: None,
-            departure: Some(&CONTENT_TYPE_415),
-        },
+        // The spec documents a 404 for an unknown session; no code path of the service answers one.
+        registered_as(
+            unauthorized(
+                UNKNOWN_TOKEN,
+                "a well-formed token no session has",
+                Needs::Nothing,
+                |_| ProbeRequest::to(&DELETE_CONNECT_SESSION, "").bearer(A_TOKEN_NO_SESSION_HAS),
+                &[
+                    ("/error/code", Match::Equals("unknown_connect_session_token")),
+                    ("/error/payload", Match::Present),
+                ],
+                &[
+                    ("/error/code", Match::Equals("unknown_connect_session_token")),
+                    ("/error/payload", Match::Absent),
+                ],
+            ),
+            &NO_404,
+        ),
         Probe {
             name: QUERY_PARAMETER,
             situation: "a live token with a query parameter the operation does not take",
@@ -175,6 +140,43 @@ pub(super) fn catalogue() -> Catalogue {
             spec: Some(answer(400, &[("/error/code", Match::Present)])),
             departure: None,
         },
+        Probe {
+            name: DELETE,
+            situation: "a live connect session, by its own token",
+            needs: Needs::Session,
+            request: delete,
+            live: empty(204),
+            spec: Some(empty(204)),
+            departure: None,
+        },
+        unauthorized(
+            DELETE_AGAIN,
+            "a token this check already deleted",
+            Needs::DeletedSession,
+            delete,
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Present),
+            ],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Absent),
+            ],
+        ),
+        unauthorized(
+            EXPIRED_TOKEN,
+            "a token past its 30 minutes",
+            Needs::SessionAfter(30 * 60),
+            delete,
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Present),
+            ],
+            &[
+                ("/error/code", Match::Equals("unknown_connect_session_token")),
+                ("/error/payload", Match::Absent),
+            ],
+        ),
     ];
     Catalogue {
         operation: &DELETE_CONNECT_SESSION,
