@@ -939,3 +939,9 @@ fn date_times_take_the_spelling_their_length_bounds_allow() {
             .all(|v| v.as_str().is_some_and(|s| (min..=max).contains(&s.len()))));
     }
 }
+
+#[test]
+fn a_pattern_with_exact_length_bounds_is_drawn_at_that_length() {
+    let values = valid(json!({"type": "string", "pattern": "^[0-9]+$", "minLength": 12, "maxLength": 12}));
+    assert!(values.iter().all(|v| v.as_str().is_some_and(|s| s.len() == 12)));
+}

@@ -54,6 +54,9 @@ const CHECKED_FORMATS: [&str; 16] = [
 /// Longest string generated: a `minLength` beyond it is not honoured (memory before validity).
 const MAX_STRING: u64 = 65_536;
 /// How many samples a `pattern` gets before the fallback.
+/// Draws of a pattern with longer repeats, for a `minLength` the first draws miss.
+const LONGER_TRIES: usize = 48;
+
 const PATTERN_TRIES: usize = 12;
 
 /// One word of the list, by seed: keys of map entries.
@@ -253,13 +256,35 @@ impl<'a> Run<'a> {
             if patterns.iter().all(|p| self.matches(p, &candidate)) {
                 return Some(candidate);
             }
-            // Later tries repeat more, for a `minLength` the short samples keep missing.
+            // Later tries repeat more, for a `minLength` the short samples keep missing: a sampler
+            // whose repeats reach the length draws it often enough in a few dozen tries (`^[0-9]+$`
+            // of exactly 12 digits, an AWS account id).
             if attempt == PATTERN_TRIES / 2 && min > 0 {
-                let longer = self.sampler_with(first, (min as u32).min(1024))?;
-                let candidate: String = longer.sample(&mut self.rng);
-                let candidate = self.fit_length(candidate, min, max);
-                if patterns.iter().all(|p| self.matches(p, &candidate)) {
-                    return Some(candidate);
+                let longer = self.sampler_with(first, (min.max(max.min(1024)) as u32).min(1024))?;
+                for _ in 0..LONGER_TRIES {
+                    let candidate: String = longer.sample(&mut self.rng);
+                    let length = candidate.chars().count() as u64;
+                    if !(min..=max).contains(&length) {
+                        continue;
+                    }
+                    if patterns.iter().all(|p| self.matches(p, &candidate)) {
+                        return Some(candidate);
+                    }
+                }
+                // Repeats held at a length: each open repeat takes `min` characters, then half of
+                // it (two repeats), a third… (`^[0-9]+$` of exactly 12 is then 12 digits every time).
+                for share in 1..=4u64 {
+                    let at_least = min.div_ceil(share).min(1024) as u32;
+                    let Some(held) = self.sampler_held(first, at_least) else {
+                        break;
+                    };
+                    for _ in 0..4 {
+                        let candidate: String = held.sample(&mut self.rng);
+                        let length = candidate.chars().count() as u64;
+                        if (min..=max).contains(&length) && patterns.iter().all(|p| self.matches(p, &candidate)) {
+                            return Some(candidate);
+                        }
+                    }
                 }
             }
         }
@@ -287,6 +312,21 @@ impl<'a> Run<'a> {
     /// unbounded repetitions capped at `max_repeat` extra copies. It draws through rand 0.9's
     /// distributions, whose values rand keeps within a minor version: a bump of rand or
     /// rand_regex may change pattern strings (the pinned test says so).
+    /// A sampler whose open repeats (`+`, `*`, `{n,}`, ranges) each draw exactly `at_least`
+    /// characters where their bounds allow.
+    fn sampler_held(&mut self, pattern: &str, at_least: u32) -> Option<rand_regex::Regex> {
+        let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
+        let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
+        if hir
+            .properties()
+            .minimum_len()
+            .is_none_or(|len| len > MAX_STRING as usize)
+        {
+            return None;
+        }
+        rand_regex::Regex::with_hir(held(ascii_only(hir, at_least), at_least), at_least.max(1)).ok()
+    }
+
     fn sampler_with(&mut self, pattern: &str, max_repeat: u32) -> Option<rand_regex::Regex> {
         let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
         let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
@@ -362,6 +402,34 @@ fn to_rust_syntax(pattern: &str) -> String {
 /// The same expression with anchors and word boundaries dropped (the sample is checked against
 /// the real pattern afterwards), classes narrowed to printable ASCII where that leaves anything,
 /// and bounded repetitions capped like unbounded ones.
+/// `hir` with every repeat whose bounds differ held at `at_least` repetitions (within its bounds).
+fn held(hir: Hir, at_least: u32) -> Hir {
+    match hir.into_kind() {
+        HirKind::Repetition(mut repetition) => {
+            if repetition.max != Some(repetition.min) {
+                let count = at_least.max(repetition.min).min(repetition.max.unwrap_or(u32::MAX));
+                repetition.min = count;
+                repetition.max = Some(count);
+            }
+            let sub = held(*repetition.sub, at_least);
+            Hir::repetition(Repetition {
+                sub: Box::new(sub),
+                ..repetition
+            })
+        }
+        HirKind::Capture(mut capture) => {
+            capture.sub = Box::new(held(*capture.sub, at_least));
+            Hir::capture(capture)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| held(h, at_least)).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| held(h, at_least)).collect()),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Look(look) => Hir::look(look),
+    }
+}
+
 fn ascii_only(hir: Hir, max_repeat: u32) -> Hir {
     match hir.into_kind() {
         HirKind::Look(_) => Hir::empty(),
