@@ -428,3 +428,47 @@ async fn headers_named_in_connection_cross_neither_way() {
         assert!(seen[0].get(hop).is_none(), "{hop} reached the upstream: {:?}", seen[0]);
     }
 }
+
+#[tokio::test]
+async fn a_departure_covers_what_it_describes_not_a_field_beside_it() {
+    static EXTRA_FIELD: Drift = Drift {
+        name: "a field beside the registered payload",
+        request: unchanged_request,
+        answer: |_, a| {
+            rename(
+                a,
+                r#""code":"unknown_connect_session_token""#,
+                r#""code":"unknown_connect_session_token","retryable":true"#,
+            )
+        },
+    };
+    let upstream = Mock::start().await;
+    let url = upstream.url("nango");
+    let drifted = drift_proxy::start(url.clone(), &EXTRA_FIELD).await;
+    let faithful = proxy(vec![("nango".into(), url)], None).await;
+    let beside = proxy(vec![("nango".into(), drifted)], None).await;
+    let http = reqwest::Client::new();
+    let unknown_token = |base: String| {
+        http.delete(format!("{base}/connect/session"))
+            .bearer_auth("nango_connect_session_0000000000000000000000000000000000000000000000000000000000000000")
+            .send()
+    };
+    let registered = unknown_token(faithful.url("nango")).await.unwrap();
+    assert_eq!(registered.status(), 401);
+    let classified = registered.headers()["x-understudy-conformance"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        classified.starts_with("departure=nango-"),
+        "the live 401 with its payload is a registered departure: {classified}"
+    );
+    let extra = unknown_token(beside.url("nango")).await.unwrap();
+    assert_eq!(extra.status(), 401);
+    assert_eq!(
+        extra.headers()["x-understudy-conformance"],
+        "drift",
+        "a field the departure does not describe is drift"
+    );
+    assert!(extra.text().await.unwrap().contains("retryable"), "relayed as it came");
+}

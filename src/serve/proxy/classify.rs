@@ -80,16 +80,47 @@ pub fn classify(
     else {
         return Conformance::Conforms;
     };
+    // A departure covers what it describes and nothing else: the answer must be the probe's live
+    // answer, and once the fields that live answer names are set aside, the rest must keep to the
+    // document (as `check` judges it).
     let registered = catalogue
         .filter(|c| c.operation.method == operation.method && c.operation.template == operation.template)
         .into_iter()
         .flat_map(|c| c.probes.iter())
         .filter_map(|probe| Some((probe.departure?, probe)))
-        .find(|(_, probe)| probe.live.mismatch(status, body).is_none());
+        .filter(|(_, probe)| probe.live.mismatch(status, body).is_none())
+        .find(|(_, probe)| covers(document, operation, probe, status, body, &nonconformance));
     match registered {
         Some((departure, _)) => Conformance::Departure(departure),
         None => Conformance::Drift(format!(
             "{nonconformance}; no registered departure answers {status} with this body"
         )),
+    }
+}
+
+/// Whether `probe`'s departure covers how the answer leaves the document.
+fn covers(
+    document: &Document,
+    operation: &Operation,
+    probe: &crate::probe::Probe,
+    status: u16,
+    body: &[u8],
+    nonconformance: &crate::spec::Nonconformance,
+) -> bool {
+    use crate::spec::Nonconformance;
+    match nonconformance {
+        Nonconformance::UndocumentedStatus(_) | Nonconformance::BodyWhereNoneDocumented => true,
+        Nonconformance::SchemaViolation(_) => {
+            let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+                return false;
+            };
+            let described = probe.set_aside_departure(&mut value);
+            !described.is_empty()
+                && document
+                    .responses()
+                    .check_value(operation.method, operation.template, status, &value)
+                    .is_ok()
+        }
+        Nonconformance::NotJson(_) | Nonconformance::UnknownOperation => false,
     }
 }
