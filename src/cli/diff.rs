@@ -1,5 +1,6 @@
-//! `understudy diff OLD NEW`: the arguments, the report in the chosen format on stdout, and the exit
-//! code (0 below `--fail-on`, 1 at or above it, 101 to 103 when a spec cannot be loaded).
+//! `understudy diff OLD NEW`: the arguments, the report in the chosen format on stdout (and, under
+//! GitHub Actions, the markdown report appended to the step summary), and the exit code (0 below
+//! `--fail-on`, 1 at or above it, 101 to 103 when a spec cannot be loaded).
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ enum Format {
     Markdown,
     Junit,
     Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -59,12 +62,34 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Format::Markdown => output::markdown(&diff),
         Format::Junit => output::junit(&diff, fail_on),
         Format::Github => output::github(&diff, &args.new),
+        Format::Sarif => format!("{:#}\n", output::sarif(&diff, &args.new)),
     };
     print!("{text}");
+    append_step_summary(&output::markdown(&diff));
     let failed = matches!((diff.level(), fail_on), (Some(level), Some(threshold)) if level >= threshold);
     if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Appends the markdown report to the file `GITHUB_STEP_SUMMARY` names, when it names one: GitHub
+/// shows ten annotations of each level per step, and the summary shows every finding. A summary that
+/// cannot be written is a warning; the verdict stands.
+fn append_step_summary(markdown: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, format!("{markdown}\n").as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "understudy diff: could not append to GITHUB_STEP_SUMMARY ({}): {e}",
+            std::path::Path::new(&path).display()
+        );
     }
 }

@@ -3,13 +3,16 @@
 //! (narrowing what a request may carry, or widening what a response may carry, breaks clients; the
 //! reverse does not), the operation, the place, and what it means for the register of departures and
 //! the mock. Equivalent spellings (3.0 `nullable` and 3.1 type lists, `const` and a one-value `enum`,
-//! inline schemas and `$ref`s, renamed path parameters) compare equal. A false positive is
-//! acceptable; a false negative is not.
+//! inline schemas and `$ref`s, renamed path parameters) compare equal. A change whose direction
+//! cannot be proven is `unknown`, never silence: a false positive is acceptable; a false negative
+//! is not. A finding's line is the line of its node in NEW, from the YAML parser's spans (a doc
+//! page's lines counted in the page).
 
 mod impact;
 
 mod operations;
 pub mod output;
+mod pattern;
 mod schema;
 
 use serde::Serialize;
@@ -35,7 +38,7 @@ impl Level {
 }
 
 /// Which way the change flows: what clients send, what they receive, or neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Request,
@@ -83,10 +86,13 @@ impl Diff {
 pub fn diff(old: &Loaded, new: &Loaded) -> Diff {
     let mut findings = Vec::new();
     operations::compare(&old.document, &new.document, &mut findings);
-    for finding in &mut findings {
-        // Only a place NEW has can have a line in NEW.
-        if finding.line.is_none() && new.document.pointer(&finding.location).is_some() {
-            finding.line = crate::spec::load::line_of(&new.text, &finding.location);
+    if !findings.is_empty() {
+        // Only a place NEW has can have a line in NEW: a pointer into OLD finds no node.
+        let spans = crate::spec::load::Spans::of(new);
+        for finding in &mut findings {
+            if finding.line.is_none() {
+                finding.line = spans.line(&finding.location);
+            }
         }
     }
     let vendor = old.vendor.or(new.vendor).or_else(|| impact::vendor_of(&new.document));

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::schema::{compare as compare_schema, Context};
+use super::schema::{compare as compare_schema, Context, Judged};
 use super::{finding, Direction, Finding, Level};
 use crate::spec::walk;
 
@@ -43,6 +43,8 @@ pub(super) fn compare(old: &Value, new: &Value, findings: &mut Vec<Finding>) {
             .collect()
     };
     let (olds, news) = (operations(old), operations(new));
+    // Schema pairs already judged, shared by every operation (see `schema::Judged`).
+    let mut judged = Judged::default();
     for (k, (method, path)) in &olds {
         if news.contains_key(k) {
             continue;
@@ -101,12 +103,22 @@ pub(super) fn compare(old: &Value, new: &Value, findings: &mut Vec<Finding>) {
                 "the operation was deprecated".into(),
             ));
         }
-        let mut context = Context {
-            old_doc: old,
-            new_doc: new,
-            operation: name.clone(),
-            findings,
-        };
+        let (old_servers, new_servers) = (
+            operation_servers(&old["paths"][old_path], o),
+            operation_servers(&new["paths"][path], n),
+        );
+        if old_servers.is_some() || new_servers.is_some() {
+            let list = |servers: Option<&Vec<Value>>, doc: &Value| {
+                servers.or(doc["servers"].as_array()).cloned().unwrap_or_default()
+            };
+            let own = if n["servers"].is_array() {
+                at(&["servers"])
+            } else {
+                pointer(&["paths", path, "servers"])
+            };
+            compare_server_lists(&list(old_servers, old), &list(new_servers, new), &own, &name, findings);
+        }
+        let mut context = Context::new(old, new, name.clone(), findings, &mut judged);
         compare_parameters(
             &old["paths"][old_path],
             o,
@@ -122,22 +134,42 @@ pub(super) fn compare(old: &Value, new: &Value, findings: &mut Vec<Finding>) {
 }
 
 fn compare_servers(old: &Value, new: &Value, findings: &mut Vec<Finding>) {
-    let split = |doc: &Value| {
-        let url = doc["servers"][0]["url"].as_str().unwrap_or("").to_string();
-        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r).to_string();
+    let list = |doc: &Value| doc["servers"].as_array().cloned().unwrap_or_default();
+    compare_server_lists(&list(old), &list(new), "/servers", "", findings);
+}
+
+/// The servers an operation is called at, where the operation or its path sets its own.
+fn operation_servers<'a>(item: &'a Value, operation: &'a Value) -> Option<&'a Vec<Value>> {
+    operation["servers"].as_array().or(item["servers"].as_array())
+}
+
+/// Two lists of servers: the first one's base path and host, then every entry added or removed.
+fn compare_server_lists(old: &[Value], new: &[Value], at: &str, operation: &str, findings: &mut Vec<Finding>) {
+    let url = |servers: &[Value], i: usize| {
+        servers
+            .get(i)
+            .and_then(|s| s["url"].as_str())
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_string()
+    };
+    let split = |url: &str| {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r).to_string();
         let (host, path) = rest
             .split_once('/')
             .map_or((rest.clone(), String::new()), |(h, p)| (h.to_string(), format!("/{p}")));
         (host, path.trim_end_matches('/').to_string())
     };
-    let ((old_host, old_path), (new_host, new_path)) = (split(old), split(new));
+    let (old_first, new_first) = (url(old, 0), url(new, 0));
+    let ((old_host, old_path), (new_host, new_path)) = (split(&old_first), split(&new_first));
+    let first = format!("{at}/0/url");
     if old_path != new_path {
         findings.push(finding(
             "base-path-changed",
             Level::Breaking,
             Direction::None,
-            "",
-            "/servers/0/url",
+            operation,
+            &first,
             format!("the base path changed from `{old_path}` to `{new_path}`: every client's URLs change"),
         ));
     }
@@ -146,23 +178,59 @@ fn compare_servers(old: &Value, new: &Value, findings: &mut Vec<Finding>) {
             "server-host-changed",
             Level::Unknown,
             Direction::None,
-            "",
-            "/servers/0/url",
+            operation,
+            &first,
             format!("the first server's host changed from `{old_host}` to `{new_host}`"),
+        ));
+    }
+    // The first entries were judged above when they differ.
+    let skip = usize::from(old_first != new_first);
+    let old_urls: Vec<String> = (skip..old.len()).map(|i| url(old, i)).collect();
+    let new_urls: Vec<String> = (skip..new.len()).map(|i| url(new, i)).collect();
+    for (i, added) in new_urls.iter().enumerate().filter(|(_, u)| !old_urls.contains(u)) {
+        findings.push(finding(
+            "server-added",
+            Level::NonBreaking,
+            Direction::None,
+            operation,
+            &format!("{at}/{}", i + skip),
+            format!("server `{added}` added"),
+        ));
+    }
+    for removed in old_urls.iter().filter(|u| !new_urls.contains(u)) {
+        findings.push(finding(
+            "server-removed",
+            Level::Unknown,
+            Direction::None,
+            operation,
+            at,
+            format!("server `{removed}` removed: clients configured for it may fail"),
         ));
     }
 }
 
-/// Parameters by location and name; path parameters by position, whatever their names.
-fn parameters<'a>(doc: &'a Value, item: &'a Value, operation: &'a Value) -> BTreeMap<(String, String), &'a Value> {
+/// Parameters by location and name (path parameters by position, whatever their names), each with
+/// its pointer: `at` points to the operation's `parameters`; the path item's are one level up.
+fn parameters<'a>(
+    doc: &'a Value,
+    item: &'a Value,
+    operation: &'a Value,
+    at: &str,
+) -> BTreeMap<(String, String), (String, &'a Value)> {
     let mut found = BTreeMap::new();
     let mut path_index = 0;
-    let all = item["parameters"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .chain(operation["parameters"].as_array().into_iter().flatten());
-    for parameter in all {
+    let operation_at = at.strip_suffix("/parameters").unwrap_or(at);
+    let item_at = operation_at.rsplit_once('/').map_or("", |(item, _)| item);
+    let listed = |list: &'a Value, under: String| {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, p)| (format!("{under}/parameters/{i}"), p))
+    };
+    let all = listed(&item["parameters"], item_at.to_string())
+        .chain(listed(&operation["parameters"], operation_at.to_string()));
+    for (pointer, parameter) in all {
         let parameter = walk::resolve(doc, parameter);
         let location = parameter["in"].as_str().unwrap_or("").to_string();
         let name = if location == "path" {
@@ -173,7 +241,7 @@ fn parameters<'a>(doc: &'a Value, item: &'a Value, operation: &'a Value) -> BTre
         } else {
             parameter["name"].as_str().unwrap_or("").to_string()
         };
-        found.insert((location, name), parameter);
+        found.insert((location, name), (pointer, parameter));
     }
     found
 }
@@ -187,26 +255,25 @@ fn compare_parameters(
     context: &mut Context<'_>,
 ) {
     let (olds, news) = (
-        parameters(context.old_doc, old_item, old),
-        parameters(context.new_doc, new_item, new),
+        parameters(context.old_doc, old_item, old, at),
+        parameters(context.new_doc, new_item, new, at),
     );
-    for ((location, name), parameter) in &news {
+    for ((location, name), (here, parameter)) in &news {
         let required = parameter["required"].as_bool().unwrap_or(location == "path");
         let shown = parameter["name"].as_str().unwrap_or(name);
-        let here = format!("{at}/{shown}");
-        match olds.get(&(location.clone(), name.clone())) {
+        match olds.get(&(location.clone(), name.clone())).map(|(_, p)| p) {
             None if required => context.push(
                 "new-required-request-parameter",
                 Level::Breaking,
                 Direction::Request,
-                &here,
+                here,
                 format!("required {location} parameter `{shown}` added"),
             ),
             None => context.push(
                 "new-optional-request-parameter",
                 Level::NonBreaking,
                 Direction::Request,
-                &here,
+                here,
                 format!("optional {location} parameter `{shown}` added"),
             ),
             Some(old_parameter) => {
@@ -216,7 +283,7 @@ fn compare_parameters(
                         "request-parameter-became-required",
                         Level::Breaking,
                         Direction::Request,
-                        &here,
+                        here,
                         format!("{location} parameter `{shown}` became required"),
                     );
                 }
@@ -225,17 +292,54 @@ fn compare_parameters(
                         "request-parameter-became-optional",
                         Level::NonBreaking,
                         Direction::Request,
-                        &here,
+                        here,
                         format!("{location} parameter `{shown}` became optional"),
+                    );
+                }
+                if old_parameter["deprecated"] != Value::Bool(true) && parameter["deprecated"] == Value::Bool(true) {
+                    context.push(
+                        "request-parameter-deprecated",
+                        Level::NonBreaking,
+                        Direction::Request,
+                        &format!("{here}/deprecated"),
+                        format!("{location} parameter `{shown}` was deprecated"),
+                    );
+                }
+                // How the value is written into the request: clients keep the old way.
+                let serialized = |p: &Value| (p.get("style").cloned(), p.get("explode").cloned());
+                if serialized(old_parameter) != serialized(parameter) {
+                    context.push(
+                        "request-parameter-style-changed",
+                        Level::Breaking,
+                        Direction::Request,
+                        here,
+                        format!("{location} parameter `{shown}` is now serialized another way (`style`, `explode`)"),
                     );
                 }
                 if let (Some(a), Some(b)) = (old_parameter.get("schema"), parameter.get("schema")) {
                     compare_schema(a, b, Direction::Request, &format!("{here}/schema"), context, 0);
                 }
+                let (om, nm) = (media_types(old_parameter), media_types(parameter));
+                for (media, content) in &nm {
+                    let schemas = om.get(media).and_then(|c| c.get("schema")).zip(content.get("schema"));
+                    if let Some((a, b)) = schemas {
+                        let there = format!("{here}/content/{}/schema", media.replace('~', "~0").replace('/', "~1"));
+                        compare_schema(a, b, Direction::Request, &there, context, 0);
+                    }
+                }
+                if om.keys().ne(nm.keys()) {
+                    context.push(
+                        "request-parameter-content-changed",
+                        Level::Breaking,
+                        Direction::Request,
+                        here,
+                        format!("{location} parameter `{shown}` changed its media type"),
+                    );
+                }
             }
         }
     }
-    for ((location, name), parameter) in &olds {
+    for ((location, name), (_, parameter)) in &olds {
         if !news.contains_key(&(location.clone(), name.clone())) {
             let shown = parameter["name"].as_str().unwrap_or(name);
             context.push(

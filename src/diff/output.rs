@@ -1,5 +1,6 @@
-//! A diff as it is written: a text report, JSON, markdown for a pull-request comment, JUnit XML
-//! (one failing test case per finding at or above `--fail-on`), and GitHub annotations.
+//! A diff as it is written: a text report, JSON, markdown for a pull-request comment (and a GitHub
+//! step summary), JUnit XML (one failing test case per finding at or above `--fail-on`), GitHub
+//! annotations, and SARIF 2.1.0 for code scanning.
 
 use std::fmt::Write as _;
 
@@ -50,8 +51,8 @@ pub fn markdown(diff: &Diff) -> String {
                 f.operation,
                 f.location,
                 f.line.map(|l| format!(" (line {l})")).unwrap_or_default(),
-                f.message.replace('|', "\\|"),
-                f.impact.as_deref().unwrap_or("").replace('|', "\\|")
+                cell(&f.message),
+                cell(f.impact.as_deref().unwrap_or(""))
             );
         }
     }
@@ -60,6 +61,11 @@ pub fn markdown(diff: &Diff) -> String {
         let _ = writeln!(out, "- {change}");
     }
     out
+}
+
+/// Text in a markdown table cell: one line, no column break.
+fn cell(text: &str) -> String {
+    text.replace(['\r', '\n'], " ").replace('|', "\\|")
 }
 
 pub fn junit(diff: &Diff, fail_on: Option<Level>) -> String {
@@ -96,7 +102,8 @@ pub fn junit(diff: &Diff, fail_on: Option<Level>) -> String {
     out
 }
 
-/// `::error file=…,line=…,title=…::message` lines, as GitHub Actions reads them.
+/// `::error file=…,line=…,title=…::message` lines, as GitHub Actions reads them. GitHub shows ten
+/// annotations of each level per step: the step summary (`markdown`) shows everything.
 pub fn github(diff: &Diff, file: &str) -> String {
     let mut out = String::new();
     for f in &diff.findings {
@@ -109,19 +116,110 @@ pub fn github(diff: &Diff, file: &str) -> String {
         let impact = f.impact.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "::{command} file={file}{line},title={}::{}: {}{impact}",
-            annotation(&f.id),
-            annotation(&f.operation),
-            annotation(&f.message)
+            "::{command} file={}{line},title={}::{}",
+            annotation_property(file),
+            annotation_property(&f.id),
+            annotation_data(&format!("{}: {}{impact}", f.operation, f.message))
         );
     }
     out
 }
 
-fn annotation(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-        .replace(',', "%2C")
-        .replace("::", "%3A%3A")
+/// A workflow command's data (the message): the runner unescapes only `%25`, `%0D` and `%0A` there,
+/// so a comma or a colon is written as it is.
+pub fn annotation_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`file`, `line`, `title`): `,` separates properties and `:`
+/// ends them, so both are escaped too.
+pub fn annotation_property(text: &str) -> String {
+    annotation_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A SARIF 2.1.0 log for code scanning: one rule per rule id, one result per finding, located at
+/// its line in NEW (line 1 where NEW has no such place: the finding is about what OLD had).
+pub fn sarif(diff: &Diff, file: &str) -> serde_json::Value {
+    let mut rules: Vec<(&str, Level)> = Vec::new();
+    for f in &diff.findings {
+        match rules.iter_mut().find(|(id, _)| *id == f.id) {
+            Some((_, level)) => *level = (*level).max(f.level),
+            None => rules.push((&f.id, f.level)),
+        }
+    }
+    let sarif_level = |level: Level| match level {
+        Level::Breaking => "error",
+        Level::Unknown => "warning",
+        Level::NonBreaking => "note",
+    };
+    let uri = sarif_uri(file);
+    let results: Vec<serde_json::Value> = diff
+        .findings
+        .iter()
+        .map(|f| {
+            let index = rules.iter().position(|(id, _)| *id == f.id).unwrap_or_default();
+            let impact = f.impact.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
+            let operation = if f.operation.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", f.operation)
+            };
+            serde_json::json!({
+                "ruleId": f.id,
+                "ruleIndex": index,
+                "level": sarif_level(f.level),
+                "message": {"text": format!("{operation}{}{impact}", f.message)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri},
+                        "region": {"startLine": f.line.unwrap_or(1)}
+                    },
+                    "logicalLocations": [{"fullyQualifiedName": f.location}]
+                }],
+                "properties": {
+                    "level": f.level.word(),
+                    "direction": f.direction,
+                    "operation": f.operation,
+                    "pointer": f.location,
+                    "impact": f.impact
+                }
+            })
+        })
+        .collect();
+    let rules: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|(id, level)| {
+            serde_json::json!({
+                "id": id,
+                "name": id,
+                "shortDescription": {"text": id.replace('-', " ")},
+                "defaultConfiguration": {"level": sarif_level(*level)}
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "understudy diff",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "properties": {"old": diff.old, "new": diff.new, "verdict": diff.verdict},
+            "results": results
+        }]
+    })
+}
+
+/// A path as a relative URI reference: `/` separators, everything but unreserved characters and `/`
+/// percent-encoded.
+fn sarif_uri(file: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(&file.replace('\\', "/"), KEEP).to_string()
 }

@@ -32,7 +32,7 @@ impl Fixtures {
     }
 
     pub fn parse(source: &str, text: &str) -> Result<Self, String> {
-        let document: Value = serde_yaml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
+        let document: Value = crate::spec::load::from_yaml(text).map_err(|e| e.in_file(source))?;
         let document = match document {
             Value::Null => Value::Object(Default::default()),
             Value::Object(_) => document,

@@ -10,8 +10,9 @@ use understudy::diff;
 
 /// A vendored spec as JSON, to mutate.
 fn vendored(vendor: &str) -> Value {
-    let text = std::fs::read_to_string(format!("{}/specs/{vendor}.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    serde_yaml::from_str(&text).unwrap()
+    diff::load(&format!("{}/specs/{vendor}.yaml", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .document
 }
 
 /// (vendor, case, mutation, expected verdict, a rule id that must be among the findings, why)
@@ -34,7 +35,7 @@ fn at<'a>(spec: &'a mut Value, pointer: &str) -> &'a mut Value {
 }
 
 fn corpus() -> Vec<Case> {
-    vec![
+    let first: Vec<Case> = vec![
         // MoonKey
         (
             "moonkey",
@@ -225,9 +226,9 @@ fn corpus() -> Vec<Case> {
                     .unwrap()
                     .remove("pattern");
             },
-            "unknown",
+            "breaking",
             "response-pattern-removed",
-            "the request accepts more (harmless), a response id may be any string (unknown)",
+            "the request accepts more (harmless); a response id may now be any string",
         ),
         (
             "dynamic",
@@ -247,8 +248,8 @@ fn corpus() -> Vec<Case> {
                     json!("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
             },
             "breaking",
-            "request-pattern-changed",
-            "a session id that was valid may be refused",
+            "request-pattern-tightened",
+            "a session id that was valid may be refused (proven: the new pattern accepts less)",
         ),
         (
             "dynamic",
@@ -326,7 +327,7 @@ fn corpus() -> Vec<Case> {
                 .unwrap()
                 .remove("enum");
             },
-            "unknown",
+            "breaking",
             "response-enum-removed",
             "a response may now carry false where it was always true (oasdiff misses it)",
         ),
@@ -461,6 +462,240 @@ fn corpus() -> Vec<Case> {
             "new-required-request-parameter",
             "requests without it are refused; the mock must check it",
         ),
+    ];
+    first.into_iter().chain(narrowing_by_any_keyword()).collect()
+}
+
+/// What a first corpus missed: a request that accepts less by any keyword breaks; a response
+/// constraint removed or loosened breaks; a shared component is judged at each use in its own
+/// direction; a pattern change whose direction cannot be proven is `unknown`; deprecations and new
+/// servers are listed.
+fn narrowing_by_any_keyword() -> Vec<Case> {
+    const MOONKEY_REQUEST: &str = "/components/schemas/DeleteSessionRequest";
+    const MOONKEY_MESSAGE: &str =
+        "/paths/~1v1~1auth~1sessions~1delete/delete/responses/200/content/application~1json/schema/properties/message";
+    const PARAGRAPH_SUCCESS: &str =
+        "/paths/~1v1~1api~1auth~1sessions~1{sessionId}/delete/responses/200/content/application~1json/schema/properties/success";
+    vec![
+        (
+            "moonkey",
+            "the body becomes oneOf its three identifiers",
+            |s| {
+                at(s, MOONKEY_REQUEST)["oneOf"] = json!([
+                    {"required": ["session_token"]},
+                    {"required": ["session_jwt"]},
+                    {"required": ["session_id"]}
+                ]);
+            },
+            "breaking",
+            "request-one-of-added",
+            "a client sending two identifiers is now refused",
+        ),
+        (
+            "moonkey",
+            "the body gains anyOf",
+            |s| {
+                at(s, MOONKEY_REQUEST)["anyOf"] =
+                    json!([{"required": ["session_token"]}, {"required": ["session_id"]}]);
+            },
+            "breaking",
+            "request-any-of-added",
+            "a body with only session_jwt is now refused",
+        ),
+        (
+            "moonkey",
+            "the body gains not",
+            |s| {
+                at(s, MOONKEY_REQUEST)["not"] = json!({"required": ["session_token", "session_id"]});
+            },
+            "breaking",
+            "request-not-added",
+            "a body with both is now refused",
+        ),
+        (
+            "moonkey",
+            "other properties must be strings",
+            |s| {
+                at(s, MOONKEY_REQUEST)["additionalProperties"] = json!({"type": "string"});
+            },
+            "breaking",
+            "request-additional-properties-narrowed",
+            "an extra numeric property is now refused",
+        ),
+        (
+            "moonkey",
+            "an unlisted property becomes required",
+            |s| {
+                at(s, MOONKEY_REQUEST)["required"] = json!(["app_id"]);
+            },
+            "breaking",
+            "request-property-became-required",
+            "a request without it is now refused, listed or not",
+        ),
+        (
+            "moonkey",
+            "session_id gains a const",
+            |s| {
+                at(s, &format!("{MOONKEY_REQUEST}/properties/session_id"))["const"] = json!("x");
+            },
+            "breaking",
+            "request-enum-added",
+            "`const` narrows like a one-value enum",
+        ),
+        (
+            "moonkey",
+            "the 200's message loses its minLength",
+            |s| {
+                at(s, MOONKEY_MESSAGE).as_object_mut().unwrap().remove("minLength");
+            },
+            "breaking",
+            "response-limit-loosened",
+            "clients may now receive an empty string",
+        ),
+        (
+            "moonkey",
+            "a request property is deprecated",
+            |s| {
+                at(s, &format!("{MOONKEY_REQUEST}/properties/session_jwt"))["deprecated"] = json!(true);
+            },
+            "non-breaking",
+            "request-property-deprecated",
+            "a warning, nothing refused",
+        ),
+        (
+            "moonkey",
+            "a servers entry is added",
+            |s| {
+                s["servers"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"url": "https://eu.api.moonkey.fun"}));
+            },
+            "non-breaking",
+            "server-added",
+            "another place to call; the first is unchanged",
+        ),
+        (
+            "dynamic",
+            "the shared uuid pattern accepts upper-case hex",
+            |s| {
+                at(s, "/components/schemas/uuid")["pattern"] =
+                    json!("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+            },
+            "breaking",
+            "response-pattern-loosened",
+            "the path parameter accepts more (harmless); a session id in a response may now be upper-case",
+        ),
+        (
+            "dynamic",
+            "the shared uuid pattern is rewritten past what can be compared",
+            |s| {
+                at(s, "/components/schemas/uuid")["pattern"] =
+                    json!("^(?=[0-9a-f-]{36}$)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+            },
+            "unknown",
+            "response-pattern-changed",
+            "a lookahead: neither direction can be proven, so both sides are unknown",
+        ),
+        (
+            "dynamic",
+            "the shared uuid maxLength is raised",
+            |s| {
+                at(s, "/components/schemas/uuid")["maxLength"] = json!(40);
+            },
+            "breaking",
+            "response-limit-loosened",
+            "a response id may now be longer",
+        ),
+        (
+            "dynamic",
+            "the path parameter is deprecated",
+            |s| {
+                s["components"]["parameters"]["sessionId"]["deprecated"] = json!(true);
+            },
+            "non-breaking",
+            "request-parameter-deprecated",
+            "a warning, nothing refused",
+        ),
+        (
+            "dynamic",
+            "a response property is deprecated",
+            |s| {
+                at(s, "/components/schemas/Session/properties/userAgent")["deprecated"] = json!(true);
+            },
+            "non-breaking",
+            "response-property-deprecated",
+            "a warning, nothing changes in the answer",
+        ),
+        (
+            "paragraph",
+            "the 200's enum is widened",
+            |s| {
+                at(s, PARAGRAPH_SUCCESS)["enum"] = json!([true, false]);
+            },
+            "breaking",
+            "response-enum-value-added",
+            "a response may now carry false where it was always true",
+        ),
+        (
+            "paragraph",
+            "a servers entry is added",
+            |s| {
+                s["servers"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"url": "https://staging.api.paragraph.com/api"}));
+            },
+            "non-breaking",
+            "server-added",
+            "another place to call",
+        ),
+        (
+            "nango",
+            "the operation is deprecated",
+            |s| {
+                at(s, NANGO_OP)["deprecated"] = json!(true);
+            },
+            "non-breaking",
+            "endpoint-deprecated",
+            "a warning, nothing refused",
+        ),
+        (
+            "nango",
+            "an error property is deprecated",
+            |s| {
+                at(s, "/components/schemas/StdError/properties/error/properties/errors")["deprecated"] = json!(true);
+            },
+            "non-breaking",
+            "response-property-deprecated",
+            "a warning, nothing changes in the answer",
+        ),
+        (
+            "nango",
+            "error.errors' items gain a required key",
+            |s| {
+                at(
+                    s,
+                    "/components/schemas/StdError/properties/error/properties/errors/items",
+                )["required"] = json!(["path"]);
+            },
+            "non-breaking",
+            "response-property-became-required",
+            "narrows what a response may carry",
+        ),
+        (
+            "nango",
+            "error.errors loses its item schema",
+            |s| {
+                at(s, "/components/schemas/StdError/properties/error/properties/errors")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("items");
+            },
+            "breaking",
+            "response-items-removed",
+            "a response list may now hold anything",
+        ),
     ]
 }
 
@@ -468,7 +703,7 @@ fn write(name: &str, value: &Value) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("understudy-diff-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{}.yaml", name.replace([' ', '\'', ':', '[', ']'], "_")));
-    std::fs::write(&path, serde_yaml::to_string(value).unwrap()).unwrap();
+    std::fs::write(&path, serde_saphyr::to_string(value).unwrap()).unwrap();
     path
 }
 
@@ -552,6 +787,7 @@ fn the_binary_loads_pages_fails_on_breaking_and_refuses_a_broken_file() {
         Command::new(env!("CARGO_BIN_EXE_understudy"))
             .arg("diff")
             .args(args)
+            .env_remove("GITHUB_STEP_SUMMARY")
             .output()
             .unwrap()
     };
@@ -592,4 +828,363 @@ fn the_binary_loads_pages_fails_on_breaking_and_refuses_a_broken_file() {
     assert_eq!(refused.status.code(), Some(102));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("broken.yaml") && stderr.contains("line"), "{stderr}");
+}
+
+/// Dynamic's `uuid` is the path parameter's schema (a request) and the Session's `id` (a response).
+fn with_uuid_pattern(pattern: &str) -> diff::Diff {
+    let mut new = vendored("dynamic");
+    at(&mut new, "/components/schemas/uuid")["pattern"] = json!(pattern);
+    diff::diff(
+        &diff::load("dynamic").unwrap(),
+        &diff::load(write(&format!("uuid-{}", pattern.len()), &new).to_str().unwrap()).unwrap(),
+    )
+}
+
+/// (rule, level, where) of each pattern finding.
+fn pattern_findings(diff: &diff::Diff) -> Vec<(String, &'static str, String)> {
+    diff.findings
+        .iter()
+        .filter(|f| f.id.contains("pattern"))
+        .map(|f| (f.id.clone(), f.level.word(), f.location.clone()))
+        .collect()
+}
+
+#[test]
+fn a_shared_component_is_judged_at_each_use_in_its_own_direction() {
+    let loosened = with_uuid_pattern("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    let found = pattern_findings(&loosened);
+    let request = format!("{DYNAMIC_OP}/parameters/0/schema");
+    let response = format!("{DYNAMIC_OP}/responses/200/content/application~1json/schema/properties/id");
+    assert!(
+        found.contains(&("request-pattern-loosened".into(), "non-breaking", request.clone())),
+        "the parameter accepts more, which harms no client: {found:?}"
+    );
+    assert!(
+        found.contains(&("response-pattern-loosened".into(), "breaking", response.clone())),
+        "a session id in a response may now be upper-case: {found:?}"
+    );
+    assert_eq!(loosened.verdict, "breaking");
+
+    // Tightened, the same component breaks the request side instead.
+    let tightened = pattern_findings(&with_uuid_pattern(
+        "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+    ));
+    assert!(
+        tightened.contains(&("request-pattern-tightened".into(), "breaking", request.clone())),
+        "{tightened:?}"
+    );
+    assert!(
+        tightened.contains(&("response-pattern-tightened".into(), "non-breaking", response.clone())),
+        "{tightened:?}"
+    );
+
+    // Unprovable (a lookahead): unknown on both sides, neither side missed.
+    let rewritten = pattern_findings(&with_uuid_pattern(
+        "^(?=[0-9a-f-]{36}$)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    ));
+    assert!(
+        rewritten.contains(&("request-pattern-changed".into(), "unknown", request)),
+        "{rewritten:?}"
+    );
+    assert!(
+        rewritten.contains(&("response-pattern-changed".into(), "unknown", response)),
+        "{rewritten:?}"
+    );
+}
+
+/// A GitHub workflow command parsed as the runner parses it: `::name k=v,k=v::data`, property
+/// values unescaped for `%3A`, `%2C`, `%0D`, `%0A` and `%25`, the data for the last three only.
+fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let unescape_data = |s: &str| s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%");
+    let unescape_property = |s: &str| {
+        s.replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%25", "%")
+    };
+    let rest = line.strip_prefix("::").expect("a command");
+    let (head, data) = rest.split_once("::").expect("data after the properties");
+    let (name, properties) = head.split_once(' ').unwrap_or((head, ""));
+    let properties = properties
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("key=value");
+            (k.to_string(), unescape_property(v))
+        })
+        .collect();
+    (name.to_string(), properties, unescape_data(data))
+}
+
+#[test]
+fn github_annotations_escape_the_message_and_the_properties_each_by_its_own_rule() {
+    let message = "100% of clients: those sending a, b, or c\nnow fail";
+    let finding = diff::Finding {
+        id: "request-one-of-added".into(),
+        level: diff::Level::Breaking,
+        direction: diff::Direction::Request,
+        operation: "DELETE /v1/auth/sessions/delete".into(),
+        location: "/paths/x".into(),
+        line: Some(7),
+        message: message.into(),
+        impact: None,
+    };
+    let report = diff::Diff {
+        old: "a".into(),
+        new: "b".into(),
+        verdict: "breaking",
+        findings: vec![finding],
+        mock_changes: vec![],
+    };
+    let file = "specs/pages/odd, name: v2.md";
+    let out = diff::output::github(&report, file);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    let (name, properties, data) = parse_command(out.trim_end());
+    assert_eq!(name, "error");
+    assert_eq!(
+        properties,
+        vec![
+            ("file".to_string(), file.to_string()),
+            ("line".to_string(), "7".to_string()),
+            ("title".to_string(), "request-one-of-added".to_string()),
+        ]
+    );
+    // Commas and colons reach the pull request as they are.
+    assert_eq!(data, format!("DELETE /v1/auth/sessions/delete: {message}"));
+    assert!(!out.contains("%2C now") && out.contains("a, b, or c"), "{out}");
+}
+
+/// A saved doc page whose yaml fence opens deep in the file, with keys like the document's in its
+/// prose, holding `document`.
+fn page(document: &Value) -> String {
+    let mut page = String::from("# Nango API\n\n");
+    for i in 0..40 {
+        page.push_str(&format!(
+            "Prose line {i}. servers:\n  - url: https://example.com\nmessage: not this one\n\n"
+        ));
+    }
+    page.push_str("```yaml\n");
+    page.push_str(&serde_saphyr::to_string(document).unwrap());
+    page.push_str("```\n\nMore prose.\n");
+    page
+}
+
+/// `document` saved as a doc page (see `page`), loaded as NEW and diffed against `vendor`'s spec;
+/// with the page's lines.
+fn diff_page(vendor: &str, document: &Value) -> (diff::Diff, Vec<String>) {
+    let text = page(document);
+    let dir = std::env::temp_dir().join(format!("understudy-diff-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{vendor}-page.md"));
+    std::fs::write(&path, &text).unwrap();
+    let diff = diff::diff(
+        &diff::load(vendor).unwrap(),
+        &diff::load(path.to_str().unwrap()).unwrap(),
+    );
+    let fence = text.lines().position(|l| l.starts_with("```yaml")).unwrap() + 1;
+    assert!(fence > 100, "the fence opens deep in the page: line {fence}");
+    (diff, text.lines().map(str::to_string).collect())
+}
+
+/// The page's line that `id`'s finding names, trimmed.
+fn named_line<'a>(diff: &diff::Diff, lines: &'a [String], id: &str) -> Vec<&'a str> {
+    diff.findings
+        .iter()
+        .filter(|f| f.id == id)
+        .map(|f| f.line.map_or("(no line)", |l| lines[l - 1].trim()))
+        .collect()
+}
+
+#[test]
+fn lines_in_a_doc_page_are_counted_in_the_page_from_the_parser_spans() {
+    // The request body's own `required`, after a schema with a `required` of its own (keys are
+    // written in order: `content` comes first): a text search for `required:` finds the schema's.
+    let mut new = vendored("moonkey");
+    let schema = new["components"]["schemas"]["DeleteSessionRequest"].clone();
+    at(&mut new, &format!("{MOONKEY_OP}/requestBody"))["content"]["application/json"]["schema"] = schema;
+    at(
+        &mut new,
+        &format!("{MOONKEY_OP}/requestBody/content/application~1json/schema"),
+    )["required"] = json!(["session_id"]);
+    at(&mut new, &format!("{MOONKEY_OP}/requestBody"))["required"] = json!(true);
+    let (diff, lines) = diff_page("moonkey", &new);
+    assert_eq!(
+        named_line(&diff, &lines, "request-body-became-required"),
+        ["required: true"],
+        "{:?}",
+        diff.findings
+    );
+
+    let mut new = vendored("nango");
+    at(&mut new, &format!("{NANGO_OP}/responses"))["409"] = json!({"description": "Conflict"});
+    new["servers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"url": "https://eu.nango.dev"}));
+    at(
+        &mut new,
+        "/components/schemas/StdError/properties/error/properties/message",
+    )["deprecated"] = json!(true);
+    let (diff, lines) = diff_page("nango", &new);
+    let status = named_line(&diff, &lines, "response-status-added");
+    assert!(
+        status.len() == 1 && status[0].trim_start_matches(['\'', '"']).starts_with("409"),
+        "{status:?}"
+    );
+    assert_eq!(
+        named_line(&diff, &lines, "server-added"),
+        ["- url: https://eu.nango.dev"]
+    );
+    // Reached through two `$ref`s, at each of the three error responses: the component's own line.
+    assert_eq!(
+        named_line(&diff, &lines, "response-property-deprecated"),
+        ["message:", "message:", "message:"],
+        "{:?}",
+        diff.findings
+    );
+}
+
+fn run_diff(args: &[&str], summary: Option<&std::path::Path>) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_understudy"));
+    command.arg("diff").args(args).env_remove("GITHUB_STEP_SUMMARY");
+    if let Some(summary) = summary {
+        command.env("GITHUB_STEP_SUMMARY", summary);
+    }
+    command.output().unwrap()
+}
+
+/// NEW: nango with its operation gone and a server added (one breaking, one harmless finding).
+fn nango_removed() -> std::path::PathBuf {
+    let mut new = vendored("nango");
+    new["paths"].as_object_mut().unwrap().remove("/connect/session");
+    new["servers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"url": "https://eu.nango.dev"}));
+    write("ci-removed", &new)
+}
+
+#[test]
+fn sarif_output_reads_back_as_sarif_2_1_0() {
+    let new = nango_removed();
+    let out = run_diff(&["nango", new.to_str().unwrap(), "--format", "sarif"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let sarif: serde_sarif::sarif::Sarif = serde_json::from_slice(&out.stdout).expect("a SARIF log");
+    assert_eq!(serde_json::to_value(&sarif.version).unwrap(), json!("2.1.0"));
+    let run = &sarif.runs[0];
+    assert_eq!(run.tool.driver.name, "understudy diff");
+    let rules: Vec<&str> = run.tool.driver.rules.iter().flatten().map(|r| r.id.as_str()).collect();
+    assert!(
+        rules.contains(&"endpoint-removed") && rules.contains(&"server-added"),
+        "{rules:?}"
+    );
+    let results = run.results.as_ref().expect("results");
+    assert_eq!(results.len(), 2);
+    let removed = results
+        .iter()
+        .find(|r| r.rule_id.as_deref() == Some("endpoint-removed"))
+        .unwrap();
+    assert_eq!(serde_json::to_value(removed.level).unwrap(), json!("error"));
+    assert!(removed
+        .message
+        .text
+        .as_deref()
+        .unwrap_or("")
+        .contains("DELETE /connect/session"));
+    let added = results
+        .iter()
+        .find(|r| r.rule_id.as_deref() == Some("server-added"))
+        .unwrap();
+    assert_eq!(serde_json::to_value(added.level).unwrap(), json!("note"));
+    let location = &added.locations.as_ref().unwrap()[0];
+    let physical = location.physical_location.as_ref().unwrap();
+    let uri = physical.artifact_location.as_ref().unwrap().uri.as_deref().unwrap();
+    assert!(uri.ends_with("ci-removed.yaml"), "{uri}");
+    let line = physical.region.as_ref().unwrap().start_line.unwrap();
+    let text = std::fs::read_to_string(&new).unwrap();
+    assert!(
+        text.lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .contains("https://eu.nango.dev"),
+        "line {line}"
+    );
+}
+
+#[test]
+fn under_github_actions_the_markdown_report_is_appended_to_the_step_summary() {
+    let dir = std::env::temp_dir().join(format!("understudy-diff-summary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let summary = dir.join("summary.md");
+    std::fs::write(&summary, "## An earlier step\n").unwrap();
+    let new = nango_removed();
+    let out = run_diff(&["nango", new.to_str().unwrap(), "--format", "github"], Some(&summary));
+    assert_eq!(out.status.code(), Some(1));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        written.starts_with("## An earlier step\n"),
+        "appended, not replaced: {written}"
+    );
+    assert!(written.contains("### Spec diff: **breaking**"), "{written}");
+    assert!(
+        written.contains("`endpoint-removed`") && written.contains("`server-added`"),
+        "{written}"
+    );
+    // Without the variable, nothing is written anywhere.
+    let before = std::fs::read_to_string(&summary).unwrap();
+    run_diff(&["nango", new.to_str().unwrap()], None);
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), before);
+}
+
+/// Nango's StdError with a tree of `levels` levels, each referring twice to the next, and at the
+/// bottom a value of type `bottom`.
+fn tree(levels: usize, bottom: &str) -> Value {
+    let mut spec = vendored("nango");
+    let schemas = spec["components"]["schemas"].as_object_mut().unwrap();
+    for i in 0..levels {
+        let next = json!({"$ref": format!("#/components/schemas/Level{}", i + 1)});
+        schemas.insert(
+            format!("Level{i}"),
+            json!({"type": "object", "properties": {"left": next, "right": next}}),
+        );
+    }
+    schemas.insert(format!("Level{levels}"), json!({"type": bottom}));
+    at(&mut spec, "/components/schemas/StdError/properties")["tree"] = json!({"$ref": "#/components/schemas/Level0"});
+    spec
+}
+
+#[test]
+fn components_that_refer_to_each_other_are_compared_once_per_use_not_once_per_path() {
+    // 2^40 paths lead to the bottom, whose type changes in every error response.
+    for (levels, verdict, rule) in [
+        (40, "breaking", "response-type-changed"),
+        // Past the depth the comparison goes to: unknown, never silence.
+        (60, "unknown", "response-schema-too-deep"),
+    ] {
+        let started = std::time::Instant::now();
+        let diff = diff::diff(
+            &diff::load(
+                write(&format!("levels-{levels}-old"), &tree(levels, "integer"))
+                    .to_str()
+                    .unwrap(),
+            )
+            .unwrap(),
+            &diff::load(
+                write(&format!("levels-{levels}-new"), &tree(levels, "string"))
+                    .to_str()
+                    .unwrap(),
+            )
+            .unwrap(),
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(diff.verdict, verdict, "{levels}: {:?}", diff.findings);
+        let ids: Vec<&str> = diff.findings.iter().map(|f| f.id.as_str()).collect();
+        // Once in each of the three error responses.
+        assert_eq!(ids, [rule; 3], "{levels}");
+    }
 }

@@ -25,3 +25,4 @@ mod robustness;
 mod sdks;
 mod spec_mode;
 mod specs;
+mod yaml;
