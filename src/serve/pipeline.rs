@@ -126,16 +126,7 @@ impl ApiContext {
             self.journal(journaled, request, verdict, None, true);
             return dropped_connection();
         }
-        let now = self.now(&request);
-        let answering = Answering {
-            document: self.document,
-            operation,
-            request: &request,
-            now,
-            seed: self.seed,
-            forcing: &forcing,
-            cache: &self.answers,
-        };
+        let answering = self.answering(operation, &request, &forcing);
         let forced = if forcing.status.is_some() || forcing.example.is_some() {
             match &self.vendor {
                 Some(vendor) => engine::forced_for_vendor(&answering, |status| vendor.status_error(status)),
@@ -202,6 +193,24 @@ impl ApiContext {
             *response.body_mut() = Body::empty();
         }
         response
+    }
+
+    /// What the engine needs to answer `request` to `operation`.
+    pub(crate) fn answering<'a>(
+        &'a self,
+        operation: &'static Operation,
+        request: &'a Incoming,
+        forcing: &'a Forcing,
+    ) -> Answering<'a> {
+        Answering {
+            document: self.document,
+            operation,
+            request,
+            now: self.now(request),
+            seed: self.seed,
+            forcing,
+            cache: &self.answers,
+        }
     }
 
     /// The answer in the API's error shape for an error status: the vendor's, else the document's.

@@ -9,7 +9,6 @@ use bytes::Bytes;
 use dropshot::Body;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use crate::engine::Answering;
 use crate::exchange::{AnsweredBy, Incoming, RequestBody, DEPARTURE_HEADER};
 use crate::operation::Operation;
 use crate::serve::api::{ApiContext, Relay};
@@ -38,15 +37,7 @@ impl ApiContext {
             RequestBody::Bytes(_) => self.forward(relay, operation, &request).await,
             RequestBody::TimedOut => {
                 let forcing = Forcing::default();
-                let answering = Answering {
-                    document: self.document,
-                    operation,
-                    request: &request,
-                    now,
-                    seed: self.seed,
-                    forcing: &forcing,
-                    cache: &self.answers,
-                };
+                let answering = self.answering(operation, &request, &forcing);
                 let reply = self.status_error(&answering, StatusCode::REQUEST_TIMEOUT);
                 let mut extra = reply.extra_headers;
                 extra.push((http::header::CONNECTION, HeaderValue::from_static("close")));

@@ -315,29 +315,12 @@ impl<'a> Run<'a> {
     /// A sampler whose open repeats (`+`, `*`, `{n,}`, ranges) each draw exactly `at_least`
     /// characters where their bounds allow.
     fn sampler_held(&mut self, pattern: &str, at_least: u32) -> Option<rand_regex::Regex> {
-        let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
-        let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
-        if hir
-            .properties()
-            .minimum_len()
-            .is_none_or(|len| len > MAX_STRING as usize)
-        {
-            return None;
-        }
-        rand_regex::Regex::with_hir(held(ascii_only(hir, at_least), at_least), at_least.max(1)).ok()
+        let hir = parsed(pattern)?;
+        rand_regex::Regex::with_hir(rewrite(hir, at_least, Some(at_least)), at_least.max(1)).ok()
     }
 
     fn sampler_with(&mut self, pattern: &str, max_repeat: u32) -> Option<rand_regex::Regex> {
-        let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
-        let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
-        // A pattern whose shortest match is huge (`\d{100000}`) is not worth the memory.
-        if hir
-            .properties()
-            .minimum_len()
-            .is_none_or(|len| len > MAX_STRING as usize)
-        {
-            return None;
-        }
+        let hir = parsed(pattern)?;
         rand_regex::Regex::with_hir(ascii_only(hir, max_repeat), max_repeat).ok()
     }
 
@@ -402,35 +385,23 @@ fn to_rust_syntax(pattern: &str) -> String {
 /// The same expression with anchors and word boundaries dropped (the sample is checked against
 /// the real pattern afterwards), classes narrowed to printable ASCII where that leaves anything,
 /// and bounded repetitions capped like unbounded ones.
-/// `hir` with every repeat whose bounds differ held at `at_least` repetitions (within its bounds).
-fn held(hir: Hir, at_least: u32) -> Hir {
-    match hir.into_kind() {
-        HirKind::Repetition(mut repetition) => {
-            if repetition.max != Some(repetition.min) {
-                let count = at_least.max(repetition.min).min(repetition.max.unwrap_or(u32::MAX));
-                repetition.min = count;
-                repetition.max = Some(count);
-            }
-            let sub = held(*repetition.sub, at_least);
-            Hir::repetition(Repetition {
-                sub: Box::new(sub),
-                ..repetition
-            })
-        }
-        HirKind::Capture(mut capture) => {
-            capture.sub = Box::new(held(*capture.sub, at_least));
-            Hir::capture(capture)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| held(h, at_least)).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| held(h, at_least)).collect()),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(literal) => Hir::literal(literal.0),
-        HirKind::Class(class) => Hir::class(class),
-        HirKind::Look(look) => Hir::look(look),
-    }
+/// A pattern parsed for sampling; `None` when it does not parse, or when its shortest match is
+/// huge (`\d{100000}`: not worth the memory).
+fn parsed(pattern: &str) -> Option<Hir> {
+    let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
+    let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
+    let shortest = hir.properties().minimum_len();
+    shortest.is_some_and(|len| len <= MAX_STRING as usize).then_some(hir)
 }
 
 fn ascii_only(hir: Hir, max_repeat: u32) -> Hir {
+    rewrite(hir, max_repeat, None)
+}
+
+/// `hir` for sampling: classes narrowed to printable ASCII, look-arounds dropped, open repeats
+/// capped at `max_repeat` more than their minimum, or, with `hold`, every repeat whose bounds differ
+/// held at that many repetitions (within its bounds).
+fn rewrite(hir: Hir, max_repeat: u32, hold: Option<u32>) -> Hir {
     match hir.into_kind() {
         HirKind::Look(_) => Hir::empty(),
         HirKind::Class(Class::Unicode(class)) => {
@@ -443,21 +414,32 @@ fn ascii_only(hir: Hir, max_repeat: u32) -> Hir {
             }
         }
         HirKind::Repetition(mut repetition) => {
-            if let Some(max) = repetition.max {
-                repetition.max = Some(max.min(repetition.min.saturating_add(max_repeat)));
+            match hold {
+                Some(at_least) if repetition.max != Some(repetition.min) => {
+                    let count = at_least.max(repetition.min).min(repetition.max.unwrap_or(u32::MAX));
+                    repetition.min = count;
+                    repetition.max = Some(count);
+                }
+                _ => {
+                    if let Some(max) = repetition.max {
+                        repetition.max = Some(max.min(repetition.min.saturating_add(max_repeat)));
+                    }
+                }
             }
-            let sub = ascii_only(*repetition.sub, max_repeat);
+            let sub = rewrite(*repetition.sub, max_repeat, hold);
             Hir::repetition(Repetition {
                 sub: Box::new(sub),
                 ..repetition
             })
         }
         HirKind::Capture(mut capture) => {
-            capture.sub = Box::new(ascii_only(*capture.sub, max_repeat));
+            capture.sub = Box::new(rewrite(*capture.sub, max_repeat, hold));
             Hir::capture(capture)
         }
-        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| ascii_only(h, max_repeat)).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(|h| ascii_only(h, max_repeat)).collect()),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(|h| rewrite(h, max_repeat, hold)).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.into_iter().map(|h| rewrite(h, max_repeat, hold)).collect())
+        }
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(literal) => Hir::literal(literal.0),
         HirKind::Class(class) => Hir::class(class),

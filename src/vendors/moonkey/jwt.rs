@@ -146,7 +146,7 @@ mod tests {
         let hs256 = jsonwebtoken::encode(
             &Header::default(),
             &serde_json::json!({"exp": now.timestamp() + 60}),
-            &EncodingKey::from_secret(b"secret"),
+            &EncodingKey::from_secret(b"secret").expect("an HMAC key"),
         )
         .unwrap();
         assert_eq!(verify(&hs256, now), Err(JwtError::Invalid));

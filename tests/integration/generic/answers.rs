@@ -47,17 +47,7 @@ impl Served {
 
     async fn journal(&self, namespace: &str) -> Vec<Value> {
         let control = self.url("control");
-        let journal: Value = self
-            .http
-            .get(format!("{control}/journal"))
-            .header("x-understudy-namespace", namespace)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        journal.as_array().cloned().unwrap_or_default()
+        super::journal(&control, namespace).await
     }
 }
 

@@ -60,6 +60,23 @@ pub fn name_of(path: &std::path::Path) -> String {
         .replace('.', "-")
 }
 
+/// A control call's JSON answer: `GET {control}{path}` in `namespace` (the default one when `None`).
+pub async fn control_get(control: &str, path: &str, namespace: Option<&str>) -> Value {
+    let mut request = reqwest::Client::new().get(format!("{control}{path}"));
+    if let Some(namespace) = namespace {
+        request = request.header(understudy::NAMESPACE_HEADER, namespace);
+    }
+    let response = request.send().await.expect("the control API answers");
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.json().await.expect("the control API answers JSON")
+}
+
+/// A namespace's journal entries.
+pub async fn journal(control: &str, namespace: &str) -> Vec<Value> {
+    let entries = control_get(control, "/journal", Some(namespace)).await;
+    entries.as_array().cloned().unwrap_or_default()
+}
+
 /// A concrete path for `template`, each `{param}` filled by `fill`.
 pub fn fill_template(template: &str, mut fill: impl FnMut(&str) -> String) -> String {
     let mut path = String::new();

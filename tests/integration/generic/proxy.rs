@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
 use understudy::{Options, SpecSource};
 
 use super::serve;
@@ -70,16 +69,7 @@ async fn every_operation_of_a_document_is_relayed_and_judged_against_it() {
         .unwrap();
     assert_eq!(response.headers()["x-understudy-conformance"], "drift");
     let control = proxy.url("control").unwrap();
-    let journal: Value = http
-        .get(format!("{control}/journal"))
-        .header("x-understudy-namespace", "relayed")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entries = journal.as_array().unwrap();
+    let entries = super::journal(control, "relayed").await;
     assert_eq!(entries.len(), 5);
     assert!(entries.iter().all(|e| e["answered_by"] == "upstream"));
     let operations: Vec<&str> = entries.iter().map(|e| e["operation"].as_str().unwrap()).collect();

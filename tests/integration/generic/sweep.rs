@@ -74,14 +74,7 @@ async fn sweep(seed: u64) -> Vec<(String, u16, Vec<u8>)> {
     }
     // Coverage counts a generic API's operations × documented statuses: the sweep forced them all.
     let control = running.url("control").expect("control is served");
-    let coverage: serde_json::Value = client
-        .get(format!("{control}/coverage?all_namespaces=true"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let coverage = super::control_get(control, "/coverage?all_namespaces=true", None).await;
     for file in &files {
         let api = coverage["vendors"]
             .as_array()

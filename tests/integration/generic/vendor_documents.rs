@@ -51,31 +51,11 @@ async fn a_fuller_vendor_document_keeps_the_compiled_operation_and_serves_the_re
     let body: Value = again.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unknown_connect_session_token");
     let control = running.url("control").unwrap();
-    let journal: Value = http
-        .get(format!("{control}/journal"))
-        .header("x-understudy-namespace", namespace)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let answered: Vec<&str> = journal
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["answered_by"].as_str().unwrap())
-        .collect();
+    let journal = super::journal(control, namespace).await;
+    let answered: Vec<&str> = journal.iter().map(|e| e["answered_by"].as_str().unwrap()).collect();
     assert_eq!(answered[1..], ["override", "override"]);
     assert!(["example", "generated"].contains(&answered[0]), "{answered:?}");
-    let apis: Value = http
-        .get(format!("{control}/apis"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let apis = super::control_get(control, "/apis", None).await;
     let listed = apis.as_array().unwrap().iter().find(|a| a["name"] == "nango").unwrap();
     assert_eq!(listed["overridden"], serde_json::json!(["delete_connect_session"]));
     assert!(listed["operations"].as_u64().unwrap() > 1);
