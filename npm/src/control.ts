@@ -844,7 +844,10 @@ export interface operations {
     clock_read: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -866,7 +869,10 @@ export interface operations {
     clock_advance: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -895,7 +901,10 @@ export interface operations {
                 /** @description Every namespace's requests instead of this namespace's. */
                 all_namespaces?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -958,7 +967,10 @@ export interface operations {
     dynamic_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -981,7 +993,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1006,7 +1021,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1035,7 +1053,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1063,7 +1084,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1098,7 +1122,10 @@ export interface operations {
                 /** @description A vendor's name, as in the startup line. */
                 vendor?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1120,7 +1147,10 @@ export interface operations {
     journal_clear: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1152,7 +1182,10 @@ export interface operations {
                 /** @description A vendor's name, as in the startup line. */
                 vendor?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1174,7 +1207,10 @@ export interface operations {
     moonkey_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1197,7 +1233,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1222,7 +1261,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1251,7 +1293,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1279,7 +1324,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1302,7 +1350,10 @@ export interface operations {
     nango_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1325,7 +1376,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1350,7 +1404,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1379,7 +1436,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1407,7 +1467,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1452,7 +1515,10 @@ export interface operations {
     paragraph_reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1475,7 +1541,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1500,7 +1569,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1529,7 +1601,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1557,7 +1632,10 @@ export interface operations {
                 /** @description The vendor credential whose app or environment to act in; the example credential when absent. Ignored by vendors whose credential does not separate apps. */
                 credential?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path: {
                 /** @description The session's id as the vendor names it (for a vendor whose session is a token, the token). */
                 id: string;
@@ -1580,7 +1658,10 @@ export interface operations {
     reset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1600,7 +1681,10 @@ export interface operations {
     scenario_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1622,7 +1706,10 @@ export interface operations {
     scenario_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1648,7 +1735,10 @@ export interface operations {
     scenario_clear: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use dropshot::{
-    endpoint, ApiDescription, Body, HttpError, HttpResponseCreated, HttpResponseOk, HttpResponseUpdatedNoContent,
-    Query, RequestContext,
+    endpoint, ApiDescription, Body, Header, HttpError, HttpResponseCreated, HttpResponseOk,
+    HttpResponseUpdatedNoContent, Query, RequestContext,
 };
 use http::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::timed_body::TimedBody;
-use super::{namespace, ControlContext};
+use super::{namespace, ControlContext, NamespaceHeader};
 use crate::coverage::Coverage;
 use crate::serve::forcing::{Scenario, ScenarioSpec};
 use crate::serve::proxy::drift_log::Drift;
@@ -54,7 +54,7 @@ async fn openapi(rqctx: Context) -> Result<HttpResponseOk<serde_json::Value>, Ht
 /// Resets the namespace: every vendor's data back to the fixtures, its journal entries, scenarios
 /// and clock cleared.
 #[endpoint { method = POST, path = "/reset" }]
-async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+async fn reset(rqctx: Context, _namespace: Header<NamespaceHeader>) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     let context = rqctx.context();
     let namespace = namespace(&rqctx);
     context.vendors.reset_namespace(&namespace);
@@ -66,7 +66,11 @@ async fn reset(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError
 
 /// The namespace's journal entries that match the filter, oldest first.
 #[endpoint { method = GET, path = "/journal" }]
-async fn journal_list(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
+async fn journal_list(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+    filter: Query<Filter>,
+) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
     let namespace = namespace(&rqctx);
     let shared = &rqctx.context().shared;
     let entries = shared.journal.select(&namespace, &filter.into_inner());
@@ -84,7 +88,11 @@ struct Count {
 
 /// How many of the namespace's journal entries match the filter.
 #[endpoint { method = GET, path = "/journal/count" }]
-async fn journal_count(rqctx: Context, filter: Query<Filter>) -> Result<HttpResponseOk<Count>, HttpError> {
+async fn journal_count(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+    filter: Query<Filter>,
+) -> Result<HttpResponseOk<Count>, HttpError> {
     let count = rqctx
         .context()
         .shared
@@ -95,7 +103,10 @@ async fn journal_count(rqctx: Context, filter: Query<Filter>) -> Result<HttpResp
 
 /// Forgets the namespace's journal entries.
 #[endpoint { method = DELETE, path = "/journal" }]
-async fn journal_clear(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+async fn journal_clear(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     rqctx.context().shared.journal.clear(&namespace(&rqctx));
     Ok(HttpResponseUpdatedNoContent())
 }
@@ -108,7 +119,10 @@ struct ClockView {
 
 /// The namespace's time, which every expiry follows.
 #[endpoint { method = GET, path = "/clock" }]
-async fn clock_read(rqctx: Context) -> Result<HttpResponseOk<ClockView>, HttpError> {
+async fn clock_read(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+) -> Result<HttpResponseOk<ClockView>, HttpError> {
     let namespace = namespace(&rqctx);
     let now = rqctx.context().shared.clock.now(&namespace);
     Ok(HttpResponseOk(ClockView { namespace, now }))
@@ -127,7 +141,11 @@ struct Advance {
 
 /// Moves the namespace's clock forward, at most 100 years ahead of the system time in all.
 #[endpoint { method = POST, path = "/clock/advance" }]
-async fn clock_advance(rqctx: Context, body: TimedBody<Advance>) -> Result<HttpResponseOk<ClockView>, HttpError> {
+async fn clock_advance(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+    body: TimedBody<Advance>,
+) -> Result<HttpResponseOk<ClockView>, HttpError> {
     let namespace = namespace(&rqctx);
     let Advance { seconds, milliseconds } = body.into_inner();
     let max_seconds = crate::state::clock::MAX_AHEAD.num_seconds();
@@ -155,6 +173,7 @@ async fn clock_advance(rqctx: Context, body: TimedBody<Advance>) -> Result<HttpR
 #[endpoint { method = POST, path = "/scenarios" }]
 async fn scenario_create(
     rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
     body: TimedBody<ScenarioSpec>,
 ) -> Result<HttpResponseCreated<Scenario>, HttpError> {
     let spec = body.into_inner();
@@ -186,7 +205,10 @@ async fn scenario_create(
 
 /// The namespace's scenarios that still have requests to apply to.
 #[endpoint { method = GET, path = "/scenarios" }]
-async fn scenario_list(rqctx: Context) -> Result<HttpResponseOk<Vec<Scenario>>, HttpError> {
+async fn scenario_list(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+) -> Result<HttpResponseOk<Vec<Scenario>>, HttpError> {
     Ok(HttpResponseOk(
         rqctx.context().shared.scenarios.list(&namespace(&rqctx)),
     ))
@@ -194,7 +216,10 @@ async fn scenario_list(rqctx: Context) -> Result<HttpResponseOk<Vec<Scenario>>, 
 
 /// Removes the namespace's scenarios.
 #[endpoint { method = DELETE, path = "/scenarios" }]
-async fn scenario_clear(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+async fn scenario_clear(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     rqctx.context().shared.scenarios.clear(&namespace(&rqctx));
     Ok(HttpResponseUpdatedNoContent())
 }
@@ -271,7 +296,11 @@ struct CoverageQuery {
 /// Which situations of each vendor's probe catalogue the requests so far exercised (in this
 /// namespace, or in all of them), which they never did, and the statuses they forced.
 #[endpoint { method = GET, path = "/coverage" }]
-async fn coverage(rqctx: Context, query: Query<CoverageQuery>) -> Result<HttpResponseOk<Coverage>, HttpError> {
+async fn coverage(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+    query: Query<CoverageQuery>,
+) -> Result<HttpResponseOk<Coverage>, HttpError> {
     let namespace = (!query.into_inner().all_namespaces).then(|| namespace(&rqctx));
     let shared = &rqctx.context().shared;
     let documents = shared.apis.get().cloned().unwrap_or_default();

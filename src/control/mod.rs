@@ -51,6 +51,16 @@ pub struct ApiSummary {
     pub relayed: bool,
 }
 
+/// The namespace header, declared on every control operation that acts in a namespace, so that the
+/// control document tells generated clients about it. Handlers read it through [`namespace`].
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct NamespaceHeader {
+    /// The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock.
+    #[serde(rename = "x-understudy-namespace")]
+    #[allow(dead_code)]
+    pub namespace: Option<String>,
+}
+
 /// The namespace a control call acts in.
 fn namespace<C: dropshot::ServerContext>(rqctx: &RequestContext<C>) -> String {
     let header = rqctx

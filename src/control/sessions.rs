@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use dropshot::{
-    ApiDescription, ApiEndpoint, ApiEndpointVersions, HttpError, HttpResponseCreated, HttpResponseDeleted,
+    ApiDescription, ApiEndpoint, ApiEndpointVersions, Header, HttpError, HttpResponseCreated, HttpResponseDeleted,
     HttpResponseOk, HttpResponseUpdatedNoContent, Path, Query, RequestContext,
 };
 use http::Method;
@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::timed_body::TimedBody;
-use super::{namespace, ControlContext};
+use super::{namespace, ControlContext, NamespaceHeader};
 use crate::serve::vendor::{create_session, State};
 use crate::state::store::Tenant;
 use crate::vendors::{Listed, VendorVisitor};
@@ -125,6 +125,7 @@ fn not_found<V: Listed>(id: &str) -> HttpError {
 /// Creates a session with chosen or generated identifiers.
 async fn create<V: Listed>(
     rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
     query: Query<CredentialQuery>,
     body: TimedBody<V::SessionSpec>,
 ) -> Result<HttpResponseCreated<V::SessionView>, HttpError> {
@@ -140,6 +141,7 @@ async fn create<V: Listed>(
 /// The sessions of the namespace (and credential).
 async fn list<V: Listed>(
     rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<Vec<V::SessionView>>, HttpError> {
     let views = read_tenant::<V, _>(&rqctx, query, |state, now| {
@@ -151,6 +153,7 @@ async fn list<V: Listed>(
 /// One session.
 async fn get<V: Listed>(
     rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseOk<V::SessionView>, HttpError> {
@@ -162,6 +165,7 @@ async fn get<V: Listed>(
 /// Deletes a session (as if the vendor had).
 async fn delete<V: Listed>(
     rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
     path: Path<SessionPath>,
     query: Query<CredentialQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
@@ -175,7 +179,10 @@ async fn delete<V: Listed>(
 }
 
 /// Puts the vendor's data in this namespace back to the fixtures.
-async fn reset_vendor<V: Listed>(rqctx: Context) -> Result<HttpResponseUpdatedNoContent, HttpError> {
+async fn reset_vendor<V: Listed>(
+    rqctx: Context,
+    _namespace: Header<NamespaceHeader>,
+) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     V::context(&rqctx.context().vendors)
         .store
         .reset_namespace(&namespace(&rqctx));
