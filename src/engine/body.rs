@@ -46,10 +46,22 @@ pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
     };
     let media_object = walk::resolve(document.json(), &content[media]);
     if !answering.forcing.dynamic {
-        if let Some(example) = first_example(answering, media_object) {
-            if validates(answering, status, media, &example).is_ok() {
-                return encode(status, media, &example).answered_by(AnsweredBy::Example);
-            }
+        // The example, checked once and then sent from the cache (it never changes).
+        let key = answering.cache.key((
+            "example",
+            answering.operation.id,
+            answering.operation.method,
+            status.as_u16(),
+            media,
+        ));
+        let example = answering.cache.get_or_make_optional(key, || {
+            let example = first_example(answering, media_object)?;
+            validates(answering, status, media, &example)
+                .is_ok()
+                .then(|| encode(status, media, &example).answered_by(AnsweredBy::Example))
+        });
+        if let Some(reply) = example {
+            return reply;
         }
     }
     let Some(schema) = media_object.get("schema") else {

@@ -29,15 +29,22 @@ impl AnswerCache {
 
     /// The answer made for `key` before, or `make`'s, kept for next time.
     pub fn get_or_make(&self, key: u64, make: impl FnOnce() -> Reply) -> Reply {
+        self.get_or_make_optional(key, || Some(make()))
+            .expect("make always makes an answer")
+    }
+
+    /// As [`AnswerCache::get_or_make`], where `make` may have no answer (nothing is kept then, so
+    /// it is asked again next time).
+    pub fn get_or_make_optional(&self, key: u64, make: impl FnOnce() -> Option<Reply>) -> Option<Reply> {
         if let Some(reply) = lock(&self.answers).get(&key) {
-            return reply.clone();
+            return Some(reply.clone());
         }
-        let reply = make();
+        let reply = make()?;
         let mut answers = lock(&self.answers);
         if answers.len() >= CAPACITY {
             answers.clear();
         }
         answers.insert(key, reply.clone());
-        reply
+        Some(reply)
     }
 }

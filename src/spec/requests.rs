@@ -103,7 +103,8 @@ impl std::fmt::Display for Violation {
 pub struct RequestRules {
     /// The document in JSON Schema's dialect.
     converted: Value,
-    operations: HashMap<(String, String), OnceLock<Rules>>,
+    /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
+    operations: HashMap<String, HashMap<String, OnceLock<Rules>>>,
 }
 
 /// A request as the checker needs it.
@@ -124,14 +125,18 @@ impl RequestRules {
         let mut converted = document.clone();
         openapi_to_json_schema(&mut converted);
         drop_one_sided_requirements(&mut converted, Side::Request);
-        let operations = walk::operations(&converted)
-            .map(|(path, method, _)| ((method.to_uppercase(), path.to_string()), OnceLock::new()))
-            .collect();
+        let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
+        for (path, method, _) in walk::operations(&converted) {
+            operations
+                .entry(path.to_string())
+                .or_default()
+                .insert(method.to_uppercase(), OnceLock::new());
+        }
         Self { converted, operations }
     }
 
     fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
-        let cell = self.operations.get(&(method.to_string(), template.to_string()))?;
+        let cell = self.operations.get(template)?.get(method)?;
         Some(cell.get_or_init(|| compile_rules(&self.converted, method, template)))
     }
 

@@ -61,7 +61,8 @@ type ByStatus = Vec<(String, Documented)>;
 pub struct ResponseValidators {
     /// The document in JSON Schema's dialect (see [`openapi_to_json_schema`]).
     converted: Value,
-    operations: HashMap<(String, String), OnceLock<ByStatus>>,
+    /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
+    operations: HashMap<String, HashMap<String, OnceLock<ByStatus>>>,
     /// Validators of schemas judged on their own (error shapes), by the schema's address in the
     /// document, which never moves: a document is never changed once loaded.
     schemas: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
@@ -72,9 +73,13 @@ impl ResponseValidators {
         let mut converted = document.clone();
         openapi_to_json_schema(&mut converted);
         drop_one_sided_requirements(&mut converted, Side::Response);
-        let operations = walk::operations(&converted)
-            .map(|(path, method, _)| ((method.to_uppercase(), path.to_string()), OnceLock::new()))
-            .collect();
+        let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
+        for (path, method, _) in walk::operations(&converted) {
+            operations
+                .entry(path.to_string())
+                .or_default()
+                .insert(method.to_uppercase(), OnceLock::new());
+        }
         Self {
             converted,
             operations,
@@ -100,7 +105,7 @@ impl ResponseValidators {
 
     /// The operation's documented responses, read (not compiled) at first use.
     fn documented(&self, method: &str, path: &str) -> Option<&ByStatus> {
-        let cell = self.operations.get(&(method.to_string(), path.to_string()))?;
+        let cell = self.operations.get(path)?.get(method)?;
         Some(cell.get_or_init(|| {
             let base = format!("/paths/{}/{}/responses", escape(path), method.to_lowercase());
             let responses = self.converted.pointer(&base).and_then(Value::as_object);
