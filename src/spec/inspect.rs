@@ -108,8 +108,8 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Ins
     // Compiled for a thorough inspection and dropped after it: the document's own validators stay
     // lazy, compiled only for the responses a request meets.
     let validators = match depth {
-        Depth::Thorough => super::ResponseValidators::from_document(document.json()),
-        Depth::Quick => super::ResponseValidators::from_document(&Value::Null),
+        Depth::Thorough => super::ResponseValidators::from_document(document.shared()),
+        Depth::Quick => super::ResponseValidators::from_document(Value::Null),
     };
     let operations = document
         .table()

@@ -46,9 +46,9 @@ pub fn load(argument: &str) -> Result<Loaded, LoadError> {
             let spec = crate::spec::of(vendor);
             return Ok(Loaded {
                 source: format!("the vendored specs/{vendor}.yaml"),
-                text: serde_json::to_string_pretty(&spec.document).unwrap_or_default(),
+                text: serde_json::to_string_pretty(spec.json()).unwrap_or_default(),
                 first_line: 1,
-                document: spec.document.clone(),
+                document: spec.json().clone(),
                 vendor: Some(vendor),
             });
         }

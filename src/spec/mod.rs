@@ -36,7 +36,8 @@ pub struct Document {
     pub name: &'static str,
     /// Where it came from: `specs/NAME.yaml (embedded)`, or the file given.
     pub source: String,
-    pub(crate) document: Value,
+    /// Shared with its request rules and response validators, which never copy it.
+    pub(crate) document: std::sync::Arc<Value>,
     /// The path of the first server URL (`servers[0]`), for example `/api/v0`; empty at the root.
     pub base_path: String,
     /// Every operation, in document order; the router answers with an index into it.
@@ -124,7 +125,7 @@ impl Document {
             name,
             source,
             base_path: base_path(&document),
-            document,
+            document: std::sync::Arc::new(document),
             operations,
             router,
             unservable,
@@ -137,18 +138,23 @@ impl Document {
     /// Validators for every documented response of every operation.
     pub fn responses(&self) -> &ResponseValidators {
         self.responses
-            .get_or_init(|| ResponseValidators::from_document(&self.document))
+            .get_or_init(|| ResponseValidators::from_document(self.document.clone()))
     }
 
     /// What the spec asks of requests, by operation.
     pub fn requests(&self) -> &RequestRules {
         self.requests
-            .get_or_init(|| RequestRules::from_document(&self.document))
+            .get_or_init(|| RequestRules::from_document(self.document.clone()))
     }
 
     /// The document as JSON.
     pub fn json(&self) -> &Value {
         &self.document
+    }
+
+    /// The document, shared.
+    pub(crate) fn shared(&self) -> std::sync::Arc<Value> {
+        self.document.clone()
     }
 
     /// The operation table, in document order.

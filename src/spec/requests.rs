@@ -13,7 +13,7 @@ use http::HeaderMap;
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::schema::{compile, drop_one_sided_requirements, openapi_to_json_schema, Side};
+use super::schema::{compile_for, Side};
 use super::walk;
 
 /// What the spec asks of one operation's requests.
@@ -101,8 +101,8 @@ impl std::fmt::Display for Violation {
 
 /// The request rules of every operation, keyed by (method, path template), compiled at first use.
 pub struct RequestRules {
-    /// The document in JSON Schema's dialect.
-    converted: Value,
+    /// The document, shared with its `Document` (each rule turns only what it reaches into JSON Schema).
+    document: std::sync::Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
     operations: HashMap<String, HashMap<String, OnceLock<Rules>>>,
 }
@@ -121,23 +121,21 @@ pub struct RequestParts<'a> {
 }
 
 impl RequestRules {
-    pub(crate) fn from_document(document: &Value) -> Self {
-        let mut converted = document.clone();
-        openapi_to_json_schema(&mut converted);
-        drop_one_sided_requirements(&mut converted, Side::Request);
+    pub(crate) fn from_document(document: impl Into<std::sync::Arc<Value>>) -> Self {
+        let document: std::sync::Arc<Value> = document.into();
         let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
-        for (path, method, _) in walk::operations(&converted) {
+        for (path, method, _) in walk::operations(&document) {
             operations
                 .entry(path.to_string())
                 .or_default()
                 .insert(method.to_uppercase(), OnceLock::new());
         }
-        Self { converted, operations }
+        Self { document, operations }
     }
 
     fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
         let cell = self.operations.get(template)?.get(method)?;
-        Some(cell.get_or_init(|| compile_rules(&self.converted, method, template)))
+        Some(cell.get_or_init(|| compile_rules(&self.document, method, template)))
     }
 
     /// Checks one request; the error says the first way it leaves the spec.
@@ -175,7 +173,8 @@ impl RequestRules {
     }
 }
 
-fn compile_rules(converted: &Value, method: &str, path: &str) -> Rules {
+fn compile_rules(document: &Value, method: &str, path: &str) -> Rules {
+    let converted = document;
     let item = &converted["paths"][path];
     let operation = &item[method.to_lowercase()];
     let default_security = converted.get("security");
@@ -233,7 +232,9 @@ fn compile_rules(converted: &Value, method: &str, path: &str) -> Rules {
                 .as_bool()
                 .unwrap_or(matches!(location, Location::Path(_))),
             array,
-            schema: schema.and_then(|s| compile(s, converted).ok()).map(Box::new),
+            schema: schema
+                .and_then(|s| compile_for(s, converted, Side::Request).ok())
+                .map(Box::new),
         });
     }
     let body = operation.get("requestBody").map(|body| {
@@ -259,7 +260,9 @@ fn compile_rules(converted: &Value, method: &str, path: &str) -> Rules {
             media_types,
             schemas: raw_schemas
                 .iter()
-                .filter_map(|(m, schema)| Some((m.clone(), Box::new(compile(schema, converted).ok()?))))
+                .filter_map(|(m, schema)| {
+                    Some((m.clone(), Box::new(compile_for(schema, converted, Side::Request).ok()?)))
+                })
                 .collect(),
             raw_schemas,
         }
@@ -631,7 +634,7 @@ mod tests {
     use super::*;
 
     fn rules() -> RequestRules {
-        RequestRules::from_document(&serde_json::json!({
+        RequestRules::from_document(serde_json::json!({
             "security": [{"bearer": []}],
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
                            "schemas": {"uuid": {"type": "string", "pattern": "^[0-9a-f-]{36}$"}}},

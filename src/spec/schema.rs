@@ -91,20 +91,38 @@ pub(crate) fn drop_one_sided_requirements(value: &mut Value, side: Side) {
     }
 }
 
-/// A validator for `schema`, whose local `$ref`s resolve against `document` (already converted with
-/// [`openapi_to_json_schema`]). The validator's root holds the schema and a sparse copy of the
-/// document with only the values its references reach, transitively. Fails, with the reason, on a
-/// schema that is not valid JSON Schema (an OpenAPI document may hold one: it is served, and the
-/// failure is reported, never a panic).
+/// A validator for `schema` (a schema of the OpenAPI `document`, as written), judging `side` of an
+/// exchange; its local `$ref`s resolve against `document`. The validator's root holds the schema and
+/// a sparse copy of the document with only the values its references reach, transitively, and only
+/// that copy is turned into JSON Schema ([`openapi_to_json_schema`], [`drop_one_sided_requirements`]):
+/// a large document is never copied whole. Fails, with the reason, on a schema that is not valid JSON
+/// Schema (an OpenAPI document may hold one: it is served, and the failure is reported, never a panic).
+pub(crate) fn compile_for(schema: &Value, document: &Value, side: Side) -> Result<Validator, String> {
+    let mut root = Map::new();
+    copy_referenced(schema, document, &mut root, 0);
+    root.insert("allOf".into(), json!([schema]));
+    let mut root = Value::Object(root);
+    openapi_to_json_schema(&mut root);
+    drop_one_sided_requirements(&mut root, side);
+    compile_json_schema(&root)
+}
+
+/// A validator for a JSON Schema root as it stands.
+fn compile_json_schema(root: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(root)
+        .map_err(|e| format!("the schema cannot be compiled: {e}"))
+}
+
+/// A validator for `schema`, whose local `$ref`s resolve against `document`, both JSON Schema already.
+#[cfg(test)]
 pub(crate) fn compile(schema: &Value, document: &Value) -> Result<Validator, String> {
     let mut root = Map::new();
     copy_referenced(schema, document, &mut root, 0);
     root.insert("allOf".into(), json!([schema]));
-    jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&Value::Object(root))
-        .map_err(|e| format!("the schema cannot be compiled: {e}"))
+    compile_json_schema(&Value::Object(root))
 }
 
 /// Copies into `root`, at the same JSON pointer, every value of `document` that `value` reaches by

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::Validator;
 
-use super::schema::{compile, drop_one_sided_requirements, openapi_to_json_schema, Side};
+use super::schema::{compile_for, Side};
 use super::walk;
 use serde_json::Value;
 
@@ -22,7 +22,7 @@ struct Documented {
 struct MediaRule {
     /// Lowercase, as written (`application/json`, `application/problem+json`, `text/csv`).
     media: String,
-    /// Where its schema is in the converted document (a JSON pointer), if it has one.
+    /// Where its schema is in the document (a JSON pointer), if it has one.
     schema: Option<String>,
     /// The schema's validator, compiled when a body of this media type is first judged; the error
     /// says why it cannot be (a schema that is not JSON Schema).
@@ -59,8 +59,9 @@ type ByStatus = Vec<(String, Documented)>;
 /// A response's schema is compiled when a body of that status and media type is first judged: a
 /// document of a thousand operations costs nothing for the responses nobody meets.
 pub struct ResponseValidators {
-    /// The document in JSON Schema's dialect (see [`openapi_to_json_schema`]).
-    converted: Value,
+    /// The document, shared with its `Document` (never copied whole: each validator turns only the
+    /// part it reaches into JSON Schema).
+    document: Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
     operations: HashMap<String, HashMap<String, OnceLock<ByStatus>>>,
     /// Validators of schemas judged on their own (error shapes), by the schema's address in the
@@ -69,19 +70,17 @@ pub struct ResponseValidators {
 }
 
 impl ResponseValidators {
-    pub(crate) fn from_document(document: &Value) -> Self {
-        let mut converted = document.clone();
-        openapi_to_json_schema(&mut converted);
-        drop_one_sided_requirements(&mut converted, Side::Response);
+    pub(crate) fn from_document(document: impl Into<Arc<Value>>) -> Self {
+        let document: Arc<Value> = document.into();
         let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
-        for (path, method, _) in walk::operations(&converted) {
+        for (path, method, _) in walk::operations(&document) {
             operations
                 .entry(path.to_string())
                 .or_default()
                 .insert(method.to_uppercase(), OnceLock::new());
         }
         Self {
-            converted,
+            document,
             operations,
             schemas: Mutex::default(),
         }
@@ -94,12 +93,7 @@ impl ResponseValidators {
         let mut schemas = crate::state::locks::lock(&self.schemas);
         schemas
             .entry(key)
-            .or_insert_with(|| {
-                let mut converted = schema.clone();
-                openapi_to_json_schema(&mut converted);
-                drop_one_sided_requirements(&mut converted, Side::Response);
-                compile(&converted, &self.converted).ok().map(Arc::new)
-            })
+            .or_insert_with(|| compile_for(schema, &self.document, Side::Response).ok().map(Arc::new))
             .clone()
     }
 
@@ -108,14 +102,14 @@ impl ResponseValidators {
         let cell = self.operations.get(path)?.get(method)?;
         Some(cell.get_or_init(|| {
             let base = format!("/paths/{}/{}/responses", escape(path), method.to_lowercase());
-            let responses = self.converted.pointer(&base).and_then(Value::as_object);
+            let responses = self.document.pointer(&base).and_then(Value::as_object);
             responses
                 .into_iter()
                 .flatten()
                 .map(|(key, _)| {
                     let response = self.followed(format!("{base}/{}", escape(key)));
                     let content = self
-                        .converted
+                        .document
                         .pointer(&format!("{response}/content"))
                         .and_then(Value::as_object);
                     let media = content
@@ -126,7 +120,7 @@ impl ResponseValidators {
                             let schema = format!("{object}/schema");
                             MediaRule {
                                 media: media.to_ascii_lowercase(),
-                                schema: self.converted.pointer(&schema).is_some().then_some(schema),
+                                schema: self.document.pointer(&schema).is_some().then_some(schema),
                                 compiled: OnceLock::new(),
                             }
                         })
@@ -141,13 +135,13 @@ impl ResponseValidators {
     fn followed(&self, mut pointer: String) -> String {
         for _ in 0..8 {
             let reference = self
-                .converted
+                .document
                 .pointer(&pointer)
                 .and_then(|v| v.get("$ref"))
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'));
             match reference {
-                Some(target) if self.converted.pointer(target).is_some() => pointer = target.to_string(),
+                Some(target) if self.document.pointer(target).is_some() => pointer = target.to_string(),
                 _ => break,
             }
         }
@@ -157,8 +151,8 @@ impl ResponseValidators {
     fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
         let pointer = rule.schema.as_deref()?;
         Some(rule.compiled.get_or_init(|| {
-            let schema = self.converted.pointer(pointer).unwrap_or(&Value::Null);
-            compile(schema, &self.converted).map(Arc::new)
+            let schema = self.document.pointer(pointer).unwrap_or(&Value::Null);
+            compile_for(schema, &self.document, Side::Response).map(Arc::new)
         }))
     }
 
@@ -277,7 +271,7 @@ mod tests {
     use serde_json::json;
 
     fn validators() -> ResponseValidators {
-        ResponseValidators::from_document(&json!({
+        ResponseValidators::from_document(json!({
             "paths": {"/x": {"put": {"responses": {
                 "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/S"}}}},
                 "204": {"description": "empty"}
