@@ -440,6 +440,10 @@ fn typed(text: &str) -> Value {
 }
 
 fn percent_decoded(text: &str) -> String {
+    // Most path values have no escape (a UUID): copied as they are, without the decoder's pass.
+    if !text.contains('%') {
+        return text.to_string();
+    }
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
