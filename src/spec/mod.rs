@@ -46,6 +46,9 @@ pub struct Document {
     /// Why an operation cannot be answered from the document, by operation index (an external
     /// `$ref`, a template the router cannot serve): it is answered with a 501 naming the reason.
     unservable: Vec<Option<String>>,
+    /// The operations whose template the router could not take, by index (a request meant for one
+    /// is found loosely, see [`Document::unroutable_match`]).
+    unroutable: Vec<usize>,
     /// Compiled at first use, operation by operation, like `requests`: only reading the journal,
     /// the proxy, `check` and answers that are checked before they leave judge responses.
     responses: OnceLock<ResponseValidators>,
@@ -121,6 +124,7 @@ impl Document {
                 slot.get_or_insert_with(|| format!("its path template cannot be routed: {}", u.reason));
             }
         }
+        let unroutable = unroutable.iter().map(|u| u.operation).collect();
         Self {
             name,
             source,
@@ -129,6 +133,7 @@ impl Document {
             operations,
             router,
             unservable,
+            unroutable,
             responses: OnceLock::new(),
             requests: OnceLock::new(),
             error_shape: OnceLock::new(),
@@ -180,12 +185,10 @@ impl Document {
     /// segment): it is answered 501 with the reason instead of 404.
     pub(crate) fn unroutable_match(&self, method: &str, path: &str) -> Option<usize> {
         let path = path.trim_end_matches('/');
-        self.operations.iter().enumerate().find_map(|(index, op)| {
-            let unrouted = self
-                .unservable(index)
-                .is_some_and(|why| why.starts_with("its path template"));
+        self.unroutable.iter().copied().find(|&index| {
+            let op = self.operations[index];
             let method_fits = op.method == method || (method == "HEAD" && op.method == "GET");
-            (unrouted && method_fits && loosely_matches(op.template.trim_end_matches('/'), path)).then_some(index)
+            method_fits && loosely_matches(op.template.trim_end_matches('/'), path)
         })
     }
 
@@ -232,6 +235,22 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
+/// An entry per operation of a document, template -> method -> a cell filled at first use: looked
+/// up by a request's `&str`s without allocating. Request rules and response validators both keep one.
+pub(crate) type OperationTable<T> = std::collections::HashMap<String, std::collections::HashMap<String, OnceLock<T>>>;
+
+/// An empty table for every operation of `document`.
+pub(crate) fn operation_table<T>(document: &Value) -> OperationTable<T> {
+    let mut table: OperationTable<T> = std::collections::HashMap::new();
+    for (path, method, _) in walk::operations(document) {
+        table
+            .entry(path.to_string())
+            .or_default()
+            .insert(method.to_uppercase(), OnceLock::new());
+    }
+    table
+}
+
 /// A name for an API from its title: lowercase letters, digits and `-` (`Nango API` is `nango-api`).
 pub fn slug(title: &str) -> String {
     let mut slug = String::new();
@@ -250,50 +269,23 @@ pub fn slug(title: &str) -> String {
     }
 }
 
-/// One documented operation: its method, its path template (without the base path) and its id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operation {
-    pub method: String,
-    pub path: String,
-    pub operation_id: Option<String>,
-}
-
-impl Operation {
-    /// The operationId, or where the spec has none the name build.rs gives it for progenitor:
-    /// the method and the path's segments joined by `_` (`delete_connect_session`).
-    pub fn id(&self) -> String {
-        self.operation_id
-            .clone()
-            .unwrap_or_else(|| operation_id::derived(&self.method, &self.path))
-    }
-}
-
 /// A request example paired with a response example of the same operation, as the spec gives them.
 #[derive(Debug, Clone)]
 pub struct ExamplePair {
-    pub operation: Operation,
+    /// The operation, from the document's operation table.
+    pub operation: &'static crate::operation::Operation,
     pub request_body: Option<Value>,
     pub status: u16,
     pub response_body: Value,
 }
 
 impl Document {
-    pub fn operations(&self) -> Vec<Operation> {
-        walk::operations(&self.document)
-            .map(|(path, method, operation)| Operation {
-                method: method.to_uppercase(),
-                path: path.to_string(),
-                operation_id: operation["operationId"].as_str().map(str::to_string),
-            })
-            .collect()
-    }
-
     /// Every (request example, response example) pair the spec gives for one operation: each named
     /// request example with each named example of its success responses.
     pub fn example_pairs(&self) -> Vec<ExamplePair> {
         let mut pairs = Vec::new();
-        for operation in self.operations() {
-            let op = &self.document["paths"][&operation.path][operation.method.to_lowercase()];
+        for &operation in self.table() {
+            let op = self.operation_object(operation.method, operation.template);
             let requests: Vec<Option<Value>> = match named_examples(&op["requestBody"]["content"]["application/json"]) {
                 examples if examples.is_empty() => vec![None],
                 examples => examples.into_iter().map(Some).collect(),
@@ -306,7 +298,7 @@ impl Document {
                 for response_body in named_examples(&response["content"]["application/json"]) {
                     for request_body in &requests {
                         pairs.push(ExamplePair {
-                            operation: operation.clone(),
+                            operation,
                             request_body: request_body.clone(),
                             status,
                             response_body: response_body.clone(),

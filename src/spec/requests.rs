@@ -6,9 +6,6 @@
 //! gives for it. Undeclared query parameters are not judged: OpenAPI does not forbid them. An
 //! operation's rules are compiled at its first request.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use http::HeaderMap;
 use jsonschema::Validator;
 use serde_json::{Map, Value};
@@ -104,7 +101,7 @@ pub struct RequestRules {
     /// The document, shared with its `Document` (each rule turns only what it reaches into JSON Schema).
     document: std::sync::Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
-    operations: HashMap<String, HashMap<String, OnceLock<Rules>>>,
+    operations: super::OperationTable<Rules>,
 }
 
 /// A request as the checker needs it.
@@ -123,13 +120,7 @@ pub struct RequestParts<'a> {
 impl RequestRules {
     pub(crate) fn from_document(document: impl Into<std::sync::Arc<Value>>) -> Self {
         let document: std::sync::Arc<Value> = document.into();
-        let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
-        for (path, method, _) in walk::operations(&document) {
-            operations
-                .entry(path.to_string())
-                .or_default()
-                .insert(method.to_uppercase(), OnceLock::new());
-        }
+        let operations = super::operation_table(&document);
         Self { document, operations }
     }
 

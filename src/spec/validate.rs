@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::Validator;
 
 use super::schema::{compile_for, Side};
-use super::walk;
 use serde_json::Value;
 
 /// What the spec says a response with a given status looks like: no content (the body must be
@@ -63,7 +62,7 @@ pub struct ResponseValidators {
     /// part it reaches into JSON Schema).
     document: Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
-    operations: HashMap<String, HashMap<String, OnceLock<ByStatus>>>,
+    operations: super::OperationTable<ByStatus>,
     /// Validators of schemas judged on their own (error shapes), by the schema's address in the
     /// document, which never moves: a document is never changed once loaded.
     schemas: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
@@ -72,13 +71,7 @@ pub struct ResponseValidators {
 impl ResponseValidators {
     pub(crate) fn from_document(document: impl Into<Arc<Value>>) -> Self {
         let document: Arc<Value> = document.into();
-        let mut operations: HashMap<String, HashMap<String, _>> = HashMap::new();
-        for (path, method, _) in walk::operations(&document) {
-            operations
-                .entry(path.to_string())
-                .or_default()
-                .insert(method.to_uppercase(), OnceLock::new());
-        }
+        let operations = super::operation_table(&document);
         Self {
             document,
             operations,

@@ -10,8 +10,7 @@ async fn every_spec_example_pair_is_answered_with_the_example_response() {
         for pair in spec.example_pairs() {
             // A fresh server per pair: each example starts from the default data.
             let mock = Mock::start().await;
-            let method: &'static str = Box::leak(pair.operation.method.clone().into_boxed_str());
-            let template: &'static str = Box::leak(pair.operation.path.clone().into_boxed_str());
+            let (method, template) = (pair.operation.method, pair.operation.template);
             let mut call = Call::raw(spec.name, method, template);
             // The credential a newcomer would use: the one Understudy prints at startup.
             if let Some(bearer) = mock.running.bearer(spec.name) {
