@@ -147,6 +147,16 @@ struct ServeArgs {
     /// Mixed into the seed of every generated body: the same seed gives the same bodies.
     #[arg(long, default_value_t = 0, env = "UNDERSTUDY_SEED")]
     seed: u64,
+    /// An origin whose pages may call the control API, besides this machine's (localhost,
+    /// *.localhost, 127.0.0.1, [::1]), exactly as the browser sends it (`http://app.example.test:5173`),
+    /// or `*` for any (repeatable).
+    #[arg(
+        long = "control-cors-origin",
+        value_name = "ORIGIN",
+        env = "UNDERSTUDY_CONTROL_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    control_cors_origins: Vec<String>,
 }
 
 fn parse_port(text: &str) -> Result<(String, u16), String> {
@@ -219,6 +229,7 @@ impl ServeArgs {
             specs: self.specs.clone(),
             no_vendors: self.no_vendors,
             seed: self.seed,
+            control_cors_origins: self.control_cors_origins.clone(),
             ..Options::default()
         })
     }

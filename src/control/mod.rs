@@ -4,6 +4,7 @@
 //! `x-understudy-namespace` header (`default` when absent). Its OpenAPI document is served at
 //! `/openapi.json` and committed as specs/understudy-control.openapi.json.
 
+mod browser;
 mod dashboard;
 mod global;
 mod sessions;
@@ -13,6 +14,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use dropshot::{ApiDescription, RequestContext};
+
+pub use browser::AllowedOrigins;
 
 use crate::exchange::{DEFAULT_NAMESPACE, NAMESPACE_HEADER};
 use crate::serve::listen::{start_server, Served};
@@ -82,6 +85,7 @@ pub fn serve(
     address: SocketAddr,
     log: &slog::Logger,
     body_limit: usize,
+    origins: AllowedOrigins,
 ) -> Result<Served, String> {
     let api = description();
     let context = Arc::new(ControlContext {
@@ -90,13 +94,23 @@ pub fn serve(
         openapi: openapi_document(&api),
         apis,
     });
-    let server = start_server(api, context, address, log, "control", body_limit)?;
-    Ok(Served::new(
+    // The port users call is the CORS front's; the control API's own server listens on a private
+    // loopback port behind it.
+    let listener =
+        std::net::TcpListener::bind(address).map_err(|e| format!("control: cannot listen on {address}: {e}"))?;
+    let url = format!("http://{}", listener.local_addr().map_err(|e| format!("control: {e}"))?);
+    let private = SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0));
+    let server = start_server(api, context, private, log, "control", body_limit)?;
+    let front = browser::start(listener, server.local_addr(), origins)?;
+    Ok(Served::with_stop(
         "control",
-        format!("http://{}", server.local_addr()),
-        Vec::new(),
-        None,
-        server,
+        url,
+        Box::new(move || {
+            Box::pin(async move {
+                front.stop();
+                server.close().await
+            })
+        }),
     ))
 }
 

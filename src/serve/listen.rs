@@ -12,7 +12,8 @@ use dropshot::{
 use http::{Method, Request, Uri};
 
 /// Closes one server, waiting for its requests in flight.
-type StopFn = Box<dyn FnOnce() -> Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+pub type StopFn =
+    Box<dyn FnOnce() -> Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> + Send + Sync>;
 
 /// One running server.
 pub struct Served {
@@ -45,6 +46,17 @@ impl Served {
             defaults,
             bearer,
             stop: Box::new(move || Box::pin(server.close())),
+        }
+    }
+
+    /// A server stopped by `stop` rather than by closing one dropshot server.
+    pub fn with_stop(name: &'static str, url: String, stop: StopFn) -> Self {
+        Self {
+            name,
+            url,
+            defaults: Vec::new(),
+            bearer: None,
+            stop,
         }
     }
 }
@@ -104,7 +116,7 @@ impl DynamicVersionPolicy for RequestTargetCheck {
 }
 
 /// Why a request target is refused, if it is.
-fn refused_target(method: &Method, target: &Uri) -> Option<String> {
+pub(crate) fn refused_target(method: &Method, target: &Uri) -> Option<String> {
     let path = target.path();
     if path.starts_with('/') || method == Method::CONNECT || (path == "*" && method == Method::OPTIONS) {
         return None;

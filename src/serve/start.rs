@@ -81,6 +81,8 @@ pub struct Options {
     pub no_vendors: bool,
     /// Mixed into the seed of every generated body (`--seed`).
     pub seed: u64,
+    /// Origins besides this machine's whose pages may call the control API (`--control-cors-origin`).
+    pub control_cors_origins: Vec<String>,
 }
 
 /// A document to serve, as `--spec [NAME=]FILE` gives it.
@@ -135,6 +137,7 @@ impl Default for Options {
             specs: Vec::new(),
             no_vendors: false,
             seed: 0,
+            control_cors_origins: Vec::new(),
         }
     }
 }
@@ -352,6 +355,9 @@ pub async fn start(options: Options) -> Result<Running, String> {
         address,
         &log,
         options.body_limit,
+        crate::control::AllowedOrigins {
+            extra: options.control_cors_origins.clone(),
+        },
     )?);
     Ok(Running { served, shared, given })
 }
