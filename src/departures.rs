@@ -24,6 +24,15 @@ pub struct Departure {
     pub spec: &'static str,
 }
 
+/// The whole register: every vendor's entries, then those of state inferred from any document
+/// (filed under `state`).
+pub fn register() -> Vec<(&'static str, &'static Departure)> {
+    let mut entries = crate::vendors::departures();
+    entries.push(("state", &crate::engine::UNDOCUMENTED_NOT_FOUND));
+    entries.push(("state", &crate::engine::UNDOCUMENTED_CONFLICT));
+    entries
+}
+
 /// A departure is known by its id.
 impl PartialEq for Departure {
     fn eq(&self, other: &Self) -> bool {

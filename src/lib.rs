@@ -75,6 +75,7 @@ mod state;
 pub mod vendors;
 
 pub use control::control_openapi;
+pub use engine::UndocumentedStatus;
 pub use exchange::{Fidelity, BODY_READ_TIMEOUT, DEPARTURE_HEADER, NAMESPACE_HEADER, WARNING_HEADER};
 pub use operation::Operation;
 pub use serve::listen::Served;

@@ -157,6 +157,11 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     control_cors_origins: Vec<String>,
+    /// What answers a 404 or 409 of inferred state that the operation does not document: the true
+    /// status as application/problem+json marked as a departure (`strict`), or the lowest
+    /// documented status (`lenient`).
+    #[arg(long, value_enum, default_value = "strict", env = "UNDERSTUDY_UNDOCUMENTED_STATUS")]
+    undocumented_status: understudy::UndocumentedStatus,
 }
 
 fn parse_port(text: &str) -> Result<(String, u16), String> {
@@ -230,6 +235,7 @@ impl ServeArgs {
             no_vendors: self.no_vendors,
             seed: self.seed,
             control_cors_origins: self.control_cors_origins.clone(),
+            undocumented_status: self.undocumented_status,
             ..Options::default()
         })
     }
@@ -284,7 +290,7 @@ fn main() -> ExitCode {
         Some(Command::Departures) => {
             print!(
                 "{}",
-                understudy::departures::render_markdown(&understudy::vendors::departures())
+                understudy::departures::render_markdown(&understudy::departures::register())
             );
             Ok(())
         }

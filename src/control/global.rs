@@ -51,13 +51,17 @@ async fn openapi(rqctx: Context) -> Result<HttpResponseOk<serde_json::Value>, Ht
     Ok(HttpResponseOk(rqctx.context().openapi.clone()))
 }
 
-/// Resets the namespace: every vendor's data back to the fixtures, its journal entries, scenarios
+/// Resets the namespace: every vendor's data and every API's inferred records back to the
+/// fixtures (and examples), its journal entries, scenarios
 /// and clock cleared.
 #[endpoint { method = POST, path = "/reset" }]
 async fn reset(rqctx: Context, _namespace: Header<NamespaceHeader>) -> Result<HttpResponseUpdatedNoContent, HttpError> {
     let context = rqctx.context();
     let namespace = namespace(&rqctx);
     context.vendors.reset_namespace(&namespace);
+    for (_, state) in context.shared.states.get().into_iter().flatten() {
+        state.store.reset_namespace(&namespace);
+    }
     context.shared.journal.clear(&namespace);
     context.shared.scenarios.clear(&namespace);
     context.shared.clock.reset(&namespace);

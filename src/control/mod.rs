@@ -7,6 +7,7 @@
 mod browser;
 mod dashboard;
 mod global;
+mod resources;
 mod sessions;
 mod timed_body;
 
@@ -126,6 +127,7 @@ fn description() -> ApiDescription<Arc<ControlContext>> {
     // every test run would show at once.
     global::register(&mut api).expect("the control endpoints register");
     api.register(dashboard::dashboard).expect("the dashboard registers");
+    resources::register(&mut api).expect("the resource endpoints register");
     crate::vendors::visit_all(&mut sessions::Registrar { api: &mut api }).expect("the session endpoints register");
     api
 }

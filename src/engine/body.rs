@@ -71,6 +71,88 @@ pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
     generated(answering, status, media, schema)
 }
 
+/// The media type `status` answers in and its schema (`None` for an answer without a body or a
+/// media type without a schema), negotiated with `Accept`; the refusal when nothing fits.
+pub(crate) fn media_of(
+    answering: &Answering<'_>,
+    status: StatusCode,
+) -> Result<Option<(&'static str, &'static Value)>, Box<Reply>> {
+    let document = answering.document;
+    let operation = answering.operation;
+    let responses = &document.operation_object(operation.method, operation.template)["responses"];
+    let Some((_, response)) = status::documented(responses, status.as_u16()) else {
+        return Ok(None);
+    };
+    let response = walk::resolve(document.json(), response);
+    let Some(content) = response["content"].as_object().filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let media_types: Vec<&str> = content.keys().map(String::as_str).collect();
+    let accept = answering.request.header(http::header::ACCEPT);
+    let Some(media) = negotiate::choose(&media_types, accept) else {
+        let message = format!(
+            "none of {} fits Accept: {}",
+            media_types.join(", "),
+            accept.unwrap_or("")
+        );
+        return Err(Box::new(super::error_reply(
+            answering,
+            StatusCode::NOT_ACCEPTABLE,
+            &message,
+            &[],
+        )));
+    };
+    let (media, media_object) = content
+        .iter()
+        .find(|(m, _)| m.as_str() == media)
+        .map(|(m, o)| (m.as_str(), walk::resolve(document.json(), o)))
+        .unwrap_or((media, &Value::Null));
+    Ok(media_object.get("schema").map(|schema| (media, schema)))
+}
+
+/// The documented example of `status` in `media`, if it has one and it validates.
+pub(crate) fn valid_example(answering: &Answering<'_>, status: StatusCode, media: &str) -> Option<Value> {
+    let document = answering.document;
+    let operation = answering.operation;
+    let responses = &document.operation_object(operation.method, operation.template)["responses"];
+    let (_, response) = status::documented(responses, status.as_u16())?;
+    let media_object = walk::resolve(
+        document.json(),
+        &walk::resolve(document.json(), response)["content"][media],
+    );
+    let example = first_example(answering, media_object)?;
+    validates(answering, status, media, &example).is_ok().then_some(example)
+}
+
+/// A body made of state: sent when it validates, else with an `x-understudy-warning` saying why.
+pub(crate) fn checked(
+    answering: &Answering<'_>,
+    status: StatusCode,
+    media: &str,
+    value: &Value,
+) -> Result<Reply, Box<(Reply, String)>> {
+    let reply = encode(status, media, value).answered_by(AnsweredBy::State);
+    match validates(answering, status, media, value) {
+        Ok(()) => Ok(reply),
+        Err(why) => Err(Box::new((reply, why))),
+    }
+}
+
+/// The generator bodies of `answering` are made with.
+pub(crate) fn generator<'a>(answering: &'a Answering<'_>) -> Generator<'a> {
+    Generator {
+        document: answering.document.json(),
+        direction: Direction::Response,
+        now: start_of_day(answering.now),
+        use_schema_examples: !answering.forcing.dynamic,
+    }
+}
+
+/// The seed of one request's generated body (see [`request_seed`]).
+pub(crate) fn seed_for(answering: &Answering<'_>, status: StatusCode) -> u64 {
+    request_seed(answering, status)
+}
+
 /// The example named `name` among the operation's responses, with its status.
 pub(crate) fn named_example(answering: &Answering<'_>, name: &str) -> Option<Reply> {
     let document = answering.document;

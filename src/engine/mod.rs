@@ -10,11 +10,14 @@
 //! - `body`: the example or generated body of one response, checked before it is sent.
 //! - `errors`: error bodies in the document's shape (or `application/problem+json`).
 //! - `cache`: answers already made and checked, sent again for the same request.
+//! - `stateful`: the state inferred from the document (create, read, list, update, actions,
+//!   delete, 404 after), laid over those answers.
 
 mod body;
 mod cache;
 mod errors;
 mod negotiate;
+mod stateful;
 mod status;
 
 use chrono::{DateTime, Utc};
@@ -26,11 +29,15 @@ use crate::serve::forcing::Forcing;
 use crate::spec::{Document, DocumentedBody, Violation};
 
 pub(crate) use cache::AnswerCache;
+pub(crate) use stateful::seed_records;
+pub use stateful::{StateFixtures, Stateful, UndocumentedStatus, UNDOCUMENTED_CONFLICT, UNDOCUMENTED_NOT_FOUND};
 
 /// What the engine needs to answer one request to one operation.
 pub struct Answering<'a> {
     pub document: &'static Document,
     pub operation: &'static Operation,
+    /// The operation's index in the document's table.
+    pub index: usize,
     pub request: &'a Incoming,
     /// The namespace's time.
     pub now: DateTime<Utc>,
@@ -39,6 +46,8 @@ pub struct Answering<'a> {
     pub forcing: &'a Forcing,
     /// The API's answers already made.
     pub cache: &'a AnswerCache,
+    /// The API's inferred state, where it has one.
+    pub state: Option<&'a Stateful>,
 }
 
 /// The answer to a request no forcing decided: a refusal when the request breaks the document
@@ -52,6 +61,9 @@ pub(crate) fn answer(answering: &Answering<'_>, violations: &[Violation]) -> Rep
             .collect::<Vec<_>>()
             .join("; ");
         return error_reply(answering, status, &message, violations);
+    }
+    if let Some(reply) = answering.state.and_then(|state| stateful::answer(answering, state)) {
+        return reply;
     }
     let responses = &answering
         .document

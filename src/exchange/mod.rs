@@ -7,7 +7,7 @@ mod reply;
 pub use incoming::{
     bearer_token, Bearer, Incoming, RequestBody, BODY_READ_TIMEOUT, DEFAULT_NAMESPACE, NAMESPACE_HEADER,
 };
-pub use reply::{reason, serialised_once, AnsweredBy, Reply, DEPARTURE_HEADER, WARNING_HEADER};
+pub use reply::{reason, serialised_once, AnsweredBy, Reply, StateStep, DEPARTURE_HEADER, WARNING_HEADER};
 
 /// Which truth the mock follows where the vendor's service and its spec disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]

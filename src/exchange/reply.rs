@@ -31,6 +31,16 @@ pub struct Reply {
     /// Set when a body could not be made to validate against the document: why (sent as
     /// `x-understudy-warning` and kept in the journal).
     pub warning: Option<Box<str>>,
+    /// For an answer of inferred state: the operation's role and what it did (`create`,
+    /// `created`), for the journal.
+    pub state: Option<StateStep>,
+}
+
+/// What an operation of inferred state did: its role (`read`) and the outcome (`missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateStep {
+    pub role: &'static str,
+    pub outcome: &'static str,
 }
 
 /// What made an answer.
@@ -46,6 +56,8 @@ pub enum AnsweredBy {
     Generated,
     /// The real service, under `understudy proxy`.
     Upstream,
+    /// The state inferred from the document: its records laid over the documented answer.
+    State,
 }
 
 /// Tells a response that the body Understudy sent could not be made to validate against the
@@ -64,6 +76,7 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            state: None,
             content_type: None,
             answered_by: AnsweredBy::Override,
             warning: None,
@@ -78,6 +91,7 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            state: None,
             content_type: None,
             answered_by: AnsweredBy::Override,
             warning: None,
@@ -91,6 +105,7 @@ impl Reply {
             departure: None,
             extra_headers: Vec::new(),
             situation: None,
+            state: None,
             content_type: None,
             answered_by: AnsweredBy::Override,
             warning: None,
@@ -100,6 +115,12 @@ impl Reply {
     /// Marks this answer as departing from the spec, as the register entry describes.
     pub fn departing(mut self, departure: &'static Departure) -> Self {
         self.departure = Some(departure);
+        self
+    }
+
+    /// Says what the inferred state did.
+    pub fn in_state(mut self, role: &'static str, outcome: &'static str) -> Self {
+        self.state = Some(StateStep { role, outcome });
         self
     }
 

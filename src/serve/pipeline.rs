@@ -126,7 +126,7 @@ impl ApiContext {
             self.journal(journaled, request, verdict, None, true);
             return dropped_connection();
         }
-        let answering = self.answering(operation, &request, &forcing);
+        let answering = self.answering(index, &request, &forcing);
         let forced = if forcing.status.is_some() || forcing.example.is_some() {
             match &self.vendor {
                 Some(vendor) => engine::forced_for_vendor(&answering, |status| vendor.status_error(status)),
@@ -196,20 +196,17 @@ impl ApiContext {
     }
 
     /// What the engine needs to answer `request` to `operation`.
-    pub(crate) fn answering<'a>(
-        &'a self,
-        operation: &'static Operation,
-        request: &'a Incoming,
-        forcing: &'a Forcing,
-    ) -> Answering<'a> {
+    pub(crate) fn answering<'a>(&'a self, index: usize, request: &'a Incoming, forcing: &'a Forcing) -> Answering<'a> {
         Answering {
             document: self.document,
-            operation,
+            operation: self.document.table()[index],
+            index,
             request,
             now: self.now(request),
             seed: self.seed,
             forcing,
             cache: &self.answers,
+            state: self.stateful.as_deref(),
         }
     }
 
@@ -283,6 +280,7 @@ impl ApiContext {
             request_nonconformance: request_verdict.map(String::into_boxed_str),
             conformance_reason: reply.and_then(|r| r.warning.clone()),
             answered_by: reply.map_or(AnsweredBy::Override, |r| r.answered_by),
+            state: reply.and_then(|r| r.state).map(Box::new),
         };
         self.shared.journal.record(namespace, entry);
     }

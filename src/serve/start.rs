@@ -83,6 +83,8 @@ pub struct Options {
     pub seed: u64,
     /// Origins besides this machine's whose pages may call the control API (`--control-cors-origin`).
     pub control_cors_origins: Vec<String>,
+    /// What answers a 404 or 409 of inferred state that the operation does not document.
+    pub undocumented_status: crate::engine::UndocumentedStatus,
 }
 
 /// A document to serve, as `--spec [NAME=]FILE` gives it.
@@ -138,6 +140,7 @@ impl Default for Options {
             no_vendors: false,
             seed: 0,
             control_cors_origins: Vec::new(),
+            undocumented_status: crate::engine::UndocumentedStatus::Strict,
         }
     }
 }
@@ -317,6 +320,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         scenarios: Scenarios::default(),
         drifts: DriftLog::writing_to(options.drift_report.clone()),
         apis: std::sync::OnceLock::new(),
+        states: std::sync::OnceLock::new(),
     });
     let mut launcher = Launcher {
         options,
@@ -326,6 +330,7 @@ pub async fn start(options: Options) -> Result<Running, String> {
         given: given.clone(),
         documents: Vec::new(),
         summaries: Vec::new(),
+        states: Vec::new(),
     };
     let contexts = Contexts::build(&mut launcher)?;
     let generic: Vec<&'static Document> = given
@@ -343,10 +348,14 @@ pub async fn start(options: Options) -> Result<Running, String> {
         mut served,
         documents,
         summaries,
+        states,
         ..
     } = launcher;
-    let _ = shared.apis.set(documents);
-    options.fixtures.check_vendors(crate::vendors::NAMES)?;
+    let _ = shared.apis.set(documents.clone());
+    let _ = shared.states.set(states);
+    let mut known: Vec<&str> = crate::vendors::NAMES.to_vec();
+    known.extend(documents.iter().map(|d| d.name));
+    options.fixtures.check_vendors(&known)?;
     let address = options.address("control", crate::control::DEFAULT_PORT);
     served.push(crate::control::serve(
         shared.clone(),
@@ -375,9 +384,43 @@ struct Launcher {
     documents: Vec<&'static Document>,
     /// The APIs started so far, as the control API lists them.
     summaries: Vec<crate::control::ApiSummary>,
+    /// The inferred state of each API that has one.
+    states: Vec<(&'static Document, Arc<crate::engine::Stateful>)>,
 }
 
 impl Launcher {
+    /// The state inferred from `document`, seeded from its examples and the fixtures' section for
+    /// it; `None` where no operation has a role.
+    fn stateful(
+        &mut self,
+        document: &'static Document,
+        vendor: Option<&Arc<dyn Overrides>>,
+    ) -> Result<Option<Arc<crate::engine::Stateful>>, String> {
+        let resources = document.resources();
+        if resources.roles.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        let fixtures: crate::engine::StateFixtures = self.options.fixtures.section(document.name)?;
+        let records = crate::engine::seed_records(document, &fixtures)
+            .map_err(|e| self.options.fixtures.error(document.name, &e))?;
+        let stateful = Arc::new(crate::engine::Stateful {
+            store: Store::with_limit(document.name, self.options.max_tenants, move |_| records.clone()),
+            undocumented: self.options.undocumented_status,
+            vendor_owned: crate::engine::Stateful::owned_by_vendor(
+                document,
+                document.table().iter().enumerate().filter_map(|(index, op)| {
+                    let compiled = vendor?.operations();
+                    compiled
+                        .iter()
+                        .any(|c| c.method == op.method && c.template == op.template)
+                        .then_some(index)
+                }),
+            ),
+        });
+        self.states.push((document, stateful.clone()));
+        Ok(Some(stateful))
+    }
+
     /// The API's relay under `understudy proxy`, if it is proxied.
     fn relay(&self, name: &str, vendor: Option<&Arc<dyn Overrides>>) -> Result<Option<Relay>, String> {
         let Some((_, url)) = self.options.upstreams.iter().find(|(api, _)| api == name) else {
@@ -402,6 +445,11 @@ impl Launcher {
             return Ok(());
         }
         let relayed = relay.is_some();
+        // The real service keeps its own state: a relayed API has none here.
+        let stateful = match relayed {
+            true => None,
+            false => self.stateful(document, vendor.as_ref())?,
+        };
         let context = Arc::new(ApiContext::new(
             document,
             vendor.clone(),
@@ -409,6 +457,7 @@ impl Launcher {
             self.options.body_limit,
             relay,
             self.options.seed,
+            stateful,
         ));
         let address = self.options.address(document.name, default_port);
         let server = start_server(

@@ -17,6 +17,8 @@ pub struct Inspection {
     pub source: String,
     pub base_path: String,
     pub operations: Vec<OperationReport>,
+    /// The state inferred from the document: its resources and singletons, and what was not inferred.
+    pub state: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -26,6 +28,8 @@ pub struct OperationReport {
     pub operation_id: String,
     /// `override (VENDOR)` or `generic`.
     pub answered_by: String,
+    /// Its role in the inferred state (`create pets`), if it has one.
+    pub role: Option<String>,
     pub statuses: Vec<String>,
     pub problems: Vec<String>,
 }
@@ -55,16 +59,21 @@ impl Inspection {
         for op in &self.operations {
             let _ = writeln!(
                 out,
-                "{:<7} {}  {}  [{}]  {}",
+                "{:<7} {}  {}  [{}]  {}{}",
                 op.method,
                 op.path,
                 op.operation_id,
                 op.statuses.join(" "),
-                op.answered_by
+                op.answered_by,
+                op.role.as_ref().map(|r| format!(", {r}")).unwrap_or_default()
             );
             for problem in &op.problems {
                 let _ = writeln!(out, "        problem: {problem}");
             }
+        }
+        let _ = writeln!(out, "State inferred from the document:");
+        for line in &self.state {
+            let _ = writeln!(out, "  {line}");
         }
         out
     }
@@ -111,6 +120,7 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Ins
         Depth::Thorough => super::ResponseValidators::from_document(document.shared()),
         Depth::Quick => super::ResponseValidators::from_document(Value::Null),
     };
+    let resources = document.resources();
     let operations = document
         .table()
         .iter()
@@ -130,6 +140,15 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Ins
             if let Some(why) = document.unservable(index) {
                 problems.push(format!("not served (501): {why}"));
             }
+            let role = resources.role(index).map(|role| match &role.kind {
+                super::resources::RoleKind::Action(verb) => {
+                    format!("action `{verb}` on {}", resources.resources[role.target].name)
+                }
+                kind if kind.name().starts_with("singleton") => {
+                    format!("{} {}", kind.name(), resources.singletons[role.target].path)
+                }
+                kind => format!("{} {}", kind.name(), resources.resources[role.target].name),
+            });
             match depth {
                 Depth::Thorough => {
                     if let Some(why) = validators.problem(op.method, op.template) {
@@ -153,6 +172,7 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Ins
                     (true, Some(vendor)) => format!("override ({vendor})"),
                     _ => "generic".into(),
                 },
+                role,
                 statuses,
                 problems,
             }
@@ -163,7 +183,44 @@ pub(crate) fn of(document: &Document, vendor: Option<&str>, depth: Depth) -> Ins
         source: document.source.clone(),
         base_path: document.base_path.clone(),
         operations,
+        state: state_lines(resources),
     }
+}
+
+/// The inferred state, a line a resource or singleton, then what was not inferred.
+fn state_lines(resources: &super::resources::Resources) -> Vec<String> {
+    let mut lines: Vec<String> = resources
+        .resources
+        .iter()
+        .map(|r| {
+            let id = match &r.id {
+                Some(id) => format!("id: {}", id.how),
+                None => "no id field: only seeds fill it".to_string(),
+            };
+            let parents = match r.parents {
+                0 => String::new(),
+                n => format!(", scoped by {n} parent value(s)"),
+            };
+            let creatable = if r.creatable { "creatable" } else { "not creatable" };
+            format!(
+                "resource {} at {}/{{}} ({creatable}{parents}; {id})",
+                r.name, r.collection
+            )
+        })
+        .collect();
+    lines.extend(resources.singletons.iter().map(|s| {
+        let keyed = if s.per_credential {
+            "per credential"
+        } else {
+            "per namespace"
+        };
+        format!("singleton {} ({keyed})", s.path)
+    }));
+    lines.extend(resources.notes.iter().map(|note| format!("not inferred: {note}")));
+    if lines.is_empty() {
+        lines.push("no resource or singleton: every operation is answered statelessly".to_string());
+    }
+    lines
 }
 
 /// Examples of the operation's responses that break their own schema (they are not served), and

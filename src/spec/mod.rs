@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod load;
 mod operation_id;
 mod requests;
+pub mod resources;
 pub(crate) mod router;
 pub(crate) mod schema;
 mod validate;
@@ -55,6 +56,8 @@ pub struct Document {
     /// What the spec asks of requests, by operation, compiled at an operation's first request: an
     /// operation nobody calls costs neither start-up time nor memory for it.
     requests: OnceLock<RequestRules>,
+    /// The roles of its operations in the state inferred from it, worked out at first use.
+    resources: OnceLock<resources::Resources>,
     /// The response most of its error responses share (see `crate::engine::error_shape`).
     pub(crate) error_shape: OnceLock<Option<Value>>,
 }
@@ -136,6 +139,7 @@ impl Document {
             unroutable,
             responses: OnceLock::new(),
             requests: OnceLock::new(),
+            resources: OnceLock::new(),
             error_shape: OnceLock::new(),
         }
     }
@@ -150,6 +154,19 @@ impl Document {
     pub fn requests(&self) -> &RequestRules {
         self.requests
             .get_or_init(|| RequestRules::from_document(self.document.clone()))
+    }
+
+    /// The resources, singletons and roles inferred from the document.
+    pub fn resources(&self) -> &resources::Resources {
+        self.resources.get_or_init(|| {
+            let operations: Vec<(usize, &str, &str)> = self
+                .operations
+                .iter()
+                .enumerate()
+                .map(|(index, op)| (index, op.method, op.template))
+                .collect();
+            resources::Resources::infer(&self.document, &operations)
+        })
     }
 
     /// The document as JSON.

@@ -55,6 +55,9 @@ pub struct Entry {
     pub conformance_reason: Option<Box<str>>,
     /// What made the answer.
     pub answered_by: AnsweredBy,
+    /// For an operation of inferred state: its role and what it did (boxed: most entries have none,
+    /// and the box keeps every entry 8 bytes, not 32, larger).
+    pub state: Option<Box<crate::exchange::StateStep>>,
 }
 
 /// How an answer stands to the vendor's spec and the register of departures.
@@ -125,8 +128,15 @@ pub struct EntryView {
     /// Why, for a drift or an unreachable upstream; for an answer that could not be made to validate
     /// against the document, why not.
     pub conformance_reason: Option<String>,
-    /// What made the answer: `override` (a compiled vendor), `example`, `generated`, `upstream`.
+    /// What made the answer: `override` (a compiled vendor), `example`, `generated`, `upstream`,
+    /// `state` (records of inferred state laid over the documented answer).
     pub answered_by: AnsweredBy,
+    /// For an operation of inferred state, its role: `create`, `read`, `list`, `replace`, `patch`,
+    /// `delete`, `action`, `within`, or `singleton-read`/`-replace`/`-patch`/`-clear`.
+    pub state_role: Option<String>,
+    /// What it did: `created`, `read`, `listed`, `replaced`, `patched`, `acted`, `deleted`, `set`,
+    /// `cleared`, `missing` (404), `conflict` (409), `refused`.
+    pub state_outcome: Option<String>,
 }
 
 pub struct Journal {
@@ -409,6 +419,8 @@ impl Recorded {
             conformance: entry.conformance,
             conformance_reason: entry.conformance_reason.as_deref().map(str::to_string),
             answered_by: entry.answered_by,
+            state_role: entry.state.as_ref().map(|s| s.role.to_string()),
+            state_outcome: entry.state.as_ref().map(|s| s.outcome.to_string()),
         }
     }
 }
@@ -438,15 +450,17 @@ mod tests {
             request_nonconformance: None,
             conformance_reason: None,
             answered_by: AnsweredBy::Override,
+            state: None,
         }
     }
 
     #[test]
     fn an_entry_stays_small() {
         // The journal holds up to 100,000 of these by default: a field that grows it shows here.
-        // 144 since `answered_by` (one byte, which alignment rounds to eight): 0.8 MB at the limit.
+        // 144 since `answered_by` (one byte, which alignment rounds to eight): 0.8 MB at the limit;
+        // 152 since `state` (a box): 0.8 MB more.
         assert!(
-            std::mem::size_of::<Recorded>() <= 144,
+            std::mem::size_of::<Recorded>() <= 152,
             "{}",
             std::mem::size_of::<Recorded>()
         );

@@ -1,10 +1,12 @@
-//! What Understudy remembers: tenants' data (the store and its sessions), each namespace's clock,
+//! What Understudy remembers: tenants' data (the store and its sessions; the records of state
+//! inferred from documents), each namespace's clock,
 //! the request journal, the fixtures every tenant starts from, and what every server shares.
 
 pub(crate) mod clock;
 pub(crate) mod fixtures;
 pub(crate) mod journal;
 pub(crate) mod locks;
+pub(crate) mod records;
 pub(crate) mod sessions;
 pub(crate) mod shared;
 pub(crate) mod store;

@@ -18,11 +18,22 @@ pub struct Shared {
     pub drifts: DriftLog,
     /// The documents of the served APIs, by name: set once every API has started.
     pub apis: std::sync::OnceLock<Vec<&'static Document>>,
+    /// The state inferred from each API's document, for those that have one: set with `apis`.
+    pub states: std::sync::OnceLock<Vec<(&'static Document, std::sync::Arc<crate::engine::Stateful>)>>,
 }
 
 impl Shared {
     /// The document of the served API called `name`.
     pub fn document(&self, name: &str) -> Option<&'static Document> {
         self.apis.get()?.iter().find(|d| d.name == name).copied()
+    }
+
+    /// The inferred state of the API called `name`, with its document.
+    pub fn state(&self, name: &str) -> Option<(&'static Document, &crate::engine::Stateful)> {
+        self.states
+            .get()?
+            .iter()
+            .find(|(d, _)| d.name == name)
+            .map(|(d, s)| (*d, &**s))
     }
 }

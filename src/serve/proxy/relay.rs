@@ -37,7 +37,13 @@ impl ApiContext {
             RequestBody::Bytes(_) => self.forward(relay, operation, &request).await,
             RequestBody::TimedOut => {
                 let forcing = Forcing::default();
-                let answering = self.answering(operation, &request, &forcing);
+                let index = self
+                    .document
+                    .table()
+                    .iter()
+                    .position(|op| std::ptr::eq(*op, operation))
+                    .unwrap_or_default();
+                let answering = self.answering(index, &request, &forcing);
                 let reply = self.status_error(&answering, StatusCode::REQUEST_TIMEOUT);
                 let mut extra = reply.extra_headers;
                 extra.push((http::header::CONNECTION, HeaderValue::from_static("close")));
@@ -96,6 +102,7 @@ impl ApiContext {
                 request_nonconformance: request_verdict.map(String::into_boxed_str),
                 conformance_reason: conformance.reason().map(Box::from),
                 answered_by: AnsweredBy::Upstream,
+                state: None,
             },
         );
         response

@@ -82,8 +82,10 @@ async fn a_literal_beats_a_variable_and_parameters_inside_a_segment_are_routed()
         .send(
             served
                 .http
-                .get(format!("{twilio}/2010-04-01/Accounts/AC123.json"))
-                .basic_auth("AC123", Some("secret")),
+                .get(format!(
+                    "{twilio}/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef.json"
+                ))
+                .basic_auth("AC0123456789abcdef0123456789abcdef", Some("secret")),
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -188,9 +190,13 @@ async fn the_answer_is_negotiated_forced_by_example_or_generated_on_request() {
         .send(served.http.post(format!("{users}/users")).json(&sign_up))
         .await;
     assert_eq!(status, 201);
-    assert_eq!(
-        example["id"], "usr_4Fq9XbT2mLk7Rz1P",
-        "the documented example: {example}"
+    // A create: the documented example, with what was sent over it and an id of its own, made
+    // like the example's (its prefix and length).
+    assert_eq!(example["displayName"], "Grace", "{example}");
+    let id = example["id"].as_str().unwrap();
+    assert!(
+        id.starts_with("usr_") && id.len() == "usr_4Fq9XbT2mLk7Rz1P".len() && id != "usr_4Fq9XbT2mLk7Rz1P",
+        "{example}"
     );
     let (_, _, generated, _) = served
         .send(

@@ -4,6 +4,7 @@
 mod answers;
 mod proxy;
 mod routing;
+mod state;
 mod sweep;
 mod vendor_documents;
 

@@ -38,8 +38,8 @@ async fn every_operation_of_a_document_is_relayed_and_judged_against_it() {
     let pets = proxy.url("pets").unwrap();
     for (method, path) in [
         ("GET", "/pets"),
-        ("GET", "/pets/7"),
-        ("DELETE", "/pets/7"),
+        ("GET", "/pets/42"),
+        ("DELETE", "/pets/42"),
         ("GET", "/pets"),
     ] {
         let response = http

@@ -1,0 +1,79 @@
+//! A 404 (the item is not there) or 409 (it already is), in the document's shape where the
+//! operation documents the status. Where it does not, state must still not lie: by default the
+//! status is sent anyway, as `application/problem+json` with an `x-understudy-departure` naming
+//! the register's entry (Schemathesis' `status_code_conformance` then reports it); with
+//! `--undocumented-status lenient`, the lowest documented status is answered instead (and
+//! `use_after_free` or `ensure_resource_availability` report the lie).
+
+use http::StatusCode;
+
+use super::State;
+use crate::departures::Departure;
+use crate::engine::{errors, status};
+use crate::exchange::Reply;
+
+/// What answers a 404 or 409 the operation does not document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum UndocumentedStatus {
+    /// The true status, as `application/problem+json`, marked as a departure.
+    #[default]
+    Strict,
+    /// The lowest status the operation documents.
+    Lenient,
+}
+
+/// The register's entry for an undocumented 404 of inferred state.
+pub static UNDOCUMENTED_NOT_FOUND: Departure = Departure {
+    id: "state-undocumented-404",
+    operation: "any operation on an item of inferred state",
+    situation: "the item is not there (never made, or deleted), and the operation documents no 404",
+    spec_says: "only the statuses it documents",
+    service_does: "a real service answers 404 for an item that does not exist",
+    evidence: "inferred: RFC 9110 §15.5.5; the document is silent",
+    live: "404 application/problem+json",
+    spec: "404 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
+};
+
+/// The register's entry for an undocumented 409 of inferred state.
+pub static UNDOCUMENTED_CONFLICT: Departure = Departure {
+    id: "state-undocumented-409",
+    operation: "a create of inferred state with a client-supplied id",
+    situation: "an item with that id is already there, and the operation documents no 409",
+    spec_says: "only the statuses it documents",
+    service_does: "a real service refuses to make a second item with one id",
+    evidence: "inferred: RFC 9110 §15.5.10; the document is silent",
+    live: "409 application/problem+json",
+    spec: "409 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
+};
+
+/// The answer for an item that is not there.
+pub(super) fn not_found(at: &State<'_>, what: &str) -> Reply {
+    refuse(at, StatusCode::NOT_FOUND, what, &UNDOCUMENTED_NOT_FOUND).in_state(at.role.kind.name(), "missing")
+}
+
+/// The answer for an item that is there already.
+pub(super) fn conflict(at: &State<'_>, what: &str) -> Reply {
+    refuse(at, StatusCode::CONFLICT, what, &UNDOCUMENTED_CONFLICT).in_state(at.role.kind.name(), "conflict")
+}
+
+fn refuse(at: &State<'_>, status: StatusCode, what: &str, departure: &'static Departure) -> Reply {
+    let answering = at.answering;
+    let operation = answering.operation;
+    let responses = &answering
+        .document
+        .operation_object(operation.method, operation.template)["responses"];
+    let own = status::documented(responses, status.as_u16()).is_some_and(|(key, _)| key != "default");
+    if own {
+        return crate::engine::error_reply(answering, status, what, &[]);
+    }
+    match at.state.undocumented {
+        UndocumentedStatus::Lenient => {
+            crate::engine::body::respond(answering, status::default_for(operation.method, responses))
+        }
+        UndocumentedStatus::Strict => {
+            let mut reply = errors::problem(status, what, &[]);
+            reply.departure = Some(departure);
+            reply
+        }
+    }
+}
