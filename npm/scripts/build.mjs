@@ -152,6 +152,8 @@ function main() {
     exports: {
       ".": { types: "./lib/index.d.ts", default: "./lib/index.js" },
       "./vitest": { types: "./lib/vitest.d.ts", default: "./lib/vitest.js" },
+      "./playwright": { types: "./lib/playwright.d.ts", default: "./lib/playwright.js" },
+      "./msw": { types: "./lib/msw.d.ts", default: "./lib/msw.js" },
       "./control.openapi.json": "./control.openapi.json",
       "./package.json": "./package.json",
     },
@@ -162,15 +164,24 @@ function main() {
       "openapi-typescript-helpers": helpers.version,
     },
     bundleDependencies: bundled,
-    peerDependencies: { vitest: tooling.devDependencies.vitest.replace(/^(\d+).*/, ">=$1") },
-    peerDependenciesMeta: { vitest: { optional: true } },
+    // Each for its subpath alone (understudy/vitest, understudy/playwright, understudy/msw), so optional. The tests
+    // run the versions pinned in npm/package.json; the ranges are the APIs' (Playwright's fixtures with worker
+    // options and parallelIndex, MSW 2's http and bypass).
+    peerDependencies: {
+      vitest: tooling.devDependencies.vitest.replace(/^(\d+).*/, ">=$1"),
+      "@playwright/test": ">=1.40.0",
+      msw: "^2.0.0",
+    },
+    peerDependenciesMeta: { vitest: { optional: true }, "@playwright/test": { optional: true }, msw: { optional: true } },
     optionalDependencies,
   });
   fs.writeFileSync(
     path.join(main, "README.md"),
     `# understudy\n\n${description}\n\n\`npx understudy\` runs it (the binary comes from the platform package npm installs ` +
       `beside this one, or from UNDERSTUDY_BINARY). From TypeScript: \`import { start } from "understudy"\`; ` +
-      `\`await start()\` gives \`{ urls, control, stop() }\`.\n`,
+      `\`await start()\` gives \`{ urls, control, stop() }\`. ` +
+      `Test runners: \`understudy/vitest\` (a globalSetup), \`understudy/playwright\` (a fixture giving each test a ` +
+      `namespace of its own), \`understudy/msw\` (MSW handlers that send the vendors' production hosts to Understudy).\n`,
   );
   dirs.push(main);
 

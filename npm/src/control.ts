@@ -24,6 +24,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/apis/{api}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resources inferred from the API's document, with how many records the namespace holds. */
+        get: operations["resources_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/{api}/resources/{resource}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resource's records in the namespace, oldest first. */
+        get: operations["records_list"];
+        put?: never;
+        /** Seeds a record (its id in its id field); `?parents=` places it under its parents. */
+        post: operations["record_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/{api}/resources/{resource}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The record with this id (under `?parents=`, else under any parent). */
+        get: operations["record_read"];
+        /** Replaces (or makes) the record with this id; its id field is set to it. */
+        put: operations["record_replace"];
+        post?: never;
+        /** Deletes the record with this id (the API then answers 404 for it). */
+        delete: operations["record_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clock": {
         parameters: {
             query?: never;
@@ -372,8 +426,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resets the namespace: every vendor's data back to the fixtures, its journal entries, scenarios
-         * @description and clock cleared.
+         * Resets the namespace: every vendor's data and every API's inferred records back to the
+         * @description fixtures (and examples), its journal entries, scenarios and clock cleared.
          */
         post: operations["reset"];
         delete?: never;
@@ -443,7 +497,7 @@ export interface components {
             seconds?: number;
         };
         /** @description What made an answer. */
-        AnsweredBy: "override" | "example" | "generated" | "upstream";
+        AnsweredBy: "override" | "example" | "generated" | "upstream" | "state";
         /** @description A served API as `GET /apis` lists it. */
         ApiSummary: {
             /** @description Where its document came from. */
@@ -502,7 +556,7 @@ export interface components {
         };
         /** @description An entry as the control API shows it. */
         EntryView: {
-            /** @description What made the answer: `override` (a compiled vendor), `example`, `generated`, `upstream`. */
+            /** @description What made the answer: `override` (a compiled vendor), `example`, `generated`, `upstream`, `state` (records of inferred state laid over the documented answer). */
             answered_by: components["schemas"]["AnsweredBy"];
             /** @description The answer against the spec and the register. */
             conformance: components["schemas"]["Classification"];
@@ -526,6 +580,10 @@ export interface components {
             request_nonconformance?: string | null;
             /** Format: uint64 */
             sequence: number;
+            /** @description What it did: `created`, `read`, `listed`, `replaced`, `patched`, `acted`, `deleted`, `set`, `cleared`, `missing` (404), `conflict` (409), `refused`. */
+            state_outcome?: string | null;
+            /** @description For an operation of inferred state, its role: `create`, `read`, `list`, `replace`, `patch`, `delete`, `action`, `within`, or `singleton-read`/`-replace`/`-patch`/`-clear`. */
+            state_role?: string | null;
             /** Format: uint16 */
             status: number;
             /** Format: date-time */
@@ -554,6 +612,30 @@ export interface components {
              * @description The most namespaces it keeps (`--journal-max-namespaces`).
              */
             namespaces_limit: number;
+        };
+        /** @description A record and where it is. */
+        RecordView: {
+            id: string;
+            /** @description Its parent values, outermost first (empty: seeded for any parent). */
+            parents: string[];
+            record: unknown;
+        };
+        /** @description A resource as the control API shows it. */
+        ResourceView: {
+            /** @description The collection's path, variables as `{}`. */
+            collection: string;
+            /** @description Whether requests can create items. */
+            creatable: boolean;
+            /** @description The field holding the id, if known. */
+            id_field?: string | null;
+            /** @description Which rule found it. */
+            id_found_by?: string | null;
+            name: string;
+            /**
+             * Format: uint
+             * @description How many records the namespace holds.
+             */
+            records: number;
         };
         /** @description A scenario waiting for requests. */
         Scenario: {
@@ -836,6 +918,200 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiSummary"][];
                 };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    resources_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                /** @description The API's name, as in the startup line. */
+                api: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceView"][];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    records_list: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                api: string;
+                /** @description The resource's name, as `GET /apis/{api}/resources` lists it. */
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordView"][];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    record_create: {
+        parameters: {
+            query?: {
+                /** @description The values of the resource's parent path variables, comma-separated, outermost first (for `/users/{userId}/orders`: the user's id). Absent: a record found under any parent. */
+                parents?: string | null;
+            };
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                api: string;
+                /** @description The resource's name, as `GET /apis/{api}/resources` lists it. */
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description successful creation */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordView"];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    record_read: {
+        parameters: {
+            query?: {
+                /** @description The values of the resource's parent path variables, comma-separated, outermost first (for `/users/{userId}/orders`: the user's id). Absent: a record found under any parent. */
+                parents?: string | null;
+            };
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                api: string;
+                /** @description The record's id, as its path shows it. */
+                id: string;
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordView"];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    record_replace: {
+        parameters: {
+            query?: {
+                /** @description The values of the resource's parent path variables, comma-separated, outermost first (for `/users/{userId}/orders`: the user's id). Absent: a record found under any parent. */
+                parents?: string | null;
+            };
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                api: string;
+                /** @description The record's id, as its path shows it. */
+                id: string;
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": unknown;
+            };
+        };
+        responses: {
+            /** @description successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordView"];
+                };
+            };
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+        };
+    };
+    record_delete: {
+        parameters: {
+            query?: {
+                /** @description The values of the resource's parent path variables, comma-separated, outermost first (for `/users/{userId}/orders`: the user's id). Absent: a record found under any parent. */
+                parents?: string | null;
+            };
+            header?: {
+                /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
+                "x-understudy-namespace"?: string;
+            };
+            path: {
+                api: string;
+                /** @description The record's id, as its path shows it. */
+                id: string;
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description successful deletion */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             "4XX": components["responses"]["Error"];
             "5XX": components["responses"]["Error"];

@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./control.js";
 import { findBinary } from "./binary.js";
+import { NAMESPACE_HEADER } from "./header.js";
 
 export type { paths as ControlPaths, components as ControlComponents, operations as ControlOperations } from "./control.js";
 export { findBinary, platformPackage, platformTarget } from "./binary.js";
@@ -11,8 +12,7 @@ export { findBinary, platformPackage, platformTarget } from "./binary.js";
 /** A client for the control API, typed from specs/understudy-control.openapi.json. */
 export type ControlClient = Client<paths>;
 
-/** The header that names the namespace every vendor and control call acts in (`default` when absent). */
-export const NAMESPACE_HEADER = "x-understudy-namespace";
+export { NAMESPACE_HEADER } from "./header.js";
 
 export interface StartOptions {
   /** `--mode live|spec`. */
@@ -39,13 +39,17 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-export interface Understudy {
+/** An Understudy's URLs and control clients: what `start` and `connect` give. */
+export interface Connection {
   /** Each API's base URL by name (`moonkey`, `dynamic`, `paragraph`, `nango`, your specs') and `control`'s. */
   urls: Record<string, string>;
-  /** The control API, in the namespace of `options.namespace`. */
+  /** The control API, in the namespace of `options.namespace` (`default` when not given). */
   control: ControlClient;
   /** A control client for another namespace. */
   controlFor(namespace: string): ControlClient;
+}
+
+export interface Understudy extends Connection {
   /** The process id of the binary. */
   pid: number;
   /** Stops Understudy (SIGTERM, SIGKILL after 5 s); resolves once the process is gone and its ports are closed. */
@@ -69,6 +73,36 @@ export function startArgs(options: StartOptions = {}): string[] {
 /** A control client for the control API at `baseUrl`, acting in `namespace`. */
 export function controlClient(baseUrl: string, namespace = "default"): ControlClient {
   return createClient<paths>({ baseUrl, headers: { [NAMESPACE_HEADER]: namespace } });
+}
+
+/**
+ * Connects to an Understudy that is already running (`npx understudy`, a Playwright webServer, a globalSetup):
+ * `target` is its startup line's object, that object as JSON, or only its control URL
+ * (`http://127.0.0.1:4000`), in which case the other URLs are read from the control API's `GET /apis`.
+ */
+export async function connect(target: string | Record<string, string>, namespace = "default"): Promise<Connection> {
+  let urls: Record<string, string>;
+  if (typeof target === "string") {
+    const text = target.trim();
+    urls = text.startsWith("{") ? (JSON.parse(text) as Record<string, string>) : { control: text };
+  } else urls = { ...target };
+  const control = urls.control?.replace(/\/+$/, "");
+  if (!control) throw new Error(`understudy: no control URL in ${JSON.stringify(target)}`);
+  urls.control = control;
+  if (Object.keys(urls).length === 1) {
+    const apis = await controlClient(control, namespace)
+      .GET("/apis")
+      .catch((error: unknown) => {
+        throw new Error(`understudy: nothing answers at ${control} (is Understudy running? npx understudy) (${String(error)})`);
+      });
+    if (!apis.data) throw new Error(`understudy: GET ${control}/apis answered ${apis.response.status}`);
+    for (const api of apis.data) urls[api.name] = api.url;
+  }
+  return {
+    urls,
+    control: controlClient(control, namespace),
+    controlFor: (ns) => controlClient(control, ns),
+  };
 }
 
 /** Starts Understudy on ephemeral ports and resolves once it serves (its startup line is read). */

@@ -86,6 +86,16 @@ test("the tarballs install offline with --ignore-scripts; npm skips the darwin-a
     "@understudy/cli-darwin-arm64": VERSION,
   });
   assert.equal(main.scripts, undefined, "the main package has no scripts");
+  // The test runners' subpaths, each with its optional peer (not installed: the install is offline).
+  for (const file of ["vitest", "playwright", "msw"]) {
+    assert.deepEqual(main.exports[`./${file}`], { types: `./lib/${file}.d.ts`, default: `./lib/${file}.js` }, file);
+    for (const ext of [".js", ".d.ts"]) fs.accessSync(path.join(modules, "understudy", "lib", `${file}${ext}`));
+  }
+  assert.deepEqual(Object.keys(main.peerDependencies).sort(), ["@playwright/test", "msw", "vitest"]);
+  for (const peer of Object.keys(main.peerDependencies)) {
+    assert.deepEqual(main.peerDependenciesMeta[peer], { optional: true }, peer);
+    assert.ok(!fs.existsSync(path.join(modules, peer)), `${peer} (an optional peer) is not installed`);
+  }
   const linux = JSON.parse(fs.readFileSync(path.join(modules, "@understudy", "cli-linux-x64-gnu", "package.json"), "utf8"));
   assert.deepEqual([linux.os, linux.cpu, linux.libc, linux.scripts], [["linux"], ["x64"], ["glibc"], undefined]);
   fs.accessSync(path.join(modules, "@understudy", "cli-linux-x64-gnu", "bin", "understudy"), fs.constants.X_OK);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { NAMESPACE_HEADER, controlClient, start, startArgs } from "../lib/index.js";
+import { NAMESPACE_HEADER, connect, controlClient, start, startArgs } from "../lib/index.js";
 import { portIsFree, portsOf } from "./helpers.mjs";
 
 const REPO = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
@@ -99,4 +99,22 @@ test("start passes specs and flags: --spec NAME=FILE serves a document beside th
 test("start rejects when the binary fails before its startup line", async () => {
   await assert.rejects(start({ output: "ignore", args: ["--no-such-flag"] }), /exited before its startup line/);
   await assert.rejects(start({ output: "ignore", binary: "/nonexistent/understudy" }), /could not start|exited before/);
+});
+
+test("connect finds a running Understudy's URLs from its control URL alone (GET /apis), or takes its startup line", async () => {
+  const understudy = await start({ output: "ignore" });
+  try {
+    const { urls } = understudy;
+    for (const target of [urls.control, `${urls.control}/`, { control: urls.control }, JSON.stringify(urls), urls])
+      assert.deepEqual((await connect(/** @type {string} */ (target))).urls, urls, JSON.stringify(target));
+    // Its control clients act in their namespaces.
+    const connection = await connect(/** @type {string} */ (urls.control), "connected");
+    assert.equal(await deleteMoonkeySession(/** @type {string} */ (urls.moonkey), "connected"), 200);
+    assert.equal((await connection.control.GET("/journal/count")).data?.count, 1);
+    assert.equal((await connection.controlFor("default").GET("/journal/count")).data?.count, 0);
+  } finally {
+    await understudy.stop();
+  }
+  await assert.rejects(connect(/** @type {string} */ (understudy.urls.control)), /nothing answers at http:\/\/127\.0\.0\.1:\d+/);
+  await assert.rejects(connect({ moonkey: "http://127.0.0.1:1" }), /no control URL/);
 });
