@@ -72,7 +72,10 @@ pub(super) fn create(at: &State<'_>) -> Option<Reply> {
     let status = at.success_status();
     let mut reply = shape::item(at.answering, status, &record).in_state("create", "created");
     if documents_location(at, status) {
-        let location = format!("{}{}/{}", at.answering.document.base_path, collection_path(at), key.id);
+        // Absolute, as a `format: uri` Location requires, from the Host the client used.
+        let host = at.answering.request.header(http::header::HOST).unwrap_or("localhost");
+        let base = &at.answering.document.base_path;
+        let location = format!("http://{host}{base}{}/{}", collection_path(at), key.id);
         if let Ok(value) = HeaderValue::from_str(&location) {
             reply = reply.with_header(http::header::LOCATION, value);
         }
@@ -266,8 +269,14 @@ pub(super) fn patch(at: &State<'_>) -> Reply {
             }
         }
     }
+    let reply = shape::item(at.answering, at.success_status(), &record);
+    if reply.warning.is_some() {
+        // The patched item would break the document's own schema: refused, nothing stored.
+        let why = "the patched item does not fit the document's schema for it";
+        return crate::engine::error_reply(at.answering, unprocessable(at), why, &[]).in_state("patch", "refused");
+    }
     at.update(|tenant| tenant.change().insert(at.role.target, key, record.clone()));
-    shape::item(at.answering, at.success_status(), &record).in_state("patch", "patched")
+    reply.in_state("patch", "patched")
 }
 
 /// A patch that does not apply to the item as it is: 409 (RFC 5789 §2.2, a conflict with the

@@ -66,7 +66,12 @@ pub(super) fn list(at: &State<'_>) -> Option<Reply> {
         "nextcursor",
         "startingafter",
     ])
-    .or_else(|| number(&["page"]).map(|page| page.saturating_sub(1) * limit.unwrap_or(matching.len().max(1))))
+    .or_else(|| {
+        number(&["page"]).map(|page| {
+            page.saturating_sub(1)
+                .saturating_mul(limit.unwrap_or(matching.len().max(1)))
+        })
+    })
     .unwrap_or(0);
     let total = matching.len();
     let end = limit.map_or(total, |l| offset.saturating_add(l).min(total));
