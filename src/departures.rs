@@ -24,14 +24,29 @@ pub struct Departure {
     pub spec: &'static str,
 }
 
-/// The whole register: every vendor's entries, then those of state inferred from any document
-/// (filed under `state`).
-pub fn register() -> Vec<(&'static str, &'static Departure)> {
-    let mut entries = crate::vendors::departures();
-    entries.push(("state", &crate::engine::UNDOCUMENTED_NOT_FOUND));
-    entries.push(("state", &crate::engine::UNDOCUMENTED_CONFLICT));
-    entries
-}
+/// The register's entry for an undocumented 404 of inferred state.
+pub static UNDOCUMENTED_NOT_FOUND: Departure = Departure {
+    id: "state-undocumented-404",
+    operation: "any operation on an item of inferred state",
+    situation: "the item is not there (never made, or deleted), and the operation documents no 404",
+    spec_says: "only the statuses it documents",
+    service_does: "a real service answers 404 for an item that does not exist",
+    evidence: "inferred: RFC 9110 §15.5.5; the document is silent",
+    live: "404 application/problem+json",
+    spec: "404 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
+};
+
+/// The register's entry for an undocumented 409 of inferred state.
+pub static UNDOCUMENTED_CONFLICT: Departure = Departure {
+    id: "state-undocumented-409",
+    operation: "a create of inferred state with a client-supplied id",
+    situation: "an item with that id is already there, and the operation documents no 409",
+    spec_says: "only the statuses it documents",
+    service_does: "a real service refuses to make a second item with one id",
+    evidence: "inferred: RFC 9110 §15.5.10; the document is silent",
+    live: "409 application/problem+json",
+    spec: "409 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
+};
 
 /// A departure is known by its id.
 impl PartialEq for Departure {

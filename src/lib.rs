@@ -75,10 +75,10 @@ mod state;
 pub mod vendors;
 
 pub use control::control_openapi;
-pub use engine::UndocumentedStatus;
 pub use exchange::{Fidelity, BODY_READ_TIMEOUT, DEPARTURE_HEADER, NAMESPACE_HEADER, WARNING_HEADER};
 pub use operation::Operation;
 pub use serve::listen::Served;
 pub use serve::pipeline::FORCED_HEADER;
 pub use serve::start::{default_ports, start, LogFormat, Options, Running, SpecSource};
 pub use state::fixtures::Fixtures;
+pub use state::records::UndocumentedStatus;

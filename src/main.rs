@@ -290,7 +290,7 @@ fn main() -> ExitCode {
         Some(Command::Departures) => {
             print!(
                 "{}",
-                understudy::departures::render_markdown(&understudy::departures::register())
+                understudy::departures::render_markdown(&understudy::vendors::register())
             );
             Ok(())
         }

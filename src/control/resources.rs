@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use super::timed_body::TimedBody;
 use super::{namespace, ControlContext, NamespaceHeader};
-use crate::engine::Stateful;
 use crate::spec::resources::Resource;
 use crate::spec::Document;
 use crate::state::records::Key;
+use crate::state::records::Stateful;
 
 type Context = RequestContext<Arc<ControlContext>>;
 
@@ -120,6 +120,31 @@ fn resource_of(document: &'static Document, name: &str) -> Result<(usize, &'stat
     })
 }
 
+/// What a record endpoint acts on: the namespace and its time, the API's state, and the resource.
+struct Target<'a> {
+    namespace: String,
+    now: chrono::DateTime<chrono::Utc>,
+    state: &'a Stateful,
+    at: usize,
+    resource: &'static Resource,
+}
+
+/// The target of a call naming `api` and `resource`, or the 404 naming what exists.
+fn target<'a>(rqctx: &'a Context, api: &str, resource: &str) -> Result<Target<'a>, HttpError> {
+    let namespace = namespace(rqctx);
+    let context = rqctx.context();
+    let (document, state) = state_of(context, api)?;
+    let (at, resource) = resource_of(document, resource)?;
+    let now = context.shared.clock.now(&namespace);
+    Ok(Target {
+        namespace,
+        now,
+        state,
+        at,
+        resource,
+    })
+}
+
 /// The resources inferred from the API's document, with how many records the namespace holds.
 #[endpoint { method = GET, path = "/apis/{api}/resources" }]
 async fn resources_list(
@@ -157,12 +182,14 @@ async fn records_list(
     _namespace: Header<NamespaceHeader>,
     path: Path<ResourcePath>,
 ) -> Result<HttpResponseOk<Vec<RecordView>>, HttpError> {
-    let namespace = namespace(&rqctx);
-    let context = rqctx.context();
     let ResourcePath { api, resource } = path.into_inner();
-    let (document, state) = state_of(context, &api)?;
-    let (at, _) = resource_of(document, &resource)?;
-    let now = context.shared.clock.now(&namespace);
+    let Target {
+        namespace,
+        now,
+        state,
+        at,
+        ..
+    } = target(&rqctx, &api, &resource)?;
     let views = state.store.read(&namespace, "", now, |records| {
         records
             .all(at)
@@ -196,11 +223,14 @@ async fn record_create(
     query: Query<ScopeQuery>,
     body: TimedBody<Value>,
 ) -> Result<HttpResponseCreated<RecordView>, HttpError> {
-    let namespace = namespace(&rqctx);
-    let context = rqctx.context();
     let ResourcePath { api, resource } = path.into_inner();
-    let (document, state) = state_of(context, &api)?;
-    let (at, found) = resource_of(document, &resource)?;
+    let Target {
+        namespace,
+        now,
+        state,
+        at,
+        resource: found,
+    } = target(&rqctx, &api, &resource)?;
     let record = body.into_inner();
     let field = found.id.as_ref().and_then(|id| id.field.as_deref()).ok_or_else(|| {
         HttpError::for_bad_request(
@@ -219,7 +249,6 @@ async fn record_create(
         }
     };
     let key = Key::new(&parents(query.into_inner()).unwrap_or_default(), &id);
-    let now = context.shared.clock.now(&namespace);
     state.store.update(&namespace, "", now, |tenant| {
         tenant.change().insert(at, key.clone(), record.clone());
     });
@@ -234,13 +263,15 @@ async fn record_read(
     path: Path<RecordPath>,
     query: Query<ScopeQuery>,
 ) -> Result<HttpResponseOk<RecordView>, HttpError> {
-    let namespace = namespace(&rqctx);
-    let context = rqctx.context();
     let RecordPath { api, resource, id } = path.into_inner();
-    let (document, state) = state_of(context, &api)?;
-    let (at, _) = resource_of(document, &resource)?;
+    let Target {
+        namespace,
+        now,
+        state,
+        at,
+        ..
+    } = target(&rqctx, &api, &resource)?;
     let scope = parents(query.into_inner());
-    let now = context.shared.clock.now(&namespace);
     state
         .store
         .read(&namespace, "", now, |records| {
@@ -267,11 +298,14 @@ async fn record_replace(
     query: Query<ScopeQuery>,
     body: TimedBody<Value>,
 ) -> Result<HttpResponseOk<RecordView>, HttpError> {
-    let namespace = namespace(&rqctx);
-    let context = rqctx.context();
     let RecordPath { api, resource, id } = path.into_inner();
-    let (document, state) = state_of(context, &api)?;
-    let (at, found) = resource_of(document, &resource)?;
+    let Target {
+        namespace,
+        now,
+        state,
+        at,
+        resource: found,
+    } = target(&rqctx, &api, &resource)?;
     let mut record = body.into_inner();
     if let (Some(field), Some(fields)) = (
         found.id.as_ref().and_then(|i| i.field.as_deref()),
@@ -284,7 +318,6 @@ async fn record_replace(
         fields.insert(field.to_string(), typed);
     }
     let scope = parents(query.into_inner());
-    let now = context.shared.clock.now(&namespace);
     let key = state.store.update(&namespace, "", now, |tenant| {
         let key = find(tenant, at, scope.as_deref(), &id)
             .unwrap_or_else(|| Key::new(scope.as_deref().unwrap_or_default(), &id));
@@ -302,13 +335,15 @@ async fn record_delete(
     path: Path<RecordPath>,
     query: Query<ScopeQuery>,
 ) -> Result<HttpResponseDeleted, HttpError> {
-    let namespace = namespace(&rqctx);
-    let context = rqctx.context();
     let RecordPath { api, resource, id } = path.into_inner();
-    let (document, state) = state_of(context, &api)?;
-    let (at, _) = resource_of(document, &resource)?;
+    let Target {
+        namespace,
+        now,
+        state,
+        at,
+        ..
+    } = target(&rqctx, &api, &resource)?;
     let scope = parents(query.into_inner());
-    let now = context.shared.clock.now(&namespace);
     let removed = state.store.update(&namespace, "", now, |tenant| {
         let key = find(tenant, at, scope.as_deref(), &id)?;
         tenant.change().remove(at, &key)

@@ -20,31 +20,20 @@ const ATTEMPTS: u64 = 8;
 /// The answer with `status`, as the document documents it for the operation; an error status it
 /// does not document comes in the document's error shape, any other with no body.
 pub(crate) fn respond(answering: &Answering<'_>, status: StatusCode) -> Reply {
-    let document = answering.document;
-    let operation = answering.operation;
-    let responses = &document.operation_object(operation.method, operation.template)["responses"];
-    let Some((_, response)) = status::documented(responses, status.as_u16()) else {
-        if status.is_client_error() || status.is_server_error() {
-            let message = status.canonical_reason().unwrap_or("Error");
-            return super::error_reply(answering, status, message, &[]);
-        }
-        return Reply::empty(status).answered_by(AnsweredBy::Generated);
+    let responses = &answering
+        .document
+        .operation_object(answering.operation.method, answering.operation.template)["responses"];
+    if status::documented(responses, status.as_u16()).is_none()
+        && (status.is_client_error() || status.is_server_error())
+    {
+        let message = status.canonical_reason().unwrap_or("Error");
+        return super::error_reply(answering, status, message, &[]);
+    }
+    let (media, media_object) = match negotiated(answering, status) {
+        Err(refusal) => return *refusal,
+        Ok(None) => return Reply::empty(status).answered_by(AnsweredBy::Generated),
+        Ok(Some(found)) => found,
     };
-    let response = walk::resolve(document.json(), response);
-    let Some(content) = response["content"].as_object().filter(|c| !c.is_empty()) else {
-        return Reply::empty(status).answered_by(AnsweredBy::Generated);
-    };
-    let media_types: Vec<&str> = content.keys().map(String::as_str).collect();
-    let accept = answering.request.header(http::header::ACCEPT);
-    let Some(media) = negotiate::choose(&media_types, accept) else {
-        let message = format!(
-            "none of {} fits Accept: {}",
-            media_types.join(", "),
-            accept.unwrap_or("")
-        );
-        return super::error_reply(answering, StatusCode::NOT_ACCEPTABLE, &message, &[]);
-    };
-    let media_object = walk::resolve(document.json(), &content[media]);
     if !answering.forcing.dynamic {
         // The example, checked once and then sent from the cache (it never changes).
         let key = answering.cache.key((
@@ -77,6 +66,15 @@ pub(crate) fn media_of(
     answering: &Answering<'_>,
     status: StatusCode,
 ) -> Result<Option<(&'static str, &'static Value)>, Box<Reply>> {
+    Ok(negotiated(answering, status)?.and_then(|(media, object)| object.get("schema").map(|schema| (media, schema))))
+}
+
+/// The media type `status` answers in and its media type object, negotiated with `Accept` (`None`
+/// for an undocumented status or one without content); the 406 when nothing fits.
+fn negotiated(
+    answering: &Answering<'_>,
+    status: StatusCode,
+) -> Result<Option<(&'static str, &'static Value)>, Box<Reply>> {
     let document = answering.document;
     let operation = answering.operation;
     let responses = &document.operation_object(operation.method, operation.template)["responses"];
@@ -102,12 +100,10 @@ pub(crate) fn media_of(
             &[],
         )));
     };
-    let (media, media_object) = content
+    Ok(content
         .iter()
         .find(|(m, _)| m.as_str() == media)
-        .map(|(m, o)| (m.as_str(), walk::resolve(document.json(), o)))
-        .unwrap_or((media, &Value::Null));
-    Ok(media_object.get("schema").map(|schema| (media, schema)))
+        .map(|(m, object)| (m.as_str(), walk::resolve(document.json(), object))))
 }
 
 /// The documented example of `status` in `media`, if it has one and it validates.

@@ -30,7 +30,7 @@ use crate::spec::{Document, DocumentedBody, Violation};
 
 pub(crate) use cache::AnswerCache;
 pub(crate) use stateful::seed_records;
-pub use stateful::{StateFixtures, Stateful, UndocumentedStatus, UNDOCUMENTED_CONFLICT, UNDOCUMENTED_NOT_FOUND};
+pub use stateful::StateFixtures;
 
 /// What the engine needs to answer one request to one operation.
 pub struct Answering<'a> {
@@ -47,7 +47,7 @@ pub struct Answering<'a> {
     /// The API's answers already made.
     pub cache: &'a AnswerCache,
     /// The API's inferred state, where it has one.
-    pub state: Option<&'a Stateful>,
+    pub state: Option<&'a crate::state::records::Stateful>,
 }
 
 /// The answer to a request no forcing decided: a refusal when the request breaks the document

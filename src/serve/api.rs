@@ -37,7 +37,7 @@ pub struct ApiContext {
     /// The generic engine's answers already made, sent again for the same request.
     pub(crate) answers: crate::engine::AnswerCache,
     /// The state inferred from the document, where it has roles (not under `understudy proxy`).
-    pub(crate) stateful: Option<Arc<crate::engine::Stateful>>,
+    pub(crate) stateful: Option<Arc<crate::state::records::Stateful>>,
 }
 
 /// What `understudy proxy` needs per API: the real service, and the compiled vendor's catalogue
@@ -67,7 +67,7 @@ impl ApiContext {
         body_limit: usize,
         relay: Option<Relay>,
         seed: u64,
-        stateful: Option<Arc<crate::engine::Stateful>>,
+        stateful: Option<Arc<crate::state::records::Stateful>>,
     ) -> Self {
         let compiled = vendor.as_ref().map(|v| v.operations()).unwrap_or_default();
         let overridden = document

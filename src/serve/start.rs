@@ -84,7 +84,7 @@ pub struct Options {
     /// Origins besides this machine's whose pages may call the control API (`--control-cors-origin`).
     pub control_cors_origins: Vec<String>,
     /// What answers a 404 or 409 of inferred state that the operation does not document.
-    pub undocumented_status: crate::engine::UndocumentedStatus,
+    pub undocumented_status: crate::state::records::UndocumentedStatus,
 }
 
 /// A document to serve, as `--spec [NAME=]FILE` gives it.
@@ -140,7 +140,7 @@ impl Default for Options {
             no_vendors: false,
             seed: 0,
             control_cors_origins: Vec::new(),
-            undocumented_status: crate::engine::UndocumentedStatus::Strict,
+            undocumented_status: crate::state::records::UndocumentedStatus::Strict,
         }
     }
 }
@@ -385,7 +385,7 @@ struct Launcher {
     /// The APIs started so far, as the control API lists them.
     summaries: Vec<crate::control::ApiSummary>,
     /// The inferred state of each API that has one.
-    states: Vec<(&'static Document, Arc<crate::engine::Stateful>)>,
+    states: Vec<(&'static Document, Arc<crate::state::records::Stateful>)>,
 }
 
 impl Launcher {
@@ -395,7 +395,7 @@ impl Launcher {
         &mut self,
         document: &'static Document,
         vendor: Option<&Arc<dyn Overrides>>,
-    ) -> Result<Option<Arc<crate::engine::Stateful>>, String> {
+    ) -> Result<Option<Arc<crate::state::records::Stateful>>, String> {
         let resources = document.resources();
         if resources.roles.iter().all(Option::is_none) {
             return Ok(None);
@@ -403,10 +403,10 @@ impl Launcher {
         let fixtures: crate::engine::StateFixtures = self.options.fixtures.section(document.name)?;
         let records = crate::engine::seed_records(document, &fixtures)
             .map_err(|e| self.options.fixtures.error(document.name, &e))?;
-        let stateful = Arc::new(crate::engine::Stateful {
+        let stateful = Arc::new(crate::state::records::Stateful {
             store: Store::with_limit(document.name, self.options.max_tenants, move |_| records.clone()),
             undocumented: self.options.undocumented_status,
-            vendor_owned: crate::engine::Stateful::owned_by_vendor(
+            vendor_owned: crate::state::records::Stateful::owned_by_vendor(
                 document,
                 document.table().iter().enumerate().filter_map(|(index, op)| {
                     let compiled = vendor?.operations();

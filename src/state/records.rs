@@ -1,12 +1,50 @@
 //! The records of the state inferred from one document, for one namespace: each resource's items
 //! (by parent values and id, in the order they were made) and each singleton's value (by
 //! credential). The engine's stateful answers read and change them through [`crate::state::store::Store`],
-//! which keeps one per namespace; nothing here knows HTTP.
+//! which keeps one per namespace ([`Stateful`] is one API's); nothing here knows HTTP.
 
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde_json::Value;
+
+use crate::state::store::Store;
+
+/// One API's inferred state: its records, and how an undocumented 404 or 409 is answered.
+pub struct Stateful {
+    pub store: Store<Records>,
+    pub undocumented: UndocumentedStatus,
+    /// The resources (`false`, index) and singletons (`true`, index) a compiled vendor's operation
+    /// acts on: the vendor keeps that state in its own store, so the other operations on them are
+    /// answered statelessly rather than from records the vendor never sees.
+    pub vendor_owned: Vec<(bool, usize)>,
+}
+
+impl Stateful {
+    /// What a compiled vendor owns among `document`'s roles, given the indices of its overridden
+    /// operations.
+    pub fn owned_by_vendor(
+        document: &crate::spec::Document,
+        overridden: impl Iterator<Item = usize>,
+    ) -> Vec<(bool, usize)> {
+        let resources = document.resources();
+        overridden
+            .filter_map(|index| resources.role(index))
+            .map(|role| (role.kind.name().starts_with("singleton"), role.target))
+            .collect()
+    }
+}
+
+/// What answers a 404 or 409 of inferred state that the operation does not document (see
+/// `crate::engine::stateful::missing`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum UndocumentedStatus {
+    /// The true status, as `application/problem+json`, marked as a departure.
+    #[default]
+    Strict,
+    /// The lowest status the operation documents.
+    Lenient,
+}
 
 /// Where an item is: the values of its resource's parent variables, and its id. A seed whose
 /// parents are unknown has no scope, and is found under any parent.

@@ -19,7 +19,7 @@ pub struct Shared {
     /// The documents of the served APIs, by name: set once every API has started.
     pub apis: std::sync::OnceLock<Vec<&'static Document>>,
     /// The state inferred from each API's document, for those that have one: set with `apis`.
-    pub states: std::sync::OnceLock<Vec<(&'static Document, std::sync::Arc<crate::engine::Stateful>)>>,
+    pub states: std::sync::OnceLock<Vec<(&'static Document, std::sync::Arc<crate::state::records::Stateful>)>>,
 }
 
 impl Shared {
@@ -29,7 +29,7 @@ impl Shared {
     }
 
     /// The inferred state of the API called `name`, with its document.
-    pub fn state(&self, name: &str) -> Option<(&'static Document, &crate::engine::Stateful)> {
+    pub fn state(&self, name: &str) -> Option<(&'static Document, &crate::state::records::Stateful)> {
         self.states
             .get()?
             .iter()

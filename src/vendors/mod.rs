@@ -110,6 +110,15 @@ vendor_list! {
     nango::Nango,
 }
 
+/// The whole register: every vendor's entries, then those of state inferred from any document
+/// (filed under `state`).
+pub fn register() -> Vec<(&'static str, &'static Departure)> {
+    let mut entries = departures();
+    entries.push(("state", &crate::departures::UNDOCUMENTED_NOT_FOUND));
+    entries.push(("state", &crate::departures::UNDOCUMENTED_CONFLICT));
+    entries
+}
+
 /// The whole register of departures, vendor by vendor: each with the name of its vendor.
 pub fn departures() -> Vec<(&'static str, &'static Departure)> {
     struct Collect(Vec<(&'static str, &'static Departure)>);

@@ -2,7 +2,7 @@
 
 #[test]
 fn the_committed_register_matches_the_code() {
-    let rendered = understudy::departures::render_markdown(&understudy::departures::register());
+    let rendered = understudy::departures::render_markdown(&understudy::vendors::register());
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/DEPARTURES.md");
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
@@ -13,7 +13,7 @@ fn the_committed_register_matches_the_code() {
 
 #[test]
 fn departure_ids_are_unique_and_belong_to_their_vendor() {
-    let departures = understudy::departures::register();
+    let departures = understudy::vendors::register();
     let mut ids: Vec<&str> = departures.iter().map(|(_, d)| d.id).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -8,43 +8,10 @@
 use http::StatusCode;
 
 use super::State;
-use crate::departures::Departure;
+use crate::departures::{Departure, UNDOCUMENTED_CONFLICT, UNDOCUMENTED_NOT_FOUND};
 use crate::engine::{errors, status};
 use crate::exchange::Reply;
-
-/// What answers a 404 or 409 the operation does not document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum UndocumentedStatus {
-    /// The true status, as `application/problem+json`, marked as a departure.
-    #[default]
-    Strict,
-    /// The lowest status the operation documents.
-    Lenient,
-}
-
-/// The register's entry for an undocumented 404 of inferred state.
-pub static UNDOCUMENTED_NOT_FOUND: Departure = Departure {
-    id: "state-undocumented-404",
-    operation: "any operation on an item of inferred state",
-    situation: "the item is not there (never made, or deleted), and the operation documents no 404",
-    spec_says: "only the statuses it documents",
-    service_does: "a real service answers 404 for an item that does not exist",
-    evidence: "inferred: RFC 9110 §15.5.5; the document is silent",
-    live: "404 application/problem+json",
-    spec: "404 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
-};
-
-/// The register's entry for an undocumented 409 of inferred state.
-pub static UNDOCUMENTED_CONFLICT: Departure = Departure {
-    id: "state-undocumented-409",
-    operation: "a create of inferred state with a client-supplied id",
-    situation: "an item with that id is already there, and the operation documents no 409",
-    spec_says: "only the statuses it documents",
-    service_does: "a real service refuses to make a second item with one id",
-    evidence: "inferred: RFC 9110 §15.5.10; the document is silent",
-    live: "409 application/problem+json",
-    spec: "409 application/problem+json (`--undocumented-status lenient`: the lowest documented status)",
-};
+use crate::state::records::UndocumentedStatus;
 
 /// The answer for an item that is not there.
 pub(super) fn not_found(at: &State<'_>, what: &str) -> Reply {

@@ -28,37 +28,10 @@ use serde_json::Value;
 use super::Answering;
 use crate::exchange::Reply;
 use crate::spec::resources::{Role, RoleKind};
-use crate::state::records::Records;
-use crate::state::store::Store;
+use crate::state::records::{Records, Stateful};
 
-pub use missing::{UndocumentedStatus, UNDOCUMENTED_CONFLICT, UNDOCUMENTED_NOT_FOUND};
 pub(crate) use seeds::seed_records;
 pub use seeds::StateFixtures;
-
-/// One API's inferred state: its records, and how an undocumented 404 or 409 is answered.
-pub struct Stateful {
-    pub store: Store<Records>,
-    pub undocumented: UndocumentedStatus,
-    /// The resources (`false`, index) and singletons (`true`, index) a compiled vendor's operation
-    /// acts on: the vendor keeps that state in its own store, so the other operations on them are
-    /// answered statelessly rather than from records the vendor never sees.
-    pub vendor_owned: Vec<(bool, usize)>,
-}
-
-impl Stateful {
-    /// What a compiled vendor owns among `document`'s roles, given the indices of its overridden
-    /// operations.
-    pub fn owned_by_vendor(
-        document: &crate::spec::Document,
-        overridden: impl Iterator<Item = usize>,
-    ) -> Vec<(bool, usize)> {
-        let resources = document.resources();
-        overridden
-            .filter_map(|index| resources.role(index))
-            .map(|role| (role.kind.name().starts_with("singleton"), role.target))
-            .collect()
-    }
-}
 
 /// The answer of the inferred state to a request that keeps to the document, or `None` where the
 /// operation has no role (or its role cannot act: a create without an id field) and the
