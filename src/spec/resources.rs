@@ -10,7 +10,7 @@
 //!   `POST collection` exists or `PUT item` documents 201, and an id field is found;
 //! - a resource's parents are the variables of its collection, by position, whatever their names;
 //! - a **singleton** is a literal-only path with GET and PUT, PATCH or DELETE and no item form;
-//! - an **action** is a non-GET on `item/<literal>` with nothing deeper;
+//! - an **action** is a non-GET on `item/<literal>` with nothing deeper and no GET beside it;
 //! - any other operation under an item needs the item to exist.
 //!
 //! Anything else is answered statelessly, and [`Resources::notes`] says why where it is not obvious.
@@ -229,7 +229,7 @@ impl Resources {
             let acted_on = last != "{}"
                 && ends_in_item(item)
                 && !has_deeper(shape_key)
-                && ops.iter().any(|(_, method, _)| *method != "GET");
+                && ops.iter().all(|(_, method, _)| *method != "GET");
             if acted_on {
                 items.insert(item.to_string());
             }
@@ -297,7 +297,10 @@ impl Resources {
             };
             let item = format!("{}/{{}}", resource.collection);
             let rest: Vec<&str> = shape_key[item.len()..].split('/').filter(|s| !s.is_empty()).collect();
-            let is_action_shape = rest.len() == 1 && rest[0] != "{}" && !has_deeper(shape_key);
+            // A literal under an item that is also read (`GET /users/{id}/orders`) is a collection
+            // without item form, not an action: its POST makes something, it does not mark the user.
+            let is_read = ops.iter().any(|(_, method, _)| *method == "GET");
+            let is_action_shape = rest.len() == 1 && rest[0] != "{}" && !has_deeper(shape_key) && !is_read;
             for (index, method, segs) in ops {
                 if found.roles[*index].is_some() {
                     continue;

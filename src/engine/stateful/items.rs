@@ -271,9 +271,9 @@ pub(super) fn patch(at: &State<'_>) -> Reply {
     }
     let reply = shape::item(at.answering, at.success_status(), &record);
     if reply.warning.is_some() {
-        // The patched item would break the document's own schema: refused, nothing stored.
-        let why = "the patched item does not fit the document's schema for it";
-        return crate::engine::error_reply(at.answering, unprocessable(at), why, &[]).in_state("patch", "refused");
+        // The patched item would break the document's own schema for it (its PATCH schema is
+        // looser): a conflict with the item as it would be, refused, nothing stored.
+        return missing::conflict(at, "the patched item would not fit the document's schema for it");
     }
     at.update(|tenant| tenant.change().insert(at.role.target, key, record.clone()));
     reply.in_state("patch", "patched")
