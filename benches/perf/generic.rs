@@ -1,8 +1,9 @@
-//! The generic engine's scenarios: two test documents served by the same Understudy as the vendors
-//! (`--spec`), and three requests that take its three paths: a GET answered from the document's
-//! example, a GET answered by a body generated from the schema, and a POST refused for its body.
-//! Before the load, one request of each is checked more closely than wrk can (the exact body, the
-//! status the document gives, no warning), so that the load measures the path it is named for.
+//! The generic engine's stateless scenarios: two test documents served by the same Understudy as the
+//! vendors (`--spec`), and three requests that take the engine's three stateless paths: a GET
+//! answered from the document's example, a GET answered by a body generated from the schema, and a
+//! POST refused for its body. (The operations with inferred state are `state`'s.) Before the load,
+//! one request of each is checked more closely than wrk can (the exact body, the status the document
+//! gives, no warning), so that the load measures the path it is named for.
 
 use serde_json::Value;
 
@@ -10,14 +11,13 @@ use crate::client;
 use crate::wrk::{self, Expect, Scenario};
 
 /// The API names the documents are served under, and their files.
-const PETS: (&str, &str) = ("pets", "pets-crud-3.0.yaml");
-const INVENTORY: (&str, &str) = ("inventory", "no-examples-3.1.yaml");
+pub const PETS: (&str, &str) = ("pets", "pets-crud-3.0.yaml");
+const SECURITY: (&str, &str) = ("security", "security-mix-3.0.yaml");
 
-/// The credentials the documents' security asks for (any value is accepted).
-const PETS_KEY: &str = "bench-key";
-const INVENTORY_KEY: &str = "bench-key";
-/// A warehouse id its path parameter's pattern accepts.
-const WAREHOUSE: &str = "wh_bench00001";
+/// The credential the pets document's security asks for (any value is accepted).
+pub const PETS_KEY: &str = "bench-key";
+/// A bearer token for the security document's `GET /me` (any value is accepted).
+const BEARER: &str = "Bearer bench-token";
 /// A pet that breaks the Pet schema (`name` is a string; `species` is required).
 const BAD_PET: &str = r#"{"name":12}"#;
 
@@ -27,40 +27,54 @@ pub const GENERATED: &str = "generic: GET by generated body 200";
 pub const REFUSED: &str = "generic: POST refused for its body 422";
 pub const NAMES: [&str; 3] = [EXAMPLE, GENERATED, REFUSED];
 
-fn file(name: &str) -> String {
+pub fn file(name: &str) -> String {
     format!("{}/tests/documents/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The `--spec` arguments that add the documents to Understudy's vendors.
 pub fn spec_args() -> Vec<String> {
-    [PETS, INVENTORY]
+    [PETS, SECURITY]
         .iter()
         .flat_map(|(name, path)| ["--spec".to_string(), format!("{name}={}", file(path))])
         .collect()
 }
 
-/// The three requests, as scenarios on `server`, which serves the documents at `pets` and `inventory`.
-pub fn scenarios(server: usize, pets: &str, inventory: &str) -> Vec<Scenario> {
-    let key = |value: &str| vec![("X-API-Key", value.to_string())];
+/// The base URLs of the two documents' APIs in a startup line.
+pub struct Urls {
+    pub pets: String,
+    pub security: String,
+}
+
+impl Urls {
+    pub fn of(server: &crate::server::Server) -> Self {
+        Self {
+            pets: server.url(PETS.0),
+            security: server.url(SECURITY.0),
+        }
+    }
+}
+
+/// The three requests, as scenarios on `server`.
+pub fn scenarios(server: usize, urls: &Urls) -> Vec<Scenario> {
     vec![
         Scenario {
             name: EXAMPLE,
             server,
-            url: format!("{pets}/pets"),
-            lua: wrk::fixed("GET", &key(PETS_KEY), None),
+            url: format!("{}/health", urls.security),
+            lua: wrk::fixed("GET", &[], None),
             expect: Expect::Success,
         },
         Scenario {
             name: GENERATED,
             server,
-            url: format!("{inventory}/warehouses/{WAREHOUSE}?api_key={INVENTORY_KEY}"),
-            lua: wrk::fixed("GET", &[], None),
+            url: format!("{}/me", urls.security),
+            lua: wrk::fixed("GET", &[("Authorization", BEARER.to_string())], None),
             expect: Expect::Success,
         },
         Scenario {
             name: REFUSED,
             server,
-            url: format!("{pets}/pets"),
+            url: format!("{}/pets", urls.pets),
             lua: wrk::fixed(
                 "POST",
                 &[
@@ -78,7 +92,7 @@ pub fn scenarios(server: usize, pets: &str, inventory: &str) -> Vec<Scenario> {
 /// JSON; the generated body is an object with every required property of the schema and no warning
 /// (a body that failed its own check is sent with `x-understudy-warning`); the refusal has a status
 /// the operation documents for it (422, or 400) in the document's error shape. The problems found.
-pub fn check(pets: &str, inventory: &str) -> Vec<String> {
+pub fn check(urls: &Urls) -> Vec<String> {
     let mut problems = Vec::new();
     let mut expect = |what: &str, ok: Result<(), String>| {
         if let Err(why) = ok {
@@ -86,12 +100,13 @@ pub fn check(pets: &str, inventory: &str) -> Vec<String> {
         }
     };
     let pets_doc = document(PETS.1);
-    let inventory_doc = document(INVENTORY.1);
+    let security_doc = document(SECURITY.1);
 
-    let example = &pets_doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["example"];
+    let example =
+        &security_doc["paths"]["/health"]["get"]["responses"]["200"]["content"]["application/json"]["example"];
     expect(
         EXAMPLE,
-        client::send("GET", &format!("{pets}/pets"), &[("X-API-Key", PETS_KEY)], None).and_then(|answer| {
+        client::send("GET", &format!("{}/health", urls.security), &[], None).and_then(|answer| {
             if answer.status == 200 && &answer.json() == example && !example.is_null() {
                 Ok(())
             } else {
@@ -100,27 +115,29 @@ pub fn check(pets: &str, inventory: &str) -> Vec<String> {
         }),
     );
 
-    let required: Vec<&str> = inventory_doc["components"]["schemas"]["Warehouse"]["required"]
+    let schema = &security_doc["paths"]["/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let required: Vec<&str> = schema["required"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .collect();
+    let no_example = schema.get("example").is_none();
     expect(
         GENERATED,
         client::send(
             "GET",
-            &format!("{inventory}/warehouses/{WAREHOUSE}?api_key={INVENTORY_KEY}"),
-            &[],
+            &format!("{}/me", urls.security),
+            &[("Authorization", BEARER)],
             None,
         )
         .and_then(|answer| {
             let body = answer.json();
-            let whole = !required.is_empty() && required.iter().all(|p| body.get(p).is_some());
+            let whole = no_example && !required.is_empty() && required.iter().all(|p| body.get(p).is_some());
             match (answer.status, answer.header("x-understudy-warning")) {
                 (200, None) if whole => Ok(()),
                 (_, Some(warning)) => Err(format!("warned {warning:?}: {}", answer.describe())),
-                _ => Err(format!("not a generated Warehouse: {}", answer.describe())),
+                _ => Err(format!("not a generated caller: {}", answer.describe())),
             }
         }),
     );
@@ -134,7 +151,7 @@ pub fn check(pets: &str, inventory: &str) -> Vec<String> {
         REFUSED,
         client::send(
             "POST",
-            &format!("{pets}/pets"),
+            &format!("{}/pets", urls.pets),
             &[("X-API-Key", PETS_KEY)],
             Some(BAD_PET),
         )
@@ -154,12 +171,7 @@ pub fn check(pets: &str, inventory: &str) -> Vec<String> {
     problems
 }
 
-fn document(name: &str) -> Value {
+pub fn document(name: &str) -> Value {
     let text = std::fs::read_to_string(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name} is YAML: {e}"))
-}
-
-/// The base URLs of the two documents' APIs in a startup line.
-pub fn urls(server: &crate::server::Server) -> (String, String) {
-    (server.url(PETS.0), server.url(INVENTORY.0))
 }

@@ -8,8 +8,10 @@
 //! the run: a measurement of the wrong path is no measurement.
 //!
 //! The same Understudy also serves two test documents (`--spec`), whose scenarios measure the generic
-//! engine against the compiled Dynamic revoke (`generic`); and a document of 400 operations generated
-//! at run time measures what a large document costs in start-up time and memory (`load`).
+//! engine (`generic`) and the state it infers (`state`: a read, a create then a read, and the same in
+//! a namespace of 100,000 inferred records) against the compiled Dynamic revoke; and a document of 400
+//! operations generated at run time measures what a large document costs in start-up time and memory
+//! (`load`).
 //!
 //! Run it with `benches/run` (which installs wrk), or
 //! `cargo bench --bench perf -- [--duration SECONDS] [--runs N] [--json] [--skip-flatness]`.
@@ -21,6 +23,7 @@ mod load;
 mod references;
 mod report;
 mod server;
+mod state;
 #[path = "../support/mod.rs"]
 #[allow(dead_code)] // this benchmark reads /proc through it, and starts its own servers
 mod support;
@@ -48,9 +51,10 @@ const DYNAMIC_REVOKE: &str = "dynamic revoke 200";
 /// The servers, by their index in [`start_servers`].
 const HYPER: usize = 0;
 const DROPSHOT: usize = 1;
-const UNDERSTUDY: usize = 2;
+pub const UNDERSTUDY: usize = 2;
 const JOURNAL_OFF: usize = 3;
 const HUNDRED_THOUSAND: usize = 4;
+pub const INFERRED_RECORDS: usize = 5;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -135,7 +139,11 @@ fn start_servers() -> Vec<Server> {
     // The vendors as always, and the generic scenarios' documents beside them.
     let specs = generic::spec_args();
     let specs: Vec<&str> = specs.iter().map(String::as_str).collect();
-    vec![
+    // The same documents, the pets API holding 100,000 inferred records (and no vendor data).
+    let records = state::large_fixtures();
+    let mut with_records = specs.clone();
+    with_records.extend(["--fixtures", records.to_str().unwrap_or_default()]);
+    let servers = vec![
         Server::reference("bare hyper", "--serve-hyper"),
         Server::reference("bare dropshot", "--serve-dropshot"),
         Server::understudy("understudy (+2 --spec docs)", &specs),
@@ -144,7 +152,10 @@ fn start_servers() -> Vec<Server> {
             "understudy, 100,000 sessions",
             &["--fixtures", fixtures.to_str().unwrap_or_default()],
         ),
-    ]
+        Server::understudy("understudy, 100,000 inferred records", &with_records),
+    ];
+    let _ = std::fs::remove_file(records);
+    servers
 }
 
 /// Every scenario, for one round: `round` keeps the fresh namespaces of different rounds apart, and
@@ -168,7 +179,8 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
     let foreign_jwt = jwt_of_another_app(&control);
     let paragraph = |session: &str| format!("{}/v1/api/auth/sessions/{session}", u.url("paragraph"));
     let nango = format!("{}/connect/session", u.url("nango"));
-    let (pets, inventory) = generic::urls(u);
+    let urls = generic::Urls::of(u);
+    let large_pets = servers[INFERRED_RECORDS].url(generic::PETS.0);
     let scenario = |name, server, url: String, lua, expect| Scenario {
         name,
         server,
@@ -293,7 +305,8 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
         ),
     ]
     .into_iter()
-    .chain(generic::scenarios(UNDERSTUDY, &pets, &inventory))
+    .chain(generic::scenarios(UNDERSTUDY, &urls))
+    .chain(state::scenarios(UNDERSTUDY, &urls.pets, INFERRED_RECORDS, &large_pets))
     .collect()
 }
 
@@ -301,9 +314,13 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
 fn run(options: &Options) -> bool {
     let defaults = Defaults::read();
     let servers = start_servers();
-    // One request of each generic scenario, checked more closely than wrk checks the load.
-    let (pets, inventory) = generic::urls(&servers[UNDERSTUDY]);
-    let problems = generic::check(&pets, &inventory);
+    // One request of each generic and state scenario, checked more closely than wrk checks the load.
+    let urls = generic::Urls::of(&servers[UNDERSTUDY]);
+    let mut problems = generic::check(&urls);
+    problems.extend(state::check(
+        &urls.pets,
+        &servers[INFERRED_RECORDS].url(generic::PETS.0),
+    ));
     for problem in &problems {
         eprintln!("perf: {problem}");
     }

@@ -88,6 +88,22 @@ impl Report<'_> {
         self.rows.iter().filter(|r| crate::generic::NAMES.contains(&r.name))
     }
 
+    fn state_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| crate::state::NAMES.contains(&r.name))
+    }
+
+    /// What one inferred record costs in resident memory (bytes): the server holding
+    /// [`crate::state::RECORDS`] of them against the same server without them, both once started.
+    fn bytes_per_record(&self) -> Option<(f64, f64, f64)> {
+        let with = self.servers.get(crate::INFERRED_RECORDS)?.rss_started;
+        let without = self.servers.get(crate::UNDERSTUDY)?.rss_started;
+        Some((
+            with,
+            without,
+            (with - without) * 1024.0 * 1024.0 / f64::from(crate::state::RECORDS),
+        ))
+    }
+
     pub fn print_table(&self) {
         let (hyper, dropshot) = self.references();
         let compiled = self.compiled().rps;
@@ -130,13 +146,24 @@ impl Report<'_> {
                 verdict(ratio >= GENERIC_TARGET)
             );
         }
+        println!("\nstate inferred from a document, against the same compiled path (no target)");
+        for row in self.state_rows() {
+            println!(
+                "{:<54} {:>8.0} req/s  {:.2} × revoke  {:.2} × dropshot  CPU/r {:.2} × revoke",
+                row.name,
+                row.rps,
+                row.rps / revoke.rps,
+                row.rps / dropshot,
+                row.cpu_us / revoke.cpu_us,
+            );
+        }
         println!(
-            "\n{:<30} {:>9} {:>10} {:>10} {:>10} {:>10}",
+            "\n{:<38} {:>9} {:>10} {:>10} {:>10} {:>10}",
             "server (RSS in MB)", "start ms", "started", "peak", "anon now", "file now"
         );
         for server in self.servers {
             println!(
-                "{:<30} {:>9.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
+                "{:<38} {:>9.1} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
                 server.name,
                 server.startup_ms,
                 server.rss_started,
@@ -149,6 +176,12 @@ impl Report<'_> {
             "understudy's peak after its Dynamic revoke scenario (default journal): {:.1} MB",
             self.under_dynamic_load
         );
+        if let Some((with, without, bytes)) = self.bytes_per_record() {
+            println!(
+                "memory per inferred record: ({with:.1} − {without:.1} MB started) ÷ {} = {bytes:.0} bytes",
+                crate::state::RECORDS
+            );
+        }
         let load = self.load;
         println!(
             "\na large document: {} operations ({:.0} KB of YAML), generated; against tests/documents/pets-crud-3.0.yaml",
@@ -229,6 +262,16 @@ impl Report<'_> {
                 })
             })
             .collect();
+        let state: Vec<serde_json::Value> = self
+            .state_rows()
+            .map(|row| {
+                serde_json::json!({
+                    "scenario": row.name, "rps": row.rps, "vs_dynamic_revoke": row.rps / compiled.rps,
+                    "vs_dropshot": row.rps / dropshot, "cpu_vs_dynamic_revoke": row.cpu_us / compiled.cpu_us,
+                })
+            })
+            .collect();
+        let bytes_per_record = self.bytes_per_record().map(|(_, _, bytes)| bytes);
         let load = self.load;
         let load = serde_json::json!({
             "operations": load.operations, "document_kb": load.document_kb, "loads": load.loads,
@@ -266,7 +309,8 @@ impl Report<'_> {
             "{:#}",
             serde_json::json!({
                 "duration_s": self.options.seconds, "runs": self.options.runs,
-                "scenarios": scenarios, "generic_vs_compiled": generic, "large_document": load, "servers": servers,
+                "scenarios": scenarios, "generic_vs_compiled": generic, "state_vs_compiled": state,
+                "bytes_per_inferred_record": bytes_per_record, "large_document": load, "servers": servers,
                 "rss_peak_under_dynamic_load_mb": self.under_dynamic_load, "memory_flatness": steps,
             })
         );

@@ -400,11 +400,15 @@ impl Launcher {
         if resources.roles.iter().all(Option::is_none) {
             return Ok(None);
         }
-        let fixtures: crate::engine::StateFixtures = self.options.fixtures.section(document.name)?;
-        let records = crate::engine::seed_records(document, &fixtures)
+        // A vendor's section is read by the vendor too; any other is read here alone.
+        let fixtures: crate::engine::StateFixtures = match vendor {
+            Some(_) => self.options.fixtures.section(document.name)?,
+            None => self.options.fixtures.take_section(document.name)?,
+        };
+        let records = crate::engine::seed_records(document, fixtures)
             .map_err(|e| self.options.fixtures.error(document.name, &e))?;
         let stateful = Arc::new(crate::state::records::Stateful {
-            store: Store::with_limit(document.name, self.options.max_tenants, move |_| records.clone()),
+            store: Store::with_fixed_seed(document.name, self.options.max_tenants, records),
             undocumented: self.options.undocumented_status,
             vendor_owned: crate::state::records::Stateful::owned_by_vendor(
                 document,

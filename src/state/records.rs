@@ -68,10 +68,25 @@ impl Key {
     }
 }
 
-/// One resource's items.
+/// One resource's items, and what making the next id needs without a walk over them.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
     items: IndexMap<Key, Value>,
+    /// The highest id that is an integer, of every item ever kept (a deleted id is not made again).
+    highest_integer: Option<i64>,
+    /// How many items were ever added (never less after a delete, so the next made id differs).
+    added: u64,
+}
+
+impl Collection {
+    fn insert(&mut self, key: Key, value: Value) {
+        if let Ok(number) = key.id.parse::<i64>() {
+            self.highest_integer = Some(self.highest_integer.map_or(number, |h| h.max(number)));
+        }
+        if self.items.insert(key, value).is_none() {
+            self.added += 1;
+        }
+    }
 }
 
 /// Every resource's and singleton's records in one namespace.
@@ -124,7 +139,17 @@ impl Records {
 
     /// Keeps `value` as the item `key` (replacing one there, in its place).
     pub fn insert(&mut self, resource: usize, key: Key, value: Value) {
-        self.collection_mut(resource).items.insert(key, value);
+        self.collection_mut(resource).insert(key, value);
+    }
+
+    /// The highest integer id `resource` has ever held.
+    pub fn highest_integer(&self, resource: usize) -> Option<i64> {
+        self.collection(resource)?.highest_integer
+    }
+
+    /// How many items `resource` has ever been given.
+    pub fn added(&self, resource: usize) -> u64 {
+        self.collection(resource).map_or(0, |c| c.added)
     }
 
     /// Removes the item `key`, keeping the others' order.

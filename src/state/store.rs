@@ -30,7 +30,13 @@ pub const MAX_TENANTS: usize = 4096;
 /// to within this margin.
 const RESEED_AFTER: TimeDelta = TimeDelta::seconds(1);
 
-type Seed<S> = Box<dyn Fn(DateTime<Utc>) -> S + Send + Sync>;
+/// Where a new tenant's default data comes from.
+enum Seed<S> {
+    /// Built afresh (at most once a second), for default data that depends on the time.
+    Fresh(Box<dyn Fn(DateTime<Utc>) -> S + Send + Sync>),
+    /// One value shared for good: a new tenant costs a map entry however large it is.
+    Fixed(Arc<S>),
+}
 
 /// One vendor's state for every tenant.
 pub struct Store<S> {
@@ -95,6 +101,10 @@ impl<S: Clone> Store<S> {
         limit: usize,
         seed: impl Fn(DateTime<Utc>) -> S + Send + Sync + 'static,
     ) -> Self {
+        Self::build(name, limit, Seed::Fresh(Box::new(seed)))
+    }
+
+    fn build(name: &'static str, limit: usize, seed: Seed<S>) -> Self {
         Self {
             tenants: Mutex::new(Tenants {
                 namespaces: TextMap::default(),
@@ -106,10 +116,16 @@ impl<S: Clone> Store<S> {
                 forgotten_with_changes: 0,
                 shared_default: None,
             }),
-            seed: Box::new(seed),
+            seed,
             warned: AtomicBool::new(false),
             name,
         }
+    }
+
+    /// A store of `name` that keeps at most `limit` tenants, each starting from `seed`, which does
+    /// not depend on the time: it is never built again, and never copied until a tenant changes it.
+    pub fn with_fixed_seed(name: &'static str, limit: usize, seed: S) -> Self {
+        Self::build(name, limit, Seed::Fixed(Arc::new(seed)))
     }
 
     /// What it holds and has forgotten.
@@ -274,6 +290,10 @@ impl<S> Tenants<S> {
 
     /// The shared default data, seeded again when it is older (or younger) than [`RESEED_AFTER`].
     fn shared_default(&mut self, now: DateTime<Utc>, seed: &Seed<S>) -> Arc<S> {
+        let seed = match seed {
+            Seed::Fixed(state) => return state.clone(),
+            Seed::Fresh(seed) => seed,
+        };
         match &self.shared_default {
             Some((seeded_at, state)) if (now - *seeded_at).abs() < RESEED_AFTER => state.clone(),
             _ => {
@@ -312,6 +332,23 @@ mod tests {
         );
         store.reset_namespace("ns");
         assert_eq!(store.read("ns", "a", now, |s| s.clone()), vec!["default"]);
+    }
+
+    #[test]
+    fn a_fixed_seed_is_shared_by_every_tenant_and_copied_only_by_one_that_changes_it() {
+        let store = Store::with_fixed_seed("a vendor", 10, vec![1u8; 1000]);
+        let now = Utc::now() + TimeDelta::seconds(5);
+        let address = |namespace: &str| store.read(namespace, "", now, |s| s.as_ptr() as usize);
+        let first = address("one");
+        assert_eq!(
+            address("two"),
+            first,
+            "a new tenant shares the seed, even seconds later"
+        );
+        store.update("one", "", now, |t| t.change()[0] = 2);
+        assert_ne!(address("one"), first, "the changed tenant has its own copy");
+        assert_eq!(address("three"), first, "the seed itself is unchanged");
+        assert_eq!(store.read("three", "", now, |s| s[0]), 1);
     }
 
     #[test]

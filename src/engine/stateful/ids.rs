@@ -1,7 +1,8 @@
 //! Ids for created items, made from the id's schema and seeded so that the same run of requests
 //! makes the same ids: the next integer for integers; a uuid for `format: uuid`; the example's
 //! prefix and length for ids like `sess_4f9…`; else a value generated from the schema (its
-//! pattern, say). An id already taken is never made twice.
+//! pattern, say). An id already taken is never made twice, and making one costs the same however
+//! many items the resource holds.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -11,29 +12,34 @@ use crate::spec::generate::{seed_of, Generator};
 use crate::spec::walk;
 use crate::state::records::Records;
 
-/// A new id for an item of `resource` (as JSON, typed as its schema says), its text form, unused in
-/// `records`.
+/// Where a made id goes: the records, the resource and the parent values.
+pub(super) struct Place<'a> {
+    pub records: &'a Records,
+    pub resource: usize,
+    pub scope: &'a [String],
+}
+
+/// A new id for an item of `place` (as JSON, typed as its schema says), its text form, unused
+/// there. Integers count up from the highest ever held; other ids are seeded by how many items the
+/// resource was ever given.
 pub(super) fn make(
     generator: &Generator<'_>,
     id_schema: &Value,
-    records: &Records,
-    resource: usize,
+    place: &Place<'_>,
     name: &str,
     user_seed: u64,
 ) -> (Value, String) {
     let schema = walk::resolve(generator.document, id_schema);
-    let made = records.all(resource).count() as u64;
-    let taken = |text: &str| records.all(resource).any(|(key, _)| &*key.id == text);
+    let (records, resource) = (place.records, place.resource);
+    let made = records.added(resource);
+    let taken = |text: &str| records.find(resource, place.scope, text).is_some();
     let is_integer = schema["type"] == "integer"
         || schema["type"]
             .as_array()
             .is_some_and(|t| t.contains(&Value::from("integer")))
         || schema["type"] == "number";
     if is_integer {
-        let highest = records
-            .all(resource)
-            .filter_map(|(key, _)| key.id.parse::<i64>().ok())
-            .max();
+        let highest = records.highest_integer(resource);
         let minimum = schema["minimum"].as_i64().unwrap_or(1);
         let next = highest.map_or(minimum.max(1), |h| h.saturating_add(1).max(minimum));
         return (Value::from(next), next.to_string());
@@ -136,6 +142,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn place(records: &Records) -> Place<'_> {
+        Place {
+            records,
+            resource: 0,
+            scope: &[],
+        }
+    }
+
     fn generator(document: &Value) -> Generator<'_> {
         Generator {
             document,
@@ -150,11 +164,16 @@ mod tests {
         let document = json!({});
         let mut records = Records::new(1);
         let schema = json!({"type": "integer", "minimum": 1});
-        let (first, _) = make(&generator(&document), &schema, &records, 0, "pets", 0);
+        let (first, _) = make(&generator(&document), &schema, &place(&records), "pets", 0);
         assert_eq!(first, json!(1));
         records.insert(0, crate::state::records::Key::new(&[], "41"), json!({}));
-        let (next, text) = make(&generator(&document), &schema, &records, 0, "pets", 0);
+        let (next, text) = make(&generator(&document), &schema, &place(&records), "pets", 0);
         assert_eq!((next, text.as_str()), (json!(42), "42"));
+        let key = crate::state::records::Key::new(&[], "42");
+        records.insert(0, key.clone(), json!({}));
+        records.remove(0, &key);
+        let (after_delete, _) = make(&generator(&document), &schema, &place(&records), "pets", 0);
+        assert_eq!(after_delete, json!(43), "a deleted id is not made again");
     }
 
     #[test]
@@ -162,18 +181,18 @@ mod tests {
         let document = json!({});
         let records = Records::new(1);
         let uuid = json!({"type": "string", "format": "uuid"});
-        let (a, _) = make(&generator(&document), &uuid, &records, 0, "books", 0);
-        let (b, _) = make(&generator(&document), &uuid, &records, 0, "books", 0);
+        let (a, _) = make(&generator(&document), &uuid, &place(&records), "books", 0);
+        let (b, _) = make(&generator(&document), &uuid, &place(&records), "books", 0);
         assert_eq!(a, b, "seeded");
         assert!(uuid::Uuid::parse_str(a.as_str().unwrap()).is_ok());
-        let (c, _) = make(&generator(&document), &uuid, &records, 0, "books", 1);
+        let (c, _) = make(&generator(&document), &uuid, &place(&records), "books", 1);
         assert_ne!(a, c, "--seed changes it");
         let prefixed = json!({"type": "string", "example": "sess_4f9aB2c7Xq"});
-        let (id, _) = make(&generator(&document), &prefixed, &records, 0, "sessions", 0);
+        let (id, _) = make(&generator(&document), &prefixed, &place(&records), "sessions", 0);
         let id = id.as_str().unwrap().to_string();
         assert!(id.starts_with("sess_") && id.len() == "sess_4f9aB2c7Xq".len(), "{id}");
         let patterned = json!({"type": "string", "pattern": "^[A-Z]{2}-[0-9]{3}$"});
-        let (code, _) = make(&generator(&document), &patterned, &records, 0, "shelves", 0);
+        let (code, _) = make(&generator(&document), &patterned, &place(&records), "shelves", 0);
         let code: Vec<char> = code.as_str().unwrap().chars().collect();
         assert_eq!(code.len(), 6, "{code:?}");
         assert!(

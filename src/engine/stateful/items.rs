@@ -38,11 +38,15 @@ pub(super) fn create(at: &State<'_>) -> Option<Reply> {
             tenant.change().insert(at.role.target, key.clone(), Value::Null);
             return Ok((None, key));
         }
+        let place = ids::Place {
+            records: tenant,
+            resource: at.role.target,
+            scope: &scope,
+        };
         let (value, text) = ids::make(
             &generator,
             &resource.id_schema,
-            tenant,
-            at.role.target,
+            &place,
             &resource.name,
             at.answering.seed,
         );

@@ -22,7 +22,7 @@ pub struct StateFixtures {
 }
 
 /// The records a namespace of `document` starts with.
-pub(crate) fn seed_records(document: &'static Document, fixtures: &StateFixtures) -> Result<Records, String> {
+pub(crate) fn seed_records(document: &'static Document, fixtures: StateFixtures) -> Result<Records, String> {
     let resources = document.resources();
     let mut records = Records::new(resources.resources.len());
     for (index, operation) in document.table().iter().enumerate() {
@@ -80,8 +80,8 @@ pub(crate) fn seed_records(document: &'static Document, fixtures: &StateFixtures
             _ => {}
         }
     }
-    for (name, items) in &fixtures.resources {
-        let Some((at, resource)) = resources.named(name) else {
+    for (name, items) in fixtures.resources {
+        let Some((at, resource)) = resources.named(&name) else {
             let known: Vec<&str> = resources.resources.iter().map(|r| r.name.as_str()).collect();
             return Err(format!(
                 "resources.{name}: {} has no resource `{name}` (it has: {})",
@@ -89,24 +89,24 @@ pub(crate) fn seed_records(document: &'static Document, fixtures: &StateFixtures
                 known.join(", ")
             ));
         };
-        for (position, item) in items.iter().enumerate() {
-            if id_text(resource, item).is_none() {
+        for (position, item) in items.into_iter().enumerate() {
+            if id_text(resource, &item).is_none() {
                 return Err(format!(
                     "resources.{name}[{position}]: no id (the field `{}`)",
                     resource.id.as_ref().and_then(|i| i.field.as_deref()).unwrap_or("?")
                 ));
             }
-            keep(document, &mut records, at, item.clone());
+            keep(document, &mut records, at, item);
         }
     }
-    for (path, value) in &fixtures.singletons {
-        let Some(at) = resources.singletons.iter().position(|s| s.path == *path) else {
+    for (path, value) in fixtures.singletons {
+        let Some(at) = resources.singletons.iter().position(|s| s.path == path) else {
             return Err(format!(
                 "singletons.{path}: {} has no singleton at {path}",
                 document.name
             ));
         };
-        records.set_singleton(at, "", value.clone());
+        records.set_singleton(at, "", value);
     }
     Ok(records)
 }
