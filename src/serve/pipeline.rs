@@ -105,9 +105,14 @@ impl ApiContext {
         // The journal names a compiled operation as its vendor does.
         let journaled = compiled.map_or(operation, |(_, op)| op);
         let generic = compiled.is_none();
-        // The generic engine judges every request (it refuses what breaks the document); for an
-        // override, the verdict is only worked out when the journal keeps it.
-        let violations = if generic || self.shared.journal.is_recording() {
+        let vendor_judges = match (compiled, &self.vendor) {
+            (Some((override_index, _)), Some(vendor)) => vendor.judges(override_index),
+            _ => false,
+        };
+        // The generic engine judges every request (it refuses what breaks the document), and so
+        // does a vendor's sibling; for a vendor's own override, the verdict is only worked out
+        // when the journal keeps it.
+        let violations = if generic || vendor_judges || self.shared.journal.is_recording() {
             self.judge(operation, &request)
         } else {
             Vec::new()
@@ -144,7 +149,7 @@ impl ApiContext {
             (None, Some((override_index, _))) => {
                 let vendor = self.vendor.as_ref().expect("an override implies a vendor");
                 answer_without_panicking(
-                    || vendor.answer(override_index, &request),
+                    || vendor.answer(override_index, &request, &violations),
                     || vendor.status_error(StatusCode::INTERNAL_SERVER_ERROR),
                 )
             }

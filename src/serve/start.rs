@@ -486,7 +486,13 @@ impl Launcher {
             operations: document.table().len(),
             overridden: vendor
                 .as_ref()
-                .map(|v| v.operations().iter().map(|op| op.id.to_string()).collect())
+                .map(|v| {
+                    let present = v
+                        .operations()
+                        .into_iter()
+                        .filter(|op| document.find(op.method, op.template).is_some());
+                    present.map(|op| op.id.to_string()).collect()
+                })
                 .unwrap_or_default(),
             relayed,
         });

@@ -14,6 +14,7 @@ use crate::departures::Departure;
 use crate::exchange::{Fidelity, Incoming, Reply};
 pub use crate::operation::Operation;
 use crate::probe::Catalogue;
+use crate::spec::Violation;
 
 use crate::state::sessions::Sessions;
 use crate::state::shared::Shared;
@@ -45,6 +46,12 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     /// The operations this vendor answers itself; the served document's other operations are
     /// answered by the generic engine.
     fn overrides() -> &'static [Override<Self>];
+    /// Operations of the vendor's fuller public document that share the state of its own (a
+    /// create whose session the compiled operation then acts on): answered by the vendor when the
+    /// served document has them (`--spec NAME=FILE`), left out when it does not.
+    fn siblings() -> &'static [Sibling<Self>] {
+        &[]
+    }
     /// Checks a spec against the tenant's sessions and builds the session it describes, with its id
     /// (generated in the vendor's format when the spec names none); the error names the rule broken.
     fn new_session(
@@ -71,6 +78,11 @@ pub trait Vendor: Sized + Send + Sync + 'static {
     }
     /// Where this vendor's service, or the mock, departs from its spec.
     fn departures() -> &'static [&'static Departure];
+    /// What the mock infers, without evidence, for the siblings (in the register, but carried by
+    /// no answer and shown by no probe).
+    fn inferred() -> &'static [&'static Departure] {
+        &[]
+    }
     /// The vendor's probes: every situation the evidence describes, with the answers expected.
     fn catalogue() -> Catalogue;
 }
@@ -87,6 +99,14 @@ pub trait VendorError {
 pub struct Override<V: Vendor> {
     pub operation: &'static Operation,
     pub answer: fn(&VendorContext<V>, &Incoming) -> Reply,
+}
+
+/// An operation the vendor answers when the served document has it (see [`Vendor::siblings`]). It
+/// is given what the document's request rules found wrong with the request, so that it refuses a
+/// request the document refuses, in the vendor's own error shape.
+pub struct Sibling<V: Vendor> {
+    pub operation: &'static Operation,
+    pub answer: fn(&VendorContext<V>, &Incoming, &[Violation]) -> Reply,
 }
 
 /// Everything a vendor's handlers share: its document, the fixture, the tenants' state and what
@@ -110,10 +130,13 @@ impl<V: Vendor> VendorContext<V> {
 
 /// A compiled vendor as the pipeline sees it, whatever its type.
 pub(crate) trait Overrides: Send + Sync {
-    /// The compiled operations, in the vendor's order.
+    /// The compiled operations, in the vendor's order: its own, then its siblings.
     fn operations(&self) -> Vec<&'static Operation>;
-    /// Answers the request with the override at `index` of [`Overrides::operations`].
-    fn answer(&self, index: usize, request: &Incoming) -> Reply;
+    /// Whether the override at `index` is given the document's verdict on the request (a sibling).
+    fn judges(&self, index: usize) -> bool;
+    /// Answers the request with the override at `index` of [`Overrides::operations`]; `violations`
+    /// are what the document's request rules found (worked out for those that [`Overrides::judges`]).
+    fn answer(&self, index: usize, request: &Incoming, violations: &[Violation]) -> Reply;
     /// The vendor's answer for an error status its own errors do not cover.
     fn status_error(&self, status: StatusCode) -> Reply;
     /// The vendor's probes, which tell a registered departure from drift.
@@ -126,13 +149,23 @@ pub(crate) trait Overrides: Send + Sync {
 
 impl<V: Vendor> Overrides for VendorContext<V> {
     fn operations(&self) -> Vec<&'static Operation> {
-        V::overrides().iter().map(|o| o.operation).collect()
+        let own = V::overrides().iter().map(|o| o.operation);
+        own.chain(V::siblings().iter().map(|s| s.operation)).collect()
     }
 
-    fn answer(&self, index: usize, request: &Incoming) -> Reply {
-        match V::overrides().get(index) {
-            Some(found) => (found.answer)(self, request),
-            None => V::status_error(StatusCode::NOT_FOUND, self.fidelity()),
+    fn judges(&self, index: usize) -> bool {
+        index >= V::overrides().len()
+    }
+
+    fn answer(&self, index: usize, request: &Incoming, violations: &[Violation]) -> Reply {
+        let own = V::overrides();
+        match (
+            own.get(index),
+            index.checked_sub(own.len()).and_then(|i| V::siblings().get(i)),
+        ) {
+            (Some(found), _) => (found.answer)(self, request),
+            (None, Some(sibling)) => (sibling.answer)(self, request, violations),
+            (None, None) => V::status_error(StatusCode::NOT_FOUND, self.fidelity()),
         }
     }
 
@@ -157,8 +190,18 @@ impl<V: Vendor> Overrides for VendorContext<V> {
 
 /// Checks that every compiled operation of `V` is in `document` with the same method and path, so
 /// that a vendor module cannot drift from its spec unnoticed, nor be given a document that lacks
-/// what it answers. The error names the operation.
+/// what it answers. The error names the operation. (Siblings need only belong to the vendor.)
 pub fn check_overrides<V: Vendor>(document: &crate::spec::Document) -> Result<(), String> {
+    for sibling in V::siblings() {
+        if sibling.operation.vendor != V::NAME {
+            return Err(format!(
+                "operation `{}` belongs to {}, not {}",
+                sibling.operation.id,
+                sibling.operation.vendor,
+                V::NAME
+            ));
+        }
+    }
     for found in V::overrides() {
         let operation = found.operation;
         if operation.vendor != V::NAME {

@@ -110,10 +110,21 @@ vendor_list! {
     nango::Nango,
 }
 
-/// The whole register: every vendor's entries, then those of state inferred from any document
-/// (filed under `state`).
+/// The whole register: every vendor's entries, then what the vendors' siblings infer, then those
+/// of state inferred from any document (filed under `state`).
 pub fn register() -> Vec<(&'static str, &'static Departure)> {
+    struct Collect(Vec<(&'static str, &'static Departure)>);
+    impl VendorVisitor for Collect {
+        fn visit<V: Listed>(&mut self) -> Result<(), String> {
+            self.0.extend(V::inferred().iter().map(|d| (V::NAME, *d)));
+            Ok(())
+        }
+    }
     let mut entries = departures();
+    let mut inferred = Collect(Vec::new());
+    // Collecting static lists cannot fail.
+    let _ = visit_all(&mut inferred);
+    entries.extend(inferred.0);
     entries.push(("state", &crate::departures::UNDOCUMENTED_NOT_FOUND));
     entries.push(("state", &crate::departures::UNDOCUMENTED_CONFLICT));
     entries

@@ -14,6 +14,8 @@ pub(super) enum NangoError {
     MissingAuthHeader,
     MalformedAuthHeader,
     InvalidTokenFormat,
+    /// A secret key (`POST /connect/sessions`) that is not a UUID.
+    InvalidSecretKeyFormat,
     UnknownToken,
     InvalidQuery(Vec<String>),
     InvalidBody(Vec<Value>),
@@ -46,6 +48,10 @@ impl VendorError for NangoError {
             Self::InvalidTokenFormat => auth(
                 "invalid_connect_session_token_format",
                 "Authentication failed. The provided connect session token is not following correct format: nango_connect_session_RANDOM)",
+            ),
+            Self::InvalidSecretKeyFormat => auth(
+                "invalid_secret_key_format",
+                "Authentication failed. The provided secret key is not a UUID v4.",
             ),
             Self::UnknownToken => auth(
                 "unknown_connect_session_token",
@@ -125,4 +131,18 @@ pub static NO_404: Departure = Departure {
     evidence: "NangoHQ/nango @2f4c0af: deleteConnectSession and connectSessionAuth.",
     live: "Never 404; 401 as above.",
     spec: "The same: the 401 is documented and is what the situation gets.",
+};
+
+/// What the siblings infer without evidence (in the register, carried by no answer).
+pub static INFERRED: &[&Departure] = &[&SIBLINGS_INFERRED];
+
+pub static SIBLINGS_INFERRED: Departure = Departure {
+    id: "nango-connect-siblings-inferred",
+    operation: "POST /connect/sessions, GET /connect/session",
+    situation: "Nango's fuller document served (`--spec nango=FILE`): the create and the read of a connect session, which share the delete's sessions",
+    spec_says: "Create: 201 `{data: {token, connect_link, expires_at}}` with the secret key. Read: 200 `{data: {end_user, organization, allowed_integrations, integrations_config_defaults, isReconnecting}}` with the connect session token. Errors `StdError`.",
+    service_does: "Evidenced: the create takes the secret key and answers 201 with a token that lives 30 minutes; the read takes that token; the delete forgets it, after which both the read and the delete answer 401 `unknown_connect_session_token`. Inferred by the mock: any well-formed secret key (a UUID) is accepted (the mock has no accounts), one that is not a UUID is 401 `invalid_secret_key_format`; a body the document refuses is 400 `invalid_body` with one zod-like issue per problem; the read answers the create's body as it was sent, and `{end_user: {id: \"understudy-end-user\"}}` for a session made by the fixtures or the control API; `connect_link` points at Nango's hosted Connect UI.",
+    evidence: "NangoHQ/nango @2f4c0af: routes.public.ts (the create behind the secret key, the read and delete behind connectSessionAuth), PR #2776; the token lifetime in the connect session service. The status and codes of the secret key's errors, and the issues' wording, are inferred.",
+    live: "As described; auth errors carry `payload: {}` as the delete's do.",
+    spec: "As described, auth errors without `payload`.",
 };

@@ -5,10 +5,14 @@
 //! run in the service's order: 415 (a non-JSON Content-Type) -> 401 -> 400 query -> 400 body -> 204.
 //! Departures: the secret key is refused (401), auth errors carry `payload: {}` (which the spec's
 //! `StdError` forbids), and 415 is not documented. See [`error::DEPARTURES`].
+//!
+//! Given Nango's fuller document, `POST /connect/sessions` and `GET /connect/session` share these
+//! sessions ([`siblings`]).
 
 mod checks;
 mod error;
 mod probes;
+mod siblings;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use http::{HeaderValue, StatusCode};
@@ -19,11 +23,14 @@ use serde_json::json;
 use crate::departures::Departure;
 use crate::exchange::{reason, Fidelity, Incoming, Reply};
 use crate::probe::Catalogue;
-use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Sibling, Vendor, VendorContext, VendorError};
 use crate::state::sessions::Sessions;
 use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
 use error::NangoError;
-pub use error::{AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, NO_404, PAYLOAD_ON_401};
+pub use error::{
+    AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, INFERRED, NO_404, PAYLOAD_ON_401, SIBLINGS_INFERRED,
+};
+pub use siblings::{CREATE_CONNECT_SESSION, GET_CONNECT_SESSION};
 
 pub(crate) struct Nango;
 
@@ -46,6 +53,9 @@ pub(crate) struct ConnectSession {
     pub created_at: DateTime<Utc>,
     /// `None` for sessions that live for as long as the server runs (the default data's).
     pub expires_at: Option<DateTime<Utc>>,
+    /// What `POST /connect/sessions` was given (end user, organization, integrations), which
+    /// `GET /connect/session` answers; `None` for a session made otherwise.
+    pub details: Option<serde_json::Value>,
 }
 
 impl ConnectSession {
@@ -93,6 +103,19 @@ impl Vendor for Nango {
         }]
     }
 
+    fn siblings() -> &'static [Sibling<Self>] {
+        &[
+            Sibling {
+                operation: &CREATE_CONNECT_SESSION,
+                answer: siblings::create,
+            },
+            Sibling {
+                operation: &GET_CONNECT_SESSION,
+                answer: siblings::read,
+            },
+        ]
+    }
+
     fn new_session(
         _: &Sessions<ConnectSession>,
         spec: SessionSpec,
@@ -112,6 +135,7 @@ impl Vendor for Nango {
             ConnectSession {
                 created_at: now,
                 expires_at,
+                details: None,
             },
         ))
     }
@@ -153,6 +177,10 @@ impl Vendor for Nango {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn inferred() -> &'static [&'static Departure] {
+        INFERRED
     }
 
     fn catalogue() -> Catalogue {

@@ -219,6 +219,6 @@ pub(super) fn situation_of(error: &NangoError, request: &Incoming) -> Option<&'s
         },
         NangoError::InvalidQuery(_) => QUERY_PARAMETER,
         NangoError::InvalidBody(_) => NON_EMPTY_BODY,
-        NangoError::MalformedAuthHeader | NangoError::UnknownToken => return None,
+        NangoError::MalformedAuthHeader | NangoError::UnknownToken | NangoError::InvalidSecretKeyFormat => return None,
     })
 }

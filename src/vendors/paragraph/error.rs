@@ -57,3 +57,17 @@ pub static NOT_PENDING_404: Departure = Departure {
     live: "404 `{\"success\":false,\"msg\":\"Session not found\"}`.",
     spec: "As live (the spec documents no status for this situation; its 500 means a server fault); the response carries the departure header.",
 };
+
+/// What the siblings infer without evidence (in the register, carried by no answer).
+pub static INFERRED: &[&Departure] = &[&SIBLINGS_INFERRED];
+
+pub static SIBLINGS_INFERRED: Departure = Departure {
+    id: "paragraph-auth-siblings-inferred",
+    operation: "POST /v1/api/auth/sessions, GET /v1/api/auth/sessions/{sessionId}",
+    situation: "Paragraph's fuller document served (`--spec paragraph=FILE`): the create and the poll of an auth session, which share the deny's sessions",
+    spec_says: "Create: 201 `{sessionId, verificationUrl, expiresAt}`. Poll: 200 `pending` (deviceName, callbackUrl), `completed` (apiKey) or `expired`; 404 `{message}`. Only 500 `{success:false,msg}` is documented as an error.",
+    service_does: "Evidenced: the create needs no credential and answers 201 with a pending session; the poll answers its status; a denied session is deleted, so its poll is 404 afterwards. Inferred by the mock: a pending session expires 15 minutes after creation; a body the document refuses, or a callbackUrl that is not HTTPS (at most 2048 characters), is 400 `{success:false,msg}` (the API's shape for its other client errors); a completed session's apiKey is `para_` and 32 hex digits derived from its id; the poll's 404 is `{\"message\":\"Session not found\"}`.",
+    evidence: "paragraph-cli browser-auth.ts (commit d156aa9): create, poll, deny, and the 404 after a deny; `@paragraph-com/sdk` 1.6.0 types for the poll's branches and its 404 `{message}`. The 400s, the lifetime and the key's form are inferred.",
+    live: "As described.",
+    spec: "As described (the spec documents no status for the refusals).",
+};

@@ -4,9 +4,13 @@
 //! auth sessions exist before any API key does. A denied session is deleted, so it cannot be denied
 //! again. Departure: a completed, expired or unknown session answers 404 `{success:false,msg}`, a
 //! status the spec does not document.
+//!
+//! Given Paragraph's fuller document, the create and the poll of an auth session share these
+//! sessions ([`siblings`]).
 
 mod error;
 mod probes;
+mod siblings;
 
 use std::sync::OnceLock;
 
@@ -20,10 +24,11 @@ use crate::departures::Departure;
 use crate::exchange::{reason, serialised_once, Fidelity, Incoming, Reply};
 use crate::generated::paragraph::types::DeleteAuthSession200Response;
 use crate::probe::Catalogue;
-use crate::serve::vendor::{Operation, Override, Vendor, VendorContext, VendorError};
+use crate::serve::vendor::{Operation, Override, Sibling, Vendor, VendorContext, VendorError};
 use crate::state::sessions::Sessions;
 use error::ParagraphError;
-pub use error::{DEPARTURES, NOT_PENDING_404};
+pub use error::{DEPARTURES, INFERRED, NOT_PENDING_404, SIBLINGS_INFERRED};
+pub use siblings::{CREATE_AUTH_SESSION, GET_AUTH_SESSION};
 
 pub(crate) struct Paragraph;
 
@@ -54,6 +59,8 @@ pub(crate) struct AuthSession {
     pub device_name: String,
     /// `None` for sessions that wait for as long as the server runs.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Where the browser goes once the session is approved (given to `POST /v1/api/auth/sessions`).
+    pub callback_url: Option<String>,
 }
 
 impl AuthSession {
@@ -115,6 +122,19 @@ impl Vendor for Paragraph {
         }]
     }
 
+    fn siblings() -> &'static [Sibling<Self>] {
+        &[
+            Sibling {
+                operation: &CREATE_AUTH_SESSION,
+                answer: siblings::create,
+            },
+            Sibling {
+                operation: &GET_AUTH_SESSION,
+                answer: siblings::read,
+            },
+        ]
+    }
+
     fn new_session(
         _: &Sessions<AuthSession>,
         spec: SessionSpec,
@@ -142,6 +162,7 @@ impl Vendor for Paragraph {
                 status: spec.status,
                 device_name,
                 expires_at,
+                callback_url: None,
             },
         ))
     }
@@ -181,6 +202,10 @@ impl Vendor for Paragraph {
 
     fn departures() -> &'static [&'static Departure] {
         DEPARTURES
+    }
+
+    fn inferred() -> &'static [&'static Departure] {
+        INFERRED
     }
 
     fn catalogue() -> Catalogue {
