@@ -1,8 +1,9 @@
 //! The dashboard at the control API's root: one self-contained page (no CDN, no build step, works
 //! offline) that follows a namespace's journal as it grows (`GET /journal?since=…`), shows the APIs
-//! served, each vendor's sessions, the clock, waiting scenarios, the departures met and the coverage, and has
-//! buttons for the control calls a developer reaches for: reset, advance the clock, create a session,
-//! make the next call fail, clear the journal.
+//! served, each vendor's sessions, each API's inferred resources and their first records, the clock,
+//! waiting scenarios, the departures met and the coverage, and has buttons for the control calls a
+//! developer reaches for: reset, advance the clock, create a session, make the next call fail, clear
+//! the journal.
 
 use std::sync::Arc;
 

@@ -54,6 +54,12 @@ struct RecordPath {
 }
 
 #[derive(Deserialize, JsonSchema)]
+struct ListQuery {
+    /// At most this many records, the oldest first (all when absent).
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize, JsonSchema)]
 struct ScopeQuery {
     /// The values of the resource's parent path variables, comma-separated, outermost first (for
     /// `/users/{userId}/orders`: the user's id). Absent: a record found under any parent.
@@ -181,8 +187,10 @@ async fn records_list(
     rqctx: Context,
     _namespace: Header<NamespaceHeader>,
     path: Path<ResourcePath>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponseOk<Vec<RecordView>>, HttpError> {
     let ResourcePath { api, resource } = path.into_inner();
+    let limit = query.into_inner().limit.unwrap_or(usize::MAX);
     let Target {
         namespace,
         now,
@@ -194,6 +202,7 @@ async fn records_list(
         records
             .all(at)
             .filter(|(_, r)| !r.is_null())
+            .take(limit)
             .map(|(key, record)| view(key, record))
             .collect()
     });

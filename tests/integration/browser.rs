@@ -156,11 +156,10 @@ async fn chromium(
     budget_ms: u32,
     screenshot: Option<(&std::path::Path, &str)>,
 ) -> String {
-    let profile = std::env::temp_dir().join(format!(
-        "understudy-chromium-{}-{budget_ms}-{}",
-        std::process::id(),
-        screenshot.is_some()
-    ));
+    // A profile of its own: two Chromiums on one profile lock each other out (one prints nothing).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = std::env::temp_dir().join(format!("understudy-chromium-{}-{run}", std::process::id()));
     let mut command = tokio::process::Command::new(browser);
     command
         .args([
@@ -260,4 +259,60 @@ async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
         chromium(&browser, &page, 3000, Some((&path, size))).await;
         assert!(path.is_file(), "screenshot {name}");
     }
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_each_apis_inferred_resources_and_their_records() {
+    let Some(browser) = find_browser() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium: .ci/run installs it"
+        );
+        eprintln!("SKIPPED the_dashboard_lists_each_apis_inferred_resources_and_their_records: no Chromium on PATH");
+        return;
+    };
+    let pets = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/documents/pets-crud-3.0.yaml"));
+    let mock = Mock::start_with(understudy::Options {
+        specs: vec![understudy::SpecSource {
+            name: Some("pets".into()),
+            path: pets,
+        }],
+        ..understudy::Options::ephemeral()
+    })
+    .await;
+    let ns = "dashboard-records";
+    let created: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/pets", mock.url("pets")))
+        .header(understudy::NAMESPACE_HEADER, ns)
+        .header("x-api-key", "dashboard-key")
+        .json(&serde_json::json!({"name": "Pickle", "species": "rabbit"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].to_string();
+
+    let dom = chromium(&browser, &format!("{}/?namespace={ns}", mock.url("control")), 5000, None).await;
+    let records = dom
+        .split_once("id=\"records\"")
+        .map(|(_, rest)| rest.split("</section>").next().unwrap_or(rest))
+        .unwrap_or_else(|| panic!("no records section: {dom}"));
+    assert!(records.contains(">pets</a>"), "the pets resource is listed: {records}");
+    // Seeded from the document's examples (pet 42 and its neighbours), and the one created here.
+    assert!(records.contains(" records"), "{records}");
+    assert!(records.contains(">42<"), "a seeded record's id shows: {records}");
+    let listed: Vec<serde_json::Value> = reqwest::Client::new()
+        .get(format!("{}/apis/pets/resources/pets", mock.url("control")))
+        .header(understudy::NAMESPACE_HEADER, ns)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.iter().any(|r| r["id"].to_string().trim_matches('"') == id), "the created pet is held");
+    let count = format!(" {} records", listed.len());
+    assert!(records.contains(&count), "the count is the namespace's ({count}): {records}");
 }
