@@ -953,7 +953,10 @@ export interface operations {
     };
     records_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description At most this many records, the oldest first (all when absent). */
+                limit?: number | null;
+            };
             header?: {
                 /** @description The namespace the call acts in (`default` when absent): its data, journal, scenarios and clock. */
                 "x-understudy-namespace"?: string;
