@@ -2,7 +2,9 @@
 //! repeat, unknown, each credential failure, each bad input, expiry) the requests in the journal met,
 //! and which they never did, plus the statuses it forced. Handlers tag each answer with the
 //! situation they know it is; a situation the mock cannot tell apart from another (a repeat delete
-//! from an unknown id) counts with the one whose answer it shares, and says so.
+//! from an unknown id) counts with the one whose answer it shares, and says so. A served document's
+//! situations are its operations × their documented statuses, and, where state is inferred, each
+//! operation's role × the outcomes it can have (created, read, missing, deleted, …).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -10,6 +12,7 @@ use std::fmt::Write as _;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::spec::resources::RoleKind;
 use crate::spec::Document;
 use crate::state::journal::{Filter, Journal, Recorded};
 use crate::vendors;
@@ -108,6 +111,7 @@ fn of_document(document: &Document, entries: &[Recorded]) -> VendorCoverage {
             });
         }
     }
+    situations.extend(state_outcomes(document, entries));
     let exercised = situations.iter().filter(|s| s.exercised).count();
     VendorCoverage {
         vendor: document.name.to_string(),
@@ -116,6 +120,51 @@ fn of_document(document: &Document, entries: &[Recorded]) -> VendorCoverage {
         situations,
         forced_statuses: forced.into_iter().collect(),
     }
+}
+
+/// For each operation of inferred state, the outcomes its role can have (a read finds the item or
+/// misses it, a create makes one or misses its parent, …), each exercised when an answer had it.
+fn state_outcomes(document: &Document, entries: &[Recorded]) -> Vec<SituationCoverage> {
+    let resources = document.resources();
+    let mut situations = Vec::new();
+    for (index, op) in document.table().iter().enumerate() {
+        let Some(role) = resources.role(index) else { continue };
+        let role_name = role.kind.name();
+        let nested = !role.scope_params.is_empty();
+        let outcomes: &[&str] = match role.kind {
+            RoleKind::Create if nested => &["created", "missing"],
+            RoleKind::Create => &["created"],
+            RoleKind::List => &["listed"],
+            RoleKind::Read | RoleKind::SingletonRead => &["read", "missing"],
+            RoleKind::Replace => &["replaced", "missing"],
+            RoleKind::Patch => &["patched", "missing"],
+            RoleKind::Delete => &["deleted", "missing"],
+            RoleKind::Action(_) => &["acted", "missing"],
+            RoleKind::Within => &["missing"],
+            RoleKind::SingletonReplace | RoleKind::SingletonPatch => &["set"],
+            RoleKind::SingletonClear => &["cleared"],
+        };
+        for outcome in outcomes {
+            let times = entries
+                .iter()
+                .filter(|r| std::ptr::eq(r.entry.operation, *op))
+                .filter(|r| {
+                    r.entry
+                        .state
+                        .as_ref()
+                        .is_some_and(|step| step.role == role_name && step.outcome == *outcome)
+                })
+                .count() as u64;
+            situations.push(SituationCoverage {
+                name: format!("{} {role_name} {outcome}", op.id),
+                situation: format!("{} {}: {role_name} {outcome} (inferred state)", op.method, op.template),
+                exercised: times > 0,
+                times,
+                note: None,
+            });
+        }
+    }
+    situations
 }
 
 /// The response key that documents `status` among `keys`: its own, its range, or `DEFAULT`.

@@ -271,7 +271,10 @@ async fn the_dashboard_lists_each_apis_inferred_resources_and_their_records() {
         eprintln!("SKIPPED the_dashboard_lists_each_apis_inferred_resources_and_their_records: no Chromium on PATH");
         return;
     };
-    let pets = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/documents/pets-crud-3.0.yaml"));
+    let pets = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/documents/pets-crud-3.0.yaml"
+    ));
     let mock = Mock::start_with(understudy::Options {
         specs: vec![understudy::SpecSource {
             name: Some("pets".into()),
@@ -294,7 +297,13 @@ async fn the_dashboard_lists_each_apis_inferred_resources_and_their_records() {
         .unwrap();
     let id = created["id"].to_string();
 
-    let dom = chromium(&browser, &format!("{}/?namespace={ns}", mock.url("control")), 5000, None).await;
+    let dom = chromium(
+        &browser,
+        &format!("{}/?namespace={ns}", mock.url("control")),
+        5000,
+        None,
+    )
+    .await;
     let records = dom
         .split_once("id=\"records\"")
         .map(|(_, rest)| rest.split("</section>").next().unwrap_or(rest))
@@ -312,7 +321,13 @@ async fn the_dashboard_lists_each_apis_inferred_resources_and_their_records() {
         .json()
         .await
         .unwrap();
-    assert!(listed.iter().any(|r| r["id"].to_string().trim_matches('"') == id), "the created pet is held");
+    assert!(
+        listed.iter().any(|r| r["id"].to_string().trim_matches('"') == id),
+        "the created pet is held"
+    );
     let count = format!(" {} records", listed.len());
-    assert!(records.contains(&count), "the count is the namespace's ({count}): {records}");
+    assert!(
+        records.contains(&count),
+        "the count is the namespace's ({count}): {records}"
+    );
 }

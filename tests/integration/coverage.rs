@@ -108,6 +108,68 @@ async fn a_few_requests_exercise_exactly_their_situations() {
     assert_eq!(other["exercised"], 0, "coverage is per namespace");
 }
 
+#[tokio::test]
+async fn inferred_state_counts_each_roles_outcomes() {
+    let pets = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/documents/pets-crud-3.0.yaml"
+    ));
+    let mock = Mock::start_with(understudy::Options {
+        specs: vec![understudy::SpecSource {
+            name: Some("pets".into()),
+            path: pets,
+        }],
+        no_vendors: true,
+        ..understudy::Options::ephemeral()
+    })
+    .await;
+    let ns = "state-coverage";
+    let http = ::reqwest::Client::new();
+    let base = mock.url("pets");
+    let send = |method: ::reqwest::Method, path: String, body: Option<Value>| {
+        let mut request = http
+            .request(method, format!("{base}{path}"))
+            .header(understudy::NAMESPACE_HEADER, ns)
+            .header("x-api-key", "coverage-key");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send()
+    };
+    let created: Value = send(
+        ::reqwest::Method::POST,
+        "/pets".into(),
+        Some(json!({"name": "Pip", "species": "bird"})),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let item = format!("/pets/{}", created["id"]);
+    for (method, expected) in [
+        (::reqwest::Method::GET, 200),
+        (::reqwest::Method::DELETE, 204),
+        (::reqwest::Method::GET, 404),
+    ] {
+        let status = send(method.clone(), item.clone(), None).await.unwrap().status();
+        assert_eq!(status, expected, "{method} {item}");
+    }
+    let coverage = mock.control().namespace(ns).get("/coverage").await;
+    let exercised = |name: &str| situation(&coverage, "pets", name)["exercised"].clone();
+    assert_eq!(exercised("createPet create created"), true);
+    assert_eq!(exercised("getPet read read"), true);
+    assert_eq!(exercised("getPet read missing"), true, "the read after the delete");
+    assert_eq!(exercised("deletePet delete deleted"), true);
+    assert_eq!(
+        exercised("deletePet delete missing"),
+        false,
+        "no second delete was sent"
+    );
+    assert_eq!(exercised("updatePet patch patched"), false);
+    assert_eq!(situation(&coverage, "pets", "getPet read missing")["times"], 1);
+}
+
 #[test]
 fn the_binary_writes_the_coverage_report_on_shutdown() {
     let dir = std::env::temp_dir().join(format!("understudy-coverage-{}", std::process::id()));
