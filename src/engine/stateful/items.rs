@@ -5,6 +5,7 @@
 use http::{HeaderValue, StatusCode};
 use serde_json::{Map, Value};
 
+use super::stamps::{self, Change};
 use super::{ids, missing, shape, State};
 use crate::exchange::Reply;
 use crate::spec::resources::{normalise, properties, response_schema, unwrap};
@@ -67,7 +68,7 @@ pub(super) fn create(at: &State<'_>) -> Option<Reply> {
         fields.insert(field.clone(), value);
     }
     set_parents(at, &mut fields, &scope);
-    let record = over_base(at, fields);
+    let record = stamped(at, over_base(at, fields), Change::Created);
     at.update(|tenant| {
         if tenant.get(at.role.target, &key).is_some() {
             tenant.change().insert(at.role.target, key.clone(), record.clone());
@@ -209,8 +210,8 @@ pub(super) fn replace(at: &State<'_>) -> Reply {
     let scope = at.scope();
     set_parents(at, &mut fields, &scope);
     let record = match existing {
-        Ok(_) => Value::Object(fields),
-        Err(_) => over_base(at, fields),
+        Ok(_) => stamped(at, Value::Object(fields), Change::Updated),
+        Err(_) => stamped(at, over_base(at, fields), Change::Created),
     };
     at.update(|tenant| tenant.change().insert(at.role.target, key, record.clone()));
     let status = if outcome == "created" {
@@ -273,6 +274,7 @@ pub(super) fn patch(at: &State<'_>) -> Reply {
             }
         }
     }
+    let record = stamped(at, record, Change::Updated);
     let reply = shape::item(at.answering, at.success_status(), &record);
     if reply.warning.is_some() {
         // The patched item would break the document's own schema for it (its PATCH schema is
@@ -281,6 +283,17 @@ pub(super) fn patch(at: &State<'_>) -> Reply {
     }
     at.update(|tenant| tenant.change().insert(at.role.target, key, record.clone()));
     reply.in_state("patch", "patched")
+}
+
+/// `record` with its timestamps true to the namespace's clock for `change` (see [`stamps`]).
+fn stamped(at: &State<'_>, record: Value, change: Change) -> Value {
+    let Value::Object(mut fields) = record else {
+        return record;
+    };
+    let sent = at.body_fields();
+    let item_schema = &at.resource().item_schema;
+    stamps::stamp(at.document(), item_schema, &mut fields, &sent, at.answering.now, change);
+    Value::Object(fields)
 }
 
 /// A patch that does not apply to the item as it is: 409 (RFC 5789 §2.2, a conflict with the

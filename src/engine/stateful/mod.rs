@@ -22,6 +22,7 @@ mod missing;
 mod seeds;
 mod shape;
 mod singleton;
+mod stamps;
 
 use serde_json::Value;
 

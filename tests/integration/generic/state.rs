@@ -402,3 +402,45 @@ async fn an_action_alone_reproduces_dynamics_revoke_and_an_undocumented_404_is_s
         }
     }
 }
+
+#[tokio::test]
+async fn created_and_updated_stamps_follow_the_namespaces_clock() {
+    let api = Api::start("library-3.1.yaml", understudy::Options::ephemeral()).await;
+    let parse = |text: &Value| chrono::DateTime::parse_from_rfc3339(text.as_str().unwrap()).unwrap();
+    let (_, clock) = api.control("GET", "/clock", None).await;
+    let start = parse(&clock["now"]);
+    let lathe = json!({"title": "The Lathe of Heaven", "author": "Ursula K. Le Guin", "isbn": "9780380003419"});
+    let (status, book) = api.call("POST", "/books", "/books", Some(lathe)).await;
+    assert_eq!(status, 201, "{book}");
+    let created = parse(&book["createdAt"]);
+    assert!(
+        (created - start).num_seconds().abs() <= 2,
+        "createdAt is the namespace's clock at the create: {created} against {start}"
+    );
+    assert_eq!(
+        book["updatedAt"], book["createdAt"],
+        "not nullable: updated when created"
+    );
+
+    let (status, _) = api
+        .control("POST", "/clock/advance", Some(json!({"seconds": 86400})))
+        .await;
+    assert_eq!(status, 200);
+    let item = format!("/books/{}", book["id"].as_str().unwrap());
+    let (status, patched) = api
+        .call_as(
+            "PATCH",
+            "/books/{bookId}",
+            &item,
+            Some(json!({"publishedYear": 1971})),
+            "application/merge-patch+json",
+        )
+        .await;
+    assert_eq!(status, 200, "{patched}");
+    assert_eq!(patched["createdAt"], book["createdAt"], "the creation stays");
+    let updated = parse(&patched["updatedAt"]);
+    assert!(
+        (updated - created).num_seconds() >= 86400,
+        "updatedAt is the advanced clock: {updated} after {created}"
+    );
+}
