@@ -108,6 +108,15 @@ fn negotiated(
 
 /// The documented example of `status` in `media`, if it has one and it validates.
 pub(crate) fn valid_example(answering: &Answering<'_>, status: StatusCode, media: &str) -> Option<Value> {
+    let key = answering
+        .cache
+        .key(("valid example", answering.index, status.as_u16(), media));
+    answering
+        .cache
+        .value(key, || find_valid_example(answering, status, media))
+}
+
+fn find_valid_example(answering: &Answering<'_>, status: StatusCode, media: &str) -> Option<Value> {
     let document = answering.document;
     let operation = answering.operation;
     let responses = &document.operation_object(operation.method, operation.template)["responses"];
@@ -147,6 +156,28 @@ pub(crate) fn generator<'a>(answering: &'a Answering<'_>) -> Generator<'a> {
 /// The seed of one request's generated body (see [`request_seed`]).
 pub(crate) fn seed_for(answering: &Answering<'_>, status: StatusCode) -> u64 {
     request_seed(answering, status)
+}
+
+/// A body generated from `schema` for the answer `status` of the operation, the `attempt`th:
+/// generated once, then kept (its seed is the operation's, not the request's). Inferred state lays
+/// its records over it.
+pub(crate) fn generated_base(answering: &Answering<'_>, status: StatusCode, schema: &Value, attempt: u64) -> Value {
+    let schema_at = schema as *const Value as usize;
+    let key = answering
+        .cache
+        .key(("generated base", answering.index, status.as_u16(), schema_at, attempt));
+    let make = || {
+        let user_seed = answering.seed.to_le_bytes();
+        let code = status.as_u16().to_le_bytes();
+        let seed = seed_of(&[
+            answering.document.name.as_bytes(),
+            answering.operation.id.as_bytes(),
+            &code,
+            &user_seed,
+        ]);
+        Some(generator(answering).generate(schema, seed.wrapping_add(attempt)))
+    };
+    answering.cache.value(key, make).unwrap_or(Value::Null)
 }
 
 /// The example named `name` among the operation's responses, with its status.

@@ -1,6 +1,8 @@
 //! Answers already made: the same request to the same operation gives the same bytes (generation is
 //! deterministic), so a body generated and checked once is sent again from here instead of being
-//! generated and checked again. Keyed by a hash of everything the answer depends on.
+//! generated and checked again. Keyed by a hash of everything the answer depends on. The documented
+//! examples that validate, and the bodies generated for inferred state, are kept too: the answers
+//! of inferred state are laid over them.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
@@ -18,6 +20,10 @@ const CAPACITY: usize = 4096;
 pub struct AnswerCache {
     /// A std `Mutex`: a lookup or an insert, nothing awaited while it is held.
     answers: Mutex<HashMap<u64, Reply>>,
+    /// Values an answer is made from, by what they depend on: an operation's documented example
+    /// for a status and media type (if it validates), the bodies generated for inferred state to
+    /// lay its records over.
+    values: Mutex<HashMap<u64, Option<serde_json::Value>>>,
     hasher: foldhash::fast::FixedState,
 }
 
@@ -46,5 +52,16 @@ impl AnswerCache {
         }
         answers.insert(key, reply.clone());
         Some(reply)
+    }
+
+    /// The value made for `key` before, or `make`'s, kept for next time (bounded by the document:
+    /// a few for each operation, status and media type).
+    pub fn value(&self, key: u64, make: impl FnOnce() -> Option<serde_json::Value>) -> Option<serde_json::Value> {
+        if let Some(found) = lock(&self.values).get(&key) {
+            return found.clone();
+        }
+        let made = make();
+        lock(&self.values).insert(key, made.clone());
+        made
     }
 }

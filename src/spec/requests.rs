@@ -4,7 +4,11 @@
 //! Content-Type, valid against the schema: JSON, form-urlencoded, multipart field presence). The
 //! verdict lists every violation with its kind, so that a refusal can pick the status the document
 //! gives for it. Undeclared query parameters are not judged: OpenAPI does not forbid them. An
-//! operation's rules are compiled at its first request.
+//! operation's rules are compiled at its first request, each schema once for every operation that
+//! uses it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use http::HeaderMap;
 use jsonschema::Validator;
@@ -48,7 +52,7 @@ struct Parameter {
     /// An array parameter: its values are split (`explode`ed into repeats, or by the style's
     /// delimiter) before they are judged.
     array: Option<ArrayStyle>,
-    schema: Option<Box<Validator>>,
+    schema: Option<Arc<Validator>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +67,7 @@ struct BodyRule {
     required: bool,
     media_types: Vec<String>,
     /// Each media type's validator (JSON, form, multipart) where it has a schema.
-    schemas: Vec<(String, Box<Validator>)>,
+    schemas: Vec<(String, Arc<Validator>)>,
     /// The schemas as written, for reading form fields by their declared types.
     raw_schemas: Vec<(String, Value)>,
 }
@@ -102,6 +106,9 @@ pub struct RequestRules {
     document: std::sync::Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
     operations: super::OperationTable<Rules>,
+    /// Validators by the address of the schema they compile (a document never changes once loaded):
+    /// the operations that take one `$ref`'d parameter or body share its validator.
+    validators: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
 }
 
 /// A request as the checker needs it.
@@ -121,12 +128,28 @@ impl RequestRules {
     pub(crate) fn from_document(document: impl Into<std::sync::Arc<Value>>) -> Self {
         let document: std::sync::Arc<Value> = document.into();
         let operations = super::operation_table(&document);
-        Self { document, operations }
+        Self {
+            document,
+            operations,
+            validators: Mutex::default(),
+        }
     }
 
     fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
         let cell = self.operations.get(template)?.get(method)?;
-        Some(cell.get_or_init(|| compile_rules(&self.document, method, template)))
+        Some(cell.get_or_init(|| compile_rules(&self.document, method, template, &|schema| self.validator(schema))))
+    }
+
+    /// The validator of `schema` (a value inside the document), compiled once; `None` when it does
+    /// not compile.
+    fn validator(&self, schema: &Value) -> Option<Arc<Validator>> {
+        let key = schema as *const Value as usize;
+        if let Some(found) = crate::state::locks::lock(&self.validators).get(&key) {
+            return found.clone();
+        }
+        let compiled = compile_for(schema, &self.document, Side::Request).ok().map(Arc::new);
+        crate::state::locks::lock(&self.validators).insert(key, compiled.clone());
+        compiled
     }
 
     /// Checks one request; the error says the first way it leaves the spec.
@@ -164,7 +187,12 @@ impl RequestRules {
     }
 }
 
-fn compile_rules(document: &Value, method: &str, path: &str) -> Rules {
+fn compile_rules(
+    document: &Value,
+    method: &str,
+    path: &str,
+    compile: &dyn Fn(&Value) -> Option<Arc<Validator>>,
+) -> Rules {
     let converted = document;
     let item = &converted["paths"][path];
     let operation = &item[method.to_lowercase()];
@@ -223,9 +251,7 @@ fn compile_rules(document: &Value, method: &str, path: &str) -> Rules {
                 .as_bool()
                 .unwrap_or(matches!(location, Location::Path(_))),
             array,
-            schema: schema
-                .and_then(|s| compile_for(s, converted, Side::Request).ok())
-                .map(Box::new),
+            schema: schema.and_then(compile),
         });
     }
     let body = operation.get("requestBody").map(|body| {
@@ -236,26 +262,19 @@ fn compile_rules(document: &Value, method: &str, path: &str) -> Rules {
             .flatten()
             .map(|(m, _)| m.to_ascii_lowercase())
             .collect();
-        let raw_schemas: Vec<(String, Value)> = content
+        let resolved: Vec<(String, &Value)> = content
             .into_iter()
             .flatten()
-            .filter_map(|(m, media)| {
-                Some((
-                    m.to_ascii_lowercase(),
-                    walk::resolve(converted, media.get("schema")?).clone(),
-                ))
-            })
+            .filter_map(|(m, media)| Some((m.to_ascii_lowercase(), walk::resolve(converted, media.get("schema")?))))
             .collect();
         BodyRule {
             required: body["required"].as_bool().unwrap_or(false),
             media_types,
-            schemas: raw_schemas
+            schemas: resolved
                 .iter()
-                .filter_map(|(m, schema)| {
-                    Some((m.clone(), Box::new(compile_for(schema, converted, Side::Request).ok()?)))
-                })
+                .filter_map(|(m, schema)| Some((m.clone(), compile(schema)?)))
                 .collect(),
-            raw_schemas,
+            raw_schemas: resolved.into_iter().map(|(m, schema)| (m, schema.clone())).collect(),
         }
     });
     Rules {

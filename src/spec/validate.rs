@@ -66,6 +66,10 @@ pub struct ResponseValidators {
     /// Validators of schemas judged on their own (error shapes), by the schema's address in the
     /// document, which never moves: a document is never changed once loaded.
     schemas: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
+    /// Response validators by the pointer of the schema they compile, after `$ref`s that stand
+    /// alone: the operations that answer one component schema (an item's read, create, update…) or
+    /// one shared response (an error shape) share one validator.
+    shared: Mutex<HashMap<String, Result<Arc<Validator>, String>>>,
 }
 
 impl ResponseValidators {
@@ -76,6 +80,7 @@ impl ResponseValidators {
             document,
             operations,
             schemas: Mutex::default(),
+            shared: Mutex::default(),
         }
     }
 
@@ -144,9 +149,38 @@ impl ResponseValidators {
     fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
         let pointer = rule.schema.as_deref()?;
         Some(rule.compiled.get_or_init(|| {
-            let schema = self.document.pointer(pointer).unwrap_or(&Value::Null);
-            compile_for(schema, &self.document, Side::Response).map(Arc::new)
+            let target = self.lone_refs_followed(pointer);
+            let mut shared = crate::state::locks::lock(&self.shared);
+            shared
+                .entry(target)
+                .or_insert_with_key(|target| {
+                    let schema = self.document.pointer(target).unwrap_or(&Value::Null);
+                    compile_for(schema, &self.document, Side::Response).map(Arc::new)
+                })
+                .clone()
         }))
+    }
+
+    /// `pointer`, or where the schemas at it lead while each is a `$ref` alone (one with siblings,
+    /// which 3.1 allows, is a schema of its own).
+    fn lone_refs_followed(&self, pointer: &str) -> String {
+        let mut pointer = pointer.to_string();
+        for _ in 0..8 {
+            let target = self
+                .document
+                .pointer(&pointer)
+                .and_then(Value::as_object)
+                .filter(|schema| schema.len() == 1)
+                .and_then(|schema| schema.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .filter(|target| self.document.pointer(target).is_some());
+            match target {
+                Some(target) => pointer = target.to_string(),
+                None => break,
+            }
+        }
+        pointer
     }
 
     /// Checks one response. `path` is the spec's path template (without the base path). A status

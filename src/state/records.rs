@@ -4,6 +4,7 @@
 //! which keeps one per namespace ([`Stateful`] is one API's); nothing here knows HTTP.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -47,11 +48,12 @@ pub enum UndocumentedStatus {
 }
 
 /// Where an item is: the values of its resource's parent variables, and its id. A seed whose
-/// parents are unknown has no scope, and is found under any parent.
+/// parents are unknown has no scope, and is found under any parent. Shared, not copied, when a
+/// namespace takes its own copy of the records.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
-    pub scope: Box<[Box<str>]>,
-    pub id: Box<str>,
+    pub scope: Arc<[Arc<str>]>,
+    pub id: Arc<str>,
 }
 
 impl Key {
@@ -68,10 +70,12 @@ impl Key {
     }
 }
 
-/// One resource's items, and what making the next id needs without a walk over them.
+/// One resource's items, and what making the next id needs without a walk over them. Each item is
+/// shared until changed: a namespace's own copy of its seeds costs a pointer a record, not the
+/// records.
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
-    items: IndexMap<Key, Value>,
+    items: IndexMap<Key, Arc<Value>>,
     /// The highest id that is an integer, of every item ever kept (a deleted id is not made again).
     highest_integer: Option<i64>,
     /// How many items were ever added (never less after a delete, so the next made id differs).
@@ -83,7 +87,7 @@ impl Collection {
         if let Ok(number) = key.id.parse::<i64>() {
             self.highest_integer = Some(self.highest_integer.map_or(number, |h| h.max(number)));
         }
-        if self.items.insert(key, value).is_none() {
+        if self.items.insert(key, Arc::new(value)).is_none() {
             self.added += 1;
         }
     }
@@ -130,11 +134,16 @@ impl Records {
     }
 
     pub fn get(&self, resource: usize, key: &Key) -> Option<&Value> {
-        self.collection(resource)?.items.get(key)
+        self.collection(resource)?.items.get(key).map(|item| &**item)
     }
 
+    /// The item, to change (copied first if another namespace shares it).
     pub fn get_mut(&mut self, resource: usize, key: &Key) -> Option<&mut Value> {
-        self.collections.get_mut(resource)?.items.get_mut(key)
+        self.collections
+            .get_mut(resource)?
+            .items
+            .get_mut(key)
+            .map(Arc::make_mut)
     }
 
     /// Keeps `value` as the item `key` (replacing one there, in its place).
@@ -154,7 +163,8 @@ impl Records {
 
     /// Removes the item `key`, keeping the others' order.
     pub fn remove(&mut self, resource: usize, key: &Key) -> Option<Value> {
-        self.collections.get_mut(resource)?.items.shift_remove(key)
+        let removed = self.collections.get_mut(resource)?.items.shift_remove(key)?;
+        Some(Arc::unwrap_or_clone(removed))
     }
 
     /// Removes the items of `resource` whose scope starts with `prefix` (the sub-resources of a
@@ -178,11 +188,15 @@ impl Records {
             .into_iter()
             .flat_map(|c| c.items.iter())
             .filter(move |(key, _)| key.within(scope))
+            .map(|(key, item)| (key, &**item))
     }
 
     /// Every item of `resource`, any scope.
     pub fn all(&self, resource: usize) -> impl Iterator<Item = (&Key, &Value)> {
-        self.collection(resource).into_iter().flat_map(|c| c.items.iter())
+        self.collection(resource)
+            .into_iter()
+            .flat_map(|c| c.items.iter())
+            .map(|(key, item)| (key, &**item))
     }
 
     /// How many items `resource` holds.

@@ -37,15 +37,14 @@ pub(super) fn item(answering: &Answering<'_>, status: StatusCode, record: &Value
         }
         base
     };
-    let generator = body::generator(answering);
-    let seed = body::seed_for(answering, status);
     let mut bases: Vec<Box<dyn Fn() -> Value + '_>> = Vec::new();
     if let Some(example) = body::valid_example(answering, status, media) {
         bases.push(Box::new(move || example.clone()));
     }
     for attempt in 0..ATTEMPTS {
-        let generator = &generator;
-        bases.push(Box::new(move || generator.generate(schema, seed.wrapping_add(attempt))));
+        bases.push(Box::new(move || {
+            body::generated_base(answering, status, schema, attempt)
+        }));
     }
     // A `oneOf` item: each branch, generated alone, with the record over it.
     let branches: Vec<&Value> = ["oneOf", "anyOf"]
@@ -53,12 +52,11 @@ pub(super) fn item(answering: &Answering<'_>, status: StatusCode, record: &Value
         .flat_map(|key| walk::resolve(document, inner)[*key].as_array().into_iter().flatten())
         .collect();
     for branch in branches {
-        let generator = &generator;
         bases.push(Box::new(move || {
-            let item = generator.generate(branch, seed);
+            let item = body::generated_base(answering, status, branch, 0);
             match wrapper {
                 Some(field) => {
-                    let mut outer = generator.generate(schema, seed);
+                    let mut outer = body::generated_base(answering, status, schema, 0);
                     if !outer.is_object() {
                         outer = Value::Object(Default::default());
                     }
@@ -98,11 +96,8 @@ pub(super) fn list(
             &walk::resolve(document, property)["items"]
         }
     };
-    let generator = body::generator(answering);
-    let seed = body::seed_for(answering, status);
     let bases = (0..ATTEMPTS).map(|attempt| {
-        let seed = seed.wrapping_add(attempt);
-        let element = generator.generate(items_schema, seed);
+        let element = body::generated_base(answering, status, items_schema, attempt);
         let elements: Vec<Value> = records
             .iter()
             .map(|record| {
@@ -116,7 +111,7 @@ pub(super) fn list(
             Some(name) => {
                 let mut outer = match body::valid_example(answering, status, media) {
                     Some(example) if attempt == 0 => example,
-                    _ => generator.generate(schema, seed),
+                    _ => body::generated_base(answering, status, schema, attempt),
                 };
                 if !outer.is_object() {
                     outer = Value::Object(Default::default());
