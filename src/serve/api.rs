@@ -6,7 +6,10 @@
 
 use std::sync::Arc;
 
-use dropshot::{ApiDescription, ApiEndpoint, ApiEndpointVersions, Body, HttpError, Path, RawRequest, RequestContext};
+use dropshot::{
+    ApiDescription, ApiEndpoint, ApiEndpointBodyContentType, ApiEndpointVersions, Body, ExtractorMetadata, HttpError,
+    Path, RawRequest, RequestContext, ServerContext, SharedExtractor,
+};
 use http::{Method, Response};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -130,48 +133,34 @@ impl ApiContext {
     }
 }
 
-/// The rest of the path, which dropshot wants consumed; the pipeline reads the raw path instead,
-/// so that a `%2F` inside an id stays inside it.
+/// The rest of the path, as dropshot's route declares it: its schema is what [`WildcardPath`]
+/// tells dropshot the endpoint takes.
 #[derive(Deserialize, JsonSchema)]
 struct AnyPath {
     #[allow(dead_code)]
-    path: Skipped,
+    path: Vec<String>,
 }
 
-/// A path variable dropshot wants as an array of strings, walked but not copied: a `Vec` of the
-/// segments cost every request thousands of instructions, for nothing the pipeline reads.
-struct Skipped;
+/// The wildcard path variable, declared to dropshot (which wants every path variable consumed)
+/// and never read: the pipeline routes the raw path, so that a `%2F` inside an id stays inside
+/// it. dropshot's own `Path` extractor would copy the segments into a map and deserialize them,
+/// thousands of instructions a request for nothing.
+struct WildcardPath;
 
-impl<'de> Deserialize<'de> for Skipped {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Segments;
-        impl<'de> serde::de::Visitor<'de> for Segments {
-            type Value = Skipped;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("the path's segments")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Skipped)
-            }
-        }
-        deserializer.deserialize_seq(Segments)
-    }
-}
-
-impl JsonSchema for Skipped {
-    fn schema_name() -> String {
-        "Skipped".into()
+#[async_trait::async_trait]
+impl SharedExtractor for WildcardPath {
+    async fn from_request<Context: ServerContext>(_: &RequestContext<Context>) -> Result<Self, HttpError> {
+        Ok(WildcardPath)
     }
 
-    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        <Vec<String>>::json_schema(generator)
+    fn metadata(body: ApiEndpointBodyContentType) -> ExtractorMetadata {
+        <Path<AnyPath> as SharedExtractor>::metadata(body)
     }
 }
 
 async fn any_request(
     rqctx: RequestContext<Arc<ApiContext>>,
-    _path: Path<AnyPath>,
+    _path: WildcardPath,
     raw: RawRequest,
 ) -> Result<Response<Body>, HttpError> {
     Ok(rqctx.context().serve(raw).await)
