@@ -131,11 +131,12 @@ impl ApiContext {
             self.journal(journaled, request, verdict, None, true);
             return dropped_connection();
         }
-        let answering = self.answering(index, &request, &forcing);
+        // Made only where it is read: a compiled override answers without it.
+        let answering = || self.answering(index, &request, &forcing);
         let forced = if forcing.status.is_some() || forcing.example.is_some() {
             match &self.vendor {
-                Some(vendor) => engine::forced_for_vendor(&answering, |status| vendor.status_error(status)),
-                None => engine::forced(&answering),
+                Some(vendor) => engine::forced_for_vendor(&answering(), |status| vendor.status_error(status)),
+                None => engine::forced(&answering()),
             }
         } else {
             None
@@ -144,7 +145,7 @@ impl ApiContext {
         let reply = match (forced, compiled) {
             (Some(reply), _) => reply,
             (None, _) if request.body == RequestBody::TimedOut => self
-                .status_error(&answering, StatusCode::REQUEST_TIMEOUT)
+                .status_error(&answering(), StatusCode::REQUEST_TIMEOUT)
                 .with_header(http::header::CONNECTION, HeaderValue::from_static("close")),
             (None, Some((override_index, _))) => {
                 let vendor = self.vendor.as_ref().expect("an override implies a vendor");
@@ -161,10 +162,10 @@ impl ApiContext {
                 ))
             }
             (None, None) => answer_without_panicking(
-                || engine::answer(&answering, &violations),
+                || engine::answer(&answering(), &violations),
                 || {
                     engine::error_reply(
-                        &answering,
+                        &answering(),
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "the mock failed to answer",
                         &[],
