@@ -45,13 +45,19 @@
 //!   `listen`, and `proxy/` (relaying to the real service and classifying its answers).
 //! - `spec`: a loaded OpenAPI document: `load`, `walk`, the operation table and `router`, request
 //!   rules (`requests`), response validators (`validate`), `schema` (OpenAPI to JSON Schema),
-//!   `examples`, `generate` (deterministic bodies from schemas), `inspect`, `extract`.
-//! - `engine`: answers an operation from its document alone (status, negotiation, body, errors).
+//!   `examples`, `generate` (deterministic bodies from schemas), `resources` (the roles and ids
+//!   inferred from its paths), `inspect`, `extract`.
+//! - `engine`: answers an operation from its document alone (status, negotiation, body, errors),
+//!   and `engine/stateful/` from the state inferred from it (create, read, list, update, actions,
+//!   delete, singletons; ids, timestamps, seeds, the shape of each answer).
 //! - `vendors`: one folder per compiled vendor (`mod.rs`: its `Vendor` impl and overrides;
-//!   `error.rs`: its error shape and departures), and the one list of them.
-//! - `state`: what is remembered: the `store` of tenants and their `sessions`, each namespace's
-//!   `clock`, the `journal`, the `fixtures`, and what every server `shared`s.
-//! - `control`: the control API (sessions, reset, journal, clock, scenarios, APIs, dashboard).
+//!   `error.rs`: its error shape and departures; `siblings.rs`, where a vendor has them: the
+//!   operations of its fuller document that share its sessions), and the one list of them.
+//! - `state`: what is remembered: the `store` of tenants and their `sessions`, the `records` of
+//!   inferred state, each namespace's `clock`, the `journal`, the `fixtures`, and what every server
+//!   `shared`s.
+//! - `control`: the control API (sessions, inferred records, reset, journal, clock, scenarios, APIs,
+//!   dashboard).
 //! - `check`, `diff`, `report`: the judges (`understudy check`, `understudy diff`) and their reports.
 //! - Leaf modules: `exchange` (requests and replies), `operation`, `probe`, `coverage`,
 //!   `departures`, `ids`, `redact`, `generated` (progenitor's clients, from build.rs).
