@@ -7,7 +7,7 @@
 //! `StdError` forbids), and 415 is not documented. See [`error::DEPARTURES`].
 //!
 //! Given Nango's fuller document, `POST /connect/sessions` and `GET /connect/session` share these
-//! sessions ([`siblings`]).
+//! sessions (`siblings.rs`).
 
 mod checks;
 mod error;

@@ -6,7 +6,7 @@
 //! status the spec does not document.
 //!
 //! Given Paragraph's fuller document, the create and the poll of an auth session share these
-//! sessions ([`siblings`]).
+//! sessions (`siblings.rs`).
 
 mod error;
 mod probes;
