@@ -68,7 +68,7 @@ struct BodyRule {
     media_types: Vec<String>,
     /// Each media type's validator (JSON, form, multipart) where it has a schema.
     schemas: Vec<(String, Arc<Validator>)>,
-    /// The schemas as written, for reading form fields by their declared types.
+    /// The schemas as written, for reading form fields by their declared types (`Null` for JSON).
     raw_schemas: Vec<(String, Value)>,
 }
 
@@ -274,7 +274,17 @@ fn compile_rules(
                 .iter()
                 .filter_map(|(m, schema)| Some((m.clone(), compile(schema)?)))
                 .collect(),
-            raw_schemas: resolved.into_iter().map(|(m, schema)| (m, schema.clone())).collect(),
+            // Read only for forms and multipart bodies: a JSON body's is not kept twice.
+            raw_schemas: resolved
+                .into_iter()
+                .map(|(m, schema)| {
+                    let kept = match super::validate::is_json_media(&m) {
+                        true => Value::Null,
+                        false => schema.clone(),
+                    };
+                    (m, kept)
+                })
+                .collect(),
         }
     });
     Rules {
