@@ -332,8 +332,8 @@ fn run(options: &Options) -> bool {
             let result = wrk::run(scenario, &servers[scenario.server], options.seconds);
             if result.unexpected > 0 {
                 eprintln!(
-                    "perf: {}: {} of {} answers were not {:?}",
-                    scenario.name, result.unexpected, result.requests, scenario.expect
+                    "perf: {}: {} of {} answers were not {:?} ({})",
+                    scenario.name, result.unexpected, result.requests, scenario.expect, result.errors
                 );
             }
             if i == measured.len() {

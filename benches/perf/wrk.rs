@@ -27,7 +27,7 @@ pub struct Scenario {
 }
 
 /// What one wrk run measured.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Measured {
     pub requests: u64,
     pub rps: f64,
@@ -36,6 +36,8 @@ pub struct Measured {
     pub cpu_us: f64,
     /// Answers that were not of the expected kind, and socket errors.
     pub unexpected: u64,
+    /// wrk's own count of non-2xx answers and socket errors, to say which the unexpected were.
+    pub errors: String,
 }
 
 /// A request with fixed method, headers and body.
@@ -144,7 +146,16 @@ pub fn run(scenario: &Scenario, server: &Server, seconds: u64) -> Measured {
             Expect::Success => non_2xx,
             Expect::Error => requests - non_2xx.min(requests),
         };
+    let errors = if unexpected > 0 {
+        format!(
+            "non-2xx or 3xx: {non_2xx}; socket errors: {}",
+            field("Socket errors:").trim()
+        )
+    } else {
+        String::new()
+    };
     Measured {
+        errors,
         requests,
         rps: field("Requests/sec:").parse().unwrap_or(0.0),
         p50_ms: millis(&field("50%")),
