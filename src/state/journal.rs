@@ -231,11 +231,16 @@ impl Journal {
         };
         let key: Arc<str> = match entries.by_namespace.get_key_value(namespace) {
             Some((key, held)) => {
-                let key = key.clone();
-                if held.entries.len() >= self.per_namespace {
-                    entries.pop_oldest(&key);
-                }
+                let (key, full) = (key.clone(), held.entries.len() >= self.per_namespace);
                 entries.touch(&key);
+                if full {
+                    // The steady state of a busy namespace: its oldest makes way for the newest, the
+                    // counts stay as they are, and the oldest is dropped once the lock is let go.
+                    let evicted = entries.replace_oldest(&key, recorded);
+                    drop(entries);
+                    drop(evicted);
+                    return;
+                }
                 key
             }
             None => {
@@ -337,6 +342,15 @@ impl Entries {
         self.sizes.remove(&(before, arrival));
         self.sizes.insert((before + 1, arrival), namespace);
         self.total += 1;
+    }
+
+    /// Drops the namespace's oldest entry and appends `recorded`, in a namespace that holds
+    /// entries: its size, and every count, stay the same. The entry dropped.
+    fn replace_oldest(&mut self, namespace: &str, recorded: Recorded) -> Option<Recorded> {
+        let held = self.by_namespace.get_mut(namespace)?;
+        let evicted = held.entries.pop_front();
+        held.entries.push_back(recorded);
+        evicted
     }
 
     fn pop_oldest(&mut self, namespace: &Arc<str>) {
@@ -478,6 +492,25 @@ mod tests {
             .map(|r| r.entry.status)
             .collect();
         assert_eq!(statuses, vec![203, 204, 205]);
+    }
+
+    #[test]
+    fn a_full_namespace_replacing_its_oldest_keeps_every_count_true() {
+        let journal = Journal::new(3, 5);
+        for status in 200..210 {
+            journal.record("full", entry(status));
+        }
+        for _ in 0..3 {
+            journal.record("later", entry(404));
+        }
+        assert_eq!(journal.count("full", &Filter::default()), 3, "at its own limit");
+        assert_eq!(journal.count("later", &Filter::default()), 2, "the total of 5 holds");
+        let newest: Vec<u16> = journal
+            .select("full", &Filter::default())
+            .iter()
+            .map(|r| r.entry.status)
+            .collect();
+        assert_eq!(newest, vec![207, 208, 209]);
     }
 
     #[test]
