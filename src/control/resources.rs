@@ -133,6 +133,7 @@ struct Target<'a> {
     state: &'a Stateful,
     at: usize,
     resource: &'static Resource,
+    document: &'static Document,
 }
 
 /// The target of a call naming `api` and `resource`, or the 404 naming what exists.
@@ -148,6 +149,7 @@ fn target<'a>(rqctx: &'a Context, api: &str, resource: &str) -> Result<Target<'a
         state,
         at,
         resource,
+        document,
     })
 }
 
@@ -239,6 +241,7 @@ async fn record_create(
         state,
         at,
         resource: found,
+        ..
     } = target(&rqctx, &api, &resource)?;
     let record = body.into_inner();
     let field = found.id.as_ref().and_then(|id| id.field.as_deref()).ok_or_else(|| {
@@ -247,16 +250,10 @@ async fn record_create(
             format!("{resource} has no known id field (name one with x-understudy-id)"),
         )
     })?;
-    let id = match record.get(field) {
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Number(number)) => number.to_string(),
-        _ => {
-            return Err(HttpError::for_bad_request(
-                None,
-                format!("the record has no id in its field `{field}`"),
-            ))
-        }
-    };
+    let id = record
+        .get(field)
+        .and_then(crate::engine::id_text)
+        .ok_or_else(|| HttpError::for_bad_request(None, format!("the record has no id in its field `{field}`")))?;
     let key = Key::new(&parents(query.into_inner()).unwrap_or_default(), &id);
     state.store.update(&namespace, "", now, |tenant| {
         tenant.change().insert(at, key.clone(), record.clone());
@@ -314,16 +311,15 @@ async fn record_replace(
         state,
         at,
         resource: found,
+        document,
     } = target(&rqctx, &api, &resource)?;
     let mut record = body.into_inner();
     if let (Some(field), Some(fields)) = (
         found.id.as_ref().and_then(|i| i.field.as_deref()),
         record.as_object_mut(),
     ) {
-        let typed = match fields.get(field) {
-            Some(Value::Number(_)) => id.parse::<i64>().map(Value::from).unwrap_or(Value::from(id.clone())),
-            _ => Value::from(id.clone()),
-        };
+        // Typed as the id's schema says (`42`, not `"42"`, for an integer id).
+        let typed = crate::engine::typed_id(document.json(), &found.id_schema, &id);
         fields.insert(field.to_string(), typed);
     }
     let scope = parents(query.into_inner());

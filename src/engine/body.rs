@@ -167,14 +167,7 @@ pub(crate) fn generated_base(answering: &Answering<'_>, status: StatusCode, sche
         .cache
         .key(("generated base", answering.index, status.as_u16(), schema_at, attempt));
     let make = || {
-        let user_seed = answering.seed.to_le_bytes();
-        let code = status.as_u16().to_le_bytes();
-        let seed = seed_of(&[
-            answering.document.name.as_bytes(),
-            answering.operation.id.as_bytes(),
-            &code,
-            &user_seed,
-        ]);
+        let seed = seed_of_parts(answering, status, false);
         Some(generator(answering).generate(schema, seed.wrapping_add(attempt)))
     };
     answering.cache.value(key, make).unwrap_or(Value::Null)
@@ -282,6 +275,12 @@ fn generate_checked(answering: &Answering<'_>, status: StatusCode, media: &str, 
 
 /// The seed of one request's generated body.
 fn request_seed(answering: &Answering<'_>, status: StatusCode) -> u64 {
+    seed_of_parts(answering, status, true)
+}
+
+/// The seed of the document, the operation, the status and `--seed`, and with `with_params` the
+/// request's path parameters too.
+fn seed_of_parts(answering: &Answering<'_>, status: StatusCode, with_params: bool) -> u64 {
     let user_seed = answering.seed.to_le_bytes();
     let status = status.as_u16().to_le_bytes();
     let mut parts: Vec<&[u8]> = vec![
@@ -290,7 +289,7 @@ fn request_seed(answering: &Answering<'_>, status: StatusCode) -> u64 {
         &status,
         &user_seed,
     ];
-    for (name, value) in &answering.request.params {
+    for (name, value) in answering.request.params.iter().filter(|_| with_params) {
         parts.push(name.as_bytes());
         parts.push(value.as_bytes());
     }

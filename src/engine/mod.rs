@@ -29,8 +29,8 @@ use crate::serve::forcing::Forcing;
 use crate::spec::{Document, DocumentedBody, Violation};
 
 pub(crate) use cache::AnswerCache;
-pub(crate) use stateful::seed_records;
 pub use stateful::StateFixtures;
+pub(crate) use stateful::{id_text, seed_records, typed_id};
 
 /// What the engine needs to answer one request to one operation.
 pub struct Answering<'a> {

@@ -7,14 +7,13 @@
 //! operation's rules are compiled at its first request, each schema once for every operation that
 //! uses it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use http::HeaderMap;
 use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::schema::{compile_for, Side};
+use super::schema::{CompiledSchemas, Side};
 use super::walk;
 
 /// What the spec asks of one operation's requests.
@@ -106,9 +105,9 @@ pub struct RequestRules {
     document: std::sync::Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
     operations: super::OperationTable<Rules>,
-    /// Validators by the address of the schema they compile (a document never changes once loaded):
-    /// the operations that take one `$ref`'d parameter or body share its validator.
-    validators: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
+    /// The validators of its parameters and bodies: the operations that take one `$ref`'d
+    /// parameter or body share its validator.
+    validators: CompiledSchemas,
 }
 
 /// A request as the checker needs it.
@@ -131,25 +130,17 @@ impl RequestRules {
         Self {
             document,
             operations,
-            validators: Mutex::default(),
+            validators: CompiledSchemas::new(Side::Request),
         }
     }
 
     fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
         let cell = self.operations.get(template)?.get(method)?;
-        Some(cell.get_or_init(|| compile_rules(&self.document, method, template, &|schema| self.validator(schema))))
-    }
-
-    /// The validator of `schema` (a value inside the document), compiled once; `None` when it does
-    /// not compile.
-    fn validator(&self, schema: &Value) -> Option<Arc<Validator>> {
-        let key = schema as *const Value as usize;
-        if let Some(found) = crate::state::locks::lock(&self.validators).get(&key) {
-            return found.clone();
-        }
-        let compiled = compile_for(schema, &self.document, Side::Request).ok().map(Arc::new);
-        crate::state::locks::lock(&self.validators).insert(key, compiled.clone());
-        compiled
+        Some(cell.get_or_init(|| {
+            compile_rules(&self.document, method, template, &|schema| {
+                self.validators.of(schema, &self.document).ok()
+            })
+        }))
     }
 
     /// Checks one request; the error says the first way it leaves the spec.

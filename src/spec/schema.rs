@@ -107,6 +107,38 @@ pub(crate) fn compile_for(schema: &Value, document: &Value, side: Side) -> Resul
     compile_json_schema(&root)
 }
 
+/// The validators of one document's schemas for one side, each compiled once, at its first use,
+/// and shared by every operation that reaches the same schema (a `$ref`'d component, a shared
+/// response). Keyed by the schema's address in the document, which never moves: a document is never
+/// changed once loaded.
+pub(crate) struct CompiledSchemas {
+    side: Side,
+    by_address: std::sync::Mutex<std::collections::HashMap<usize, Result<std::sync::Arc<Validator>, String>>>,
+}
+
+impl CompiledSchemas {
+    pub(crate) fn new(side: Side) -> Self {
+        Self {
+            side,
+            by_address: Default::default(),
+        }
+    }
+
+    /// The validator of `schema`, a value inside `document`; the error says why it cannot be made.
+    /// Compiled outside the lock: two first uses at once may both compile, and one is kept.
+    pub(crate) fn of(&self, schema: &Value, document: &Value) -> Result<std::sync::Arc<Validator>, String> {
+        let key = schema as *const Value as usize;
+        if let Some(found) = crate::state::locks::lock(&self.by_address).get(&key) {
+            return found.clone();
+        }
+        let compiled = compile_for(schema, document, self.side).map(std::sync::Arc::new);
+        crate::state::locks::lock(&self.by_address)
+            .entry(key)
+            .or_insert(compiled)
+            .clone()
+    }
+}
+
 /// A validator for a JSON Schema root as it stands.
 fn compile_json_schema(root: &Value) -> Result<Validator, String> {
     jsonschema::options()

@@ -2,13 +2,12 @@
 //! body validate against that status's JSON schema? Used by the journal, the proxy, `check` and the
 //! tests; the schemas are compiled once, when a response is first judged.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use jsonschema::Validator;
 
-use super::schema::{compile_for, Side};
+use super::schema::{CompiledSchemas, Side};
 use serde_json::Value;
 
 /// What the spec says a response with a given status looks like: no content (the body must be
@@ -63,13 +62,9 @@ pub struct ResponseValidators {
     document: Arc<Value>,
     /// template -> method -> its entry: looked up by the request's `&str`s, allocating nothing.
     operations: super::OperationTable<ByStatus>,
-    /// Validators of schemas judged on their own (error shapes), by the schema's address in the
-    /// document, which never moves: a document is never changed once loaded.
-    schemas: Mutex<HashMap<usize, Option<Arc<Validator>>>>,
-    /// Response validators by the pointer of the schema they compile, after `$ref`s that stand
-    /// alone: the operations that answer one component schema (an item's read, create, update…) or
-    /// one shared response (an error shape) share one validator.
-    shared: Mutex<HashMap<String, Result<Arc<Validator>, String>>>,
+    /// The validators of its response schemas, those of the operations' documented answers and
+    /// those judged on their own (error shapes) alike.
+    schemas: CompiledSchemas,
 }
 
 impl ResponseValidators {
@@ -79,20 +74,14 @@ impl ResponseValidators {
         Self {
             document,
             operations,
-            schemas: Mutex::default(),
-            shared: Mutex::default(),
+            schemas: CompiledSchemas::new(Side::Response),
         }
     }
 
     /// A validator for one schema of the document (`schema` must be a value inside the document this
     /// was built from), compiled once; `None` when it does not compile.
     pub(crate) fn validator(&self, schema: &Value) -> Option<Arc<Validator>> {
-        let key = schema as *const Value as usize;
-        let mut schemas = crate::state::locks::lock(&self.schemas);
-        schemas
-            .entry(key)
-            .or_insert_with(|| compile_for(schema, &self.document, Side::Response).ok().map(Arc::new))
-            .clone()
+        self.schemas.of(schema, &self.document).ok()
     }
 
     /// The operation's documented responses, read (not compiled) at first use.
@@ -105,7 +94,7 @@ impl ResponseValidators {
                 .into_iter()
                 .flatten()
                 .map(|(key, _)| {
-                    let response = self.followed(format!("{base}/{}", escape(key)));
+                    let response = self.followed(&format!("{base}/{}", escape(key)), false);
                     let content = self
                         .document
                         .pointer(&format!("{response}/content"))
@@ -114,7 +103,7 @@ impl ResponseValidators {
                         .into_iter()
                         .flatten()
                         .map(|(media, _)| {
-                            let object = self.followed(format!("{response}/content/{}", escape(media)));
+                            let object = self.followed(&format!("{response}/content/{}", escape(media)), false);
                             let schema = format!("{object}/schema");
                             MediaRule {
                                 media: media.to_ascii_lowercase(),
@@ -129,49 +118,18 @@ impl ResponseValidators {
         }))
     }
 
-    /// `pointer`, or where the `$ref`s at it lead (a few hops at most).
-    fn followed(&self, mut pointer: String) -> String {
-        for _ in 0..8 {
-            let reference = self
-                .document
-                .pointer(&pointer)
-                .and_then(|v| v.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'));
-            match reference {
-                Some(target) if self.document.pointer(target).is_some() => pointer = target.to_string(),
-                _ => break,
-            }
-        }
-        pointer
-    }
-
-    fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
-        let pointer = rule.schema.as_deref()?;
-        Some(rule.compiled.get_or_init(|| {
-            let target = self.lone_refs_followed(pointer);
-            let mut shared = crate::state::locks::lock(&self.shared);
-            shared
-                .entry(target)
-                .or_insert_with_key(|target| {
-                    let schema = self.document.pointer(target).unwrap_or(&Value::Null);
-                    compile_for(schema, &self.document, Side::Response).map(Arc::new)
-                })
-                .clone()
-        }))
-    }
-
-    /// `pointer`, or where the schemas at it lead while each is a `$ref` alone (one with siblings,
-    /// which 3.1 allows, is a schema of its own).
-    fn lone_refs_followed(&self, pointer: &str) -> String {
+    /// `pointer`, or where the `$ref`s at it lead (a few hops at most). With `lone_only`, only a
+    /// `$ref` that stands alone is followed: a schema with siblings beside its `$ref` (which 3.1
+    /// allows) is a schema of its own.
+    fn followed(&self, pointer: &str, lone_only: bool) -> String {
         let mut pointer = pointer.to_string();
         for _ in 0..8 {
             let target = self
                 .document
                 .pointer(&pointer)
                 .and_then(Value::as_object)
-                .filter(|schema| schema.len() == 1)
-                .and_then(|schema| schema.get("$ref"))
+                .filter(|object| !lone_only || object.len() == 1)
+                .and_then(|object| object.get("$ref"))
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
                 .filter(|target| self.document.pointer(target).is_some());
@@ -181,6 +139,17 @@ impl ResponseValidators {
             }
         }
         pointer
+    }
+
+    /// The rule's validator: the operations that answer one component schema (an item's read,
+    /// create, update…) or one shared response (an error shape) share it.
+    fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
+        let pointer = rule.schema.as_deref()?;
+        Some(rule.compiled.get_or_init(|| {
+            let target = self.followed(pointer, true);
+            let schema = self.document.pointer(&target).unwrap_or(&Value::Null);
+            self.schemas.of(schema, &self.document)
+        }))
     }
 
     /// Checks one response. `path` is the spec's path template (without the base path). A status

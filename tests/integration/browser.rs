@@ -13,6 +13,20 @@ use crate::default_data;
 use crate::harness::Mock;
 
 /// `UNDERSTUDY_CHROMIUM`, or the first Chromium-like browser on `PATH`.
+/// The browser, or `None` with the test named as skipped; under CI, where .ci/run installs it, a
+/// missing browser fails the test instead.
+fn browser_or_skip(test: &str) -> Option<PathBuf> {
+    let found = find_browser();
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium: .ci/run installs it"
+        );
+        eprintln!("SKIPPED {test}: no Chromium on PATH (apt-get install chromium)");
+    }
+    found
+}
+
 fn find_browser() -> Option<PathBuf> {
     if let Some(explicit) = std::env::var_os("UNDERSTUDY_CHROMIUM") {
         return Some(PathBuf::from(explicit));
@@ -90,12 +104,7 @@ async fn serve_page(html: String) -> String {
 
 #[tokio::test]
 async fn a_page_from_another_origin_reads_every_vendor_answer() {
-    let Some(browser) = find_browser() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true and no Chromium: .ci/run installs it"
-        );
-        eprintln!("SKIPPED a_page_from_another_origin_reads_every_vendor_answer: no Chromium on PATH (apt-get install chromium)");
+    let Some(browser) = browser_or_skip("a_page_from_another_origin_reads_every_vendor_answer") else {
         return;
     };
     let mock = Mock::start().await;
@@ -192,12 +201,7 @@ async fn chromium(
 
 #[tokio::test]
 async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
-    let Some(browser) = find_browser() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true and no Chromium: .ci/run installs it"
-        );
-        eprintln!("SKIPPED the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act: no Chromium on PATH");
+    let Some(browser) = browser_or_skip("the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act") else {
         return;
     };
     let mock = Mock::start().await;
@@ -263,26 +267,10 @@ async fn the_dashboard_shows_requests_as_they_arrive_and_its_buttons_act() {
 
 #[tokio::test]
 async fn the_dashboard_lists_each_apis_inferred_resources_and_their_records() {
-    let Some(browser) = find_browser() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true and no Chromium: .ci/run installs it"
-        );
-        eprintln!("SKIPPED the_dashboard_lists_each_apis_inferred_resources_and_their_records: no Chromium on PATH");
+    let Some(browser) = browser_or_skip("the_dashboard_lists_each_apis_inferred_resources_and_their_records") else {
         return;
     };
-    let pets = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/documents/pets-crud-3.0.yaml"
-    ));
-    let mock = Mock::start_with(understudy::Options {
-        specs: vec![understudy::SpecSource {
-            name: Some("pets".into()),
-            path: pets,
-        }],
-        ..understudy::Options::ephemeral()
-    })
-    .await;
+    let mock = Mock::serving("pets", "pets-crud-3.0.yaml", false).await;
     let ns = "dashboard-records";
     let created: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/pets", mock.url("pets")))

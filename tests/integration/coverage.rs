@@ -110,19 +110,7 @@ async fn a_few_requests_exercise_exactly_their_situations() {
 
 #[tokio::test]
 async fn inferred_state_counts_each_roles_outcomes() {
-    let pets = std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/documents/pets-crud-3.0.yaml"
-    ));
-    let mock = Mock::start_with(understudy::Options {
-        specs: vec![understudy::SpecSource {
-            name: Some("pets".into()),
-            path: pets,
-        }],
-        no_vendors: true,
-        ..understudy::Options::ephemeral()
-    })
-    .await;
+    let mock = Mock::serving("pets", "pets-crud-3.0.yaml", true).await;
     let ns = "state-coverage";
     let http = ::reqwest::Client::new();
     let base = mock.url("pets");

@@ -29,6 +29,23 @@ impl Mock {
         .await
     }
 
+    /// Understudy serving the test document `file` (in tests/documents/) as `name`, beside the
+    /// vendors unless `alone`.
+    pub async fn serving(name: &str, file: &str, alone: bool) -> Self {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/documents")
+            .join(file);
+        Self::start_with(Options {
+            specs: vec![understudy::SpecSource {
+                name: Some(name.into()),
+                path,
+            }],
+            no_vendors: alone,
+            ..Options::ephemeral()
+        })
+        .await
+    }
+
     pub async fn start_with(options: Options) -> Self {
         let fidelity = options.fidelity;
         let running = understudy::start(options)

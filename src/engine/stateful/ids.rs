@@ -107,7 +107,7 @@ fn uuid_from(seed: u64) -> String {
 }
 
 /// The id as JSON typed as its schema says: `"42"` is `42` for an integer id.
-pub(super) fn typed(document: &Value, id_schema: &Value, text: &str) -> Value {
+pub(crate) fn typed(document: &Value, id_schema: &Value, text: &str) -> Value {
     let schema = walk::resolve(document, id_schema);
     let says = |kind: &str| {
         schema["type"] == kind
@@ -129,7 +129,7 @@ pub(super) fn typed(document: &Value, id_schema: &Value, text: &str) -> Value {
 }
 
 /// An id value as the text of its key.
-pub(super) fn text_of(value: &Value) -> Option<String> {
+pub(crate) fn text_of(value: &Value) -> Option<String> {
     match value {
         Value::String(text) => Some(text.clone()),
         Value::Number(number) => Some(number.to_string()),

@@ -31,6 +31,7 @@ use crate::exchange::Reply;
 use crate::spec::resources::{Role, RoleKind};
 use crate::state::records::{Records, Stateful};
 
+pub(crate) use ids::{text_of as id_text, typed as typed_id};
 pub(crate) use seeds::seed_records;
 pub use seeds::StateFixtures;
 

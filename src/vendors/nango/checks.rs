@@ -1,5 +1,6 @@
-//! The checks the service runs on a delete, in its order after the content type: the token as it
-//! reads it, then no query parameter, then no body (zod strict objects, with zod's messages).
+//! The checks the service runs, in its order: the content type, the credential as it reads it (the
+//! connect session token, or for the create the secret key), then for the delete no query parameter
+//! and no body (zod strict objects, with zod's messages).
 
 use serde_json::Value;
 
@@ -15,25 +16,48 @@ pub(super) fn is_well_formed(token: &str) -> bool {
         .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
-/// The token as the service reads it: `header.split('Bearer ').pop()`, then a format check.
+/// A `Content-Type` that is present and not JSON is refused before anything else (415), on every
+/// route of the public API.
+pub(super) fn check_content_type(request: &Incoming) -> Result<(), NangoError> {
+    match request.media_type() {
+        Some(media) if media != "application/json" => Err(NangoError::InvalidContentType),
+        _ => Ok(()),
+    }
+}
+
+/// The credential as the service reads it: `header.split('Bearer ').pop()`, so that a header
+/// without `Bearer ` is read whole; `None` for a header that is not text (it fails every format).
 /// `Authorization: Bearer ` never arrives as such: a field value loses its trailing whitespace on the
-/// wire (RFC 9110 5.5, in hyper as in Node), so it reads as the token `Bearer`, a format error, and
-/// the service's `malformed_auth_header` branch is out of reach over HTTP/1.1.
-pub(super) fn connect_session_token(request: &Incoming) -> Result<&str, NangoError> {
+/// wire (RFC 9110 5.5, in hyper as in Node), so it reads as the credential `Bearer`, a format error,
+/// and the service's `malformed_auth_header` branch is out of reach over HTTP/1.1.
+fn credential(request: &Incoming) -> Result<Option<&str>, NangoError> {
     let header = request
         .headers
         .get(http::header::AUTHORIZATION)
         .ok_or(NangoError::MissingAuthHeader)?;
-    let header = header.to_str().map_err(|_| NangoError::InvalidTokenFormat)?;
-    let token = header.rsplit("Bearer ").next().unwrap_or("");
-    if token.is_empty() {
-        return Err(NangoError::MalformedAuthHeader);
+    let Ok(header) = header.to_str() else {
+        return Ok(None);
+    };
+    match header.rsplit("Bearer ").next().unwrap_or("") {
+        "" => Err(NangoError::MalformedAuthHeader),
+        credential => Ok(Some(credential)),
     }
-    let well_formed = is_well_formed(token);
-    if well_formed {
-        Ok(token)
-    } else {
-        Err(NangoError::InvalidTokenFormat)
+}
+
+/// The connect session token (the delete's and the read's credential), then its format check.
+pub(super) fn connect_session_token(request: &Incoming) -> Result<&str, NangoError> {
+    match credential(request)? {
+        Some(token) if is_well_formed(token) => Ok(token),
+        _ => Err(NangoError::InvalidTokenFormat),
+    }
+}
+
+/// The secret key (the create's credential): a UUID. Any well-formed key is accepted: the mock has
+/// no accounts.
+pub(super) fn secret_key(request: &Incoming) -> Result<(), NangoError> {
+    match credential(request)? {
+        Some(key) if uuid::Uuid::parse_str(key).is_ok() => Ok(()),
+        _ => Err(NangoError::InvalidSecretKeyFormat),
     }
 }
 

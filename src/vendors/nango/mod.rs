@@ -25,7 +25,7 @@ use crate::exchange::{reason, Fidelity, Incoming, Reply};
 use crate::probe::Catalogue;
 use crate::serve::vendor::{Operation, Override, Sibling, Vendor, VendorContext, VendorError};
 use crate::state::sessions::Sessions;
-use checks::{check_body, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
+use checks::{check_body, check_content_type, check_query, connect_session_token, is_well_formed, TOKEN_PREFIX};
 use error::NangoError;
 pub use error::{
     AUTH_CONNECT_SESSION_TOKEN, CONTENT_TYPE_415, DEPARTURES, INFERRED, NO_404, PAYLOAD_ON_401, SIBLINGS_INFERRED,
@@ -201,9 +201,7 @@ fn delete_connect_session(context: &VendorContext<Nango>, request: &Incoming) ->
 /// Deletes the connect session; a refusal comes with its catalogue situation where only the store
 /// can tell it (an expired token from an unknown one).
 fn delete(context: &VendorContext<Nango>, request: &Incoming) -> Result<Reply, (NangoError, Option<&'static str>)> {
-    if request.media_type().is_some_and(|media| media != "application/json") {
-        return Err((NangoError::InvalidContentType, None));
-    }
+    check_content_type(request).map_err(|e| (e, None))?;
     let token = connect_session_token(request).map_err(|e| (e, None))?;
     // The query and body are read before the store is touched, but their errors rank below the
     // token's (the service authenticates first), so they are only answered once the token is known.

@@ -7,7 +7,7 @@
 use http::StatusCode;
 use serde_json::{json, Value};
 
-use super::checks::connect_session_token;
+use super::checks::{check_content_type, connect_session_token, secret_key};
 use super::error::{issue, NangoError};
 use super::{Nango, SessionSpec};
 use crate::exchange::{Incoming, Reply};
@@ -47,9 +47,7 @@ fn create_checked(
     request: &Incoming,
     violations: &[Violation],
 ) -> Result<Reply, NangoError> {
-    if request.media_type().is_some_and(|media| media != "application/json") {
-        return Err(NangoError::InvalidContentType);
-    }
+    check_content_type(request)?;
     secret_key(request)?;
     let issues: Vec<Value> = violations
         .iter()
@@ -98,21 +96,7 @@ fn create_checked(
 /// `GET /connect/session`: the session named by the connect session token, as it was created
 /// (`end_user`, `organization`, `allowed_integrations`, `integrations_config_defaults`).
 pub(super) fn read(context: &VendorContext<Nango>, request: &Incoming, _: &[Violation]) -> Reply {
-    let found = (|| {
-        if request.media_type().is_some_and(|media| media != "application/json") {
-            return Err(NangoError::InvalidContentType);
-        }
-        let token = connect_session_token(request)?;
-        let namespace = request.namespace();
-        let now = context.now(namespace);
-        context
-            .store
-            .read(namespace, "", now, |tenant| match tenant.get(token) {
-                Some(session) if session.is_live(now) => Ok(session.details.clone()),
-                _ => Err(NangoError::UnknownToken),
-            })
-    })();
-    match found {
+    match read_checked(context, request) {
         Ok(details) => {
             let mut data = details.unwrap_or_else(|| json!({"end_user": {"id": DEFAULT_END_USER}}));
             if let Some(fields) = data.as_object_mut() {
@@ -124,22 +108,18 @@ pub(super) fn read(context: &VendorContext<Nango>, request: &Incoming, _: &[Viol
     }
 }
 
-/// The secret key as the service's secret-key middleware reads it: present, `Bearer ` and
-/// something, a UUID. Any well-formed key is accepted: the mock has no accounts.
-fn secret_key(request: &Incoming) -> Result<(), NangoError> {
-    let header = request
-        .headers
-        .get(http::header::AUTHORIZATION)
-        .ok_or(NangoError::MissingAuthHeader)?;
-    let header = header.to_str().map_err(|_| NangoError::MalformedAuthHeader)?;
-    let key = header.rsplit("Bearer ").next().unwrap_or("");
-    if key.is_empty() || key == header {
-        return Err(NangoError::MalformedAuthHeader);
-    }
-    match uuid::Uuid::parse_str(key) {
-        Ok(_) => Ok(()),
-        Err(_) => Err(NangoError::InvalidSecretKeyFormat),
-    }
+/// The live session's create body (`None` for one made otherwise), or the refusal.
+fn read_checked(context: &VendorContext<Nango>, request: &Incoming) -> Result<Option<Value>, NangoError> {
+    check_content_type(request)?;
+    let token = connect_session_token(request)?;
+    let namespace = request.namespace();
+    let now = context.now(namespace);
+    context
+        .store
+        .read(namespace, "", now, |tenant| match tenant.get(token) {
+            Some(session) if session.is_live(now) => Ok(session.details.clone()),
+            _ => Err(NangoError::UnknownToken),
+        })
 }
 
 /// A violation of the document's request rules as a zod issue (`body/end_user/id` → its path).

@@ -444,3 +444,38 @@ async fn created_and_updated_stamps_follow_the_namespaces_clock() {
         "updatedAt is the advanced clock: {updated} after {created}"
     );
 }
+
+#[tokio::test]
+async fn a_record_put_through_the_control_api_gets_its_id_typed_as_the_schema_says() {
+    let api = Api::start("library-3.1.yaml", understudy::Options::ephemeral()).await;
+    let (_, book) = api
+        .call(
+            "POST",
+            "/books",
+            "/books",
+            Some(json!({"title": "Lathe", "author": "Le Guin", "isbn": "9780380003419"})),
+        )
+        .await;
+    let book = book["id"].as_str().unwrap().to_string();
+    // The body names no id: the path's `7` is stored as the integer the Loan schema asks for.
+    let loan = json!({"bookId": book, "memberCardNumber": "LIB-004217", "loanedAt": "2026-11-01T10:00:00Z",
+                      "dueOn": "2026-12-01", "returnedAt": null, "status": "active"});
+    let (status, put) = api
+        .control(
+            "PUT",
+            &format!("/apis/library-3-1/resources/loans/7?parents={book}"),
+            Some(loan),
+        )
+        .await;
+    assert_eq!(status, 200, "{put}");
+    assert_eq!(put["record"]["id"], json!(7), "{put}");
+    let (status, read) = api
+        .call(
+            "GET",
+            "/books/{bookId}/loans/{loanId}",
+            &format!("/books/{book}/loans/7"),
+            None,
+        )
+        .await;
+    assert_eq!((status, &read["id"]), (200, &json!(7)), "{read}");
+}

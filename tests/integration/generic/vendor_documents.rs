@@ -40,6 +40,16 @@ async fn call(
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), bytes)
 }
 
+/// Holds an answer to the fuller document: a documented status with a valid body.
+fn assert_conforms(reference: &understudy::spec::Document, method: &str, template: &str, status: u16, bytes: &[u8]) {
+    assert_eq!(
+        reference.responses().check(method, template, status, bytes),
+        Ok(()),
+        "{method} {template} {status}: {}",
+        String::from_utf8_lossy(bytes)
+    );
+}
+
 /// Understudy with the vendors, and `name`'s embedded document replaced by `file`.
 async fn with_fuller(name: &str, file: &str) -> understudy::Running {
     understudy::start(Options {
@@ -62,12 +72,7 @@ async fn a_nango_connect_session_made_by_the_create_is_read_then_deleted_by_the_
     }
     let reference = super::reference(&document("nango-connect.yaml"));
     let conforms = |method: &str, template: &str, status: u16, bytes: &[u8]| {
-        assert_eq!(
-            reference.responses().check(method, template, status, bytes),
-            Ok(()),
-            "{method} {template} {status}: {}",
-            String::from_utf8_lossy(bytes)
-        );
+        assert_conforms(&reference, method, template, status, bytes)
     };
     let nango = running.url("nango").unwrap().to_string();
     let namespace = "nango-flow";
@@ -223,12 +228,7 @@ async fn a_paragraph_auth_session_made_by_the_create_is_polled_pending_denied_th
     let running = with_fuller("paragraph", "paragraph-auth.yaml").await;
     let reference = super::reference(&document("paragraph-auth.yaml"));
     let conforms = |method: &str, template: &str, status: u16, bytes: &[u8]| {
-        assert_eq!(
-            reference.responses().check(method, template, status, bytes),
-            Ok(()),
-            "{method} {template} {status}: {}",
-            String::from_utf8_lossy(bytes)
-        );
+        assert_conforms(&reference, method, template, status, bytes)
     };
     let paragraph = running.url("paragraph").unwrap().to_string();
     let namespace = "paragraph-flow";
