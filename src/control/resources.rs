@@ -211,6 +211,14 @@ async fn records_list(
     Ok(HttpResponseOk(views))
 }
 
+/// A record is a JSON object: anything else would be answered as no document describes it.
+fn object(record: Value) -> Result<Value, HttpError> {
+    match record {
+        Value::Object(_) => Ok(record),
+        _ => Err(HttpError::for_bad_request(None, "a record is a JSON object".into())),
+    }
+}
+
 fn view(key: &Key, record: &Value) -> RecordView {
     RecordView {
         id: key.id.to_string(),
@@ -243,7 +251,7 @@ async fn record_create(
         resource: found,
         ..
     } = target(&rqctx, &api, &resource)?;
-    let record = body.into_inner();
+    let record = object(body.into_inner())?;
     let field = found.id.as_ref().and_then(|id| id.field.as_deref()).ok_or_else(|| {
         HttpError::for_bad_request(
             None,
@@ -313,7 +321,7 @@ async fn record_replace(
         resource: found,
         document,
     } = target(&rqctx, &api, &resource)?;
-    let mut record = body.into_inner();
+    let mut record = object(body.into_inner())?;
     if let (Some(field), Some(fields)) = (
         found.id.as_ref().and_then(|i| i.field.as_deref()),
         record.as_object_mut(),

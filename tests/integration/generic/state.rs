@@ -478,4 +478,12 @@ async fn a_record_put_through_the_control_api_gets_its_id_typed_as_the_schema_sa
         )
         .await;
     assert_eq!((status, &read["id"]), (200, &json!(7)), "{read}");
+    let (status, refused) = api
+        .control(
+            "PUT",
+            &format!("/apis/library-3-1/resources/loans/8?parents={book}"),
+            Some(json!(["not", "a", "record"])),
+        )
+        .await;
+    assert_eq!(status, 400, "a record is an object: {refused}");
 }
