@@ -275,6 +275,7 @@ fn load_specs(options: &Options) -> Result<Vec<&'static Document>, String> {
         }
         // Served for the rest of the process: the journal refers to its operations for good.
         let document: &'static Document = Box::leak(Box::new(Document::new(&name, argument, loaded.document)));
+        std::thread::spawn(|| document.warm());
         documents.push(document);
     }
     Ok(documents)

@@ -169,6 +169,15 @@ impl Document {
         })
     }
 
+    /// Works out now what is otherwise worked out at first use (the inferred state, the request
+    /// and response validators): a large document's take seconds, better spent beside the server
+    /// than in its first requests.
+    pub fn warm(&self) {
+        self.resources();
+        self.requests().warm();
+        self.responses().warm();
+    }
+
     /// The document as JSON.
     pub fn json(&self) -> &Value {
         &self.document

@@ -7,13 +7,10 @@
 //! operation's rules are compiled at its first request, each schema once for every operation that
 //! uses it.
 
-use std::sync::Arc;
-
 use http::HeaderMap;
-use jsonschema::Validator;
 use serde_json::{Map, Value};
 
-use super::schema::{CompiledSchemas, Side};
+use super::schema::{CompiledSchemas, SchemaValidator, Side};
 use super::walk;
 
 /// What the spec asks of one operation's requests.
@@ -51,7 +48,7 @@ struct Parameter {
     /// An array parameter: its values are split (`explode`ed into repeats, or by the style's
     /// delimiter) before they are judged.
     array: Option<ArrayStyle>,
-    schema: Option<Arc<Validator>>,
+    schema: Option<SchemaValidator>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +63,7 @@ struct BodyRule {
     required: bool,
     media_types: Vec<String>,
     /// Each media type's validator (JSON, form, multipart) where it has a schema.
-    schemas: Vec<(String, Arc<Validator>)>,
+    schemas: Vec<(String, SchemaValidator)>,
     /// The schemas as written, for reading form fields by their declared types (`Null` for JSON).
     raw_schemas: Vec<(String, Value)>,
 }
@@ -128,17 +125,22 @@ impl RequestRules {
         let document: std::sync::Arc<Value> = document.into();
         let operations = super::operation_table(&document);
         Self {
+            validators: CompiledSchemas::new(Side::Request, document.clone()),
             document,
             operations,
-            validators: CompiledSchemas::new(Side::Request),
         }
+    }
+
+    /// Compiles the validators of every parameter and body now rather than at the first request.
+    pub(crate) fn warm(&self) {
+        self.validators.warm();
     }
 
     fn rules(&self, method: &str, template: &str) -> Option<&Rules> {
         let cell = self.operations.get(template)?.get(method)?;
         Some(cell.get_or_init(|| {
             compile_rules(&self.document, method, template, &|schema| {
-                self.validators.of(schema, &self.document).ok()
+                self.validators.of(schema).ok()
             })
         }))
     }
@@ -182,7 +184,7 @@ fn compile_rules(
     document: &Value,
     method: &str,
     path: &str,
-    compile: &dyn Fn(&Value) -> Option<Arc<Validator>>,
+    compile: &dyn Fn(&Value) -> Option<SchemaValidator>,
 ) -> Rules {
     let converted = document;
     let item = &converted["paths"][path];
@@ -435,7 +437,7 @@ fn check_parameter(parameter: &Parameter, request: &RequestParts<'_>) -> Result<
     if schema.is_valid(&candidate) {
         return Ok(());
     }
-    let first_error = schema.iter_errors(&candidate).next().map(|e| e.to_string());
+    let first_error = schema.first_error(&candidate);
     match first_error {
         None => Ok(()),
         Some(error) => Err(violation(format!("{place} parameter `{}`: {error}", parameter.name))),
@@ -555,11 +557,10 @@ fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Vio
     if schema.is_valid(value) {
         return None;
     }
-    let errors: Vec<String> = schema
-        .iter_errors(value)
-        .map(|e| format!("{e} at '{}'", e.instance_path()))
-        .collect();
-    Some(violation(ViolationKind::Body, format!("body: {}", errors.join("; "))))
+    Some(violation(
+        ViolationKind::Body,
+        format!("body: {}", schema.errors(value).join("; ")),
+    ))
 }
 
 /// Whether a documented media type (`application/*`, `application/json`) takes the request's.

@@ -5,9 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use jsonschema::Validator;
-
-use super::schema::{CompiledSchemas, Side};
+use super::schema::{CompiledSchemas, SchemaValidator, Side};
 use serde_json::Value;
 
 /// What the spec says a response with a given status looks like: no content (the body must be
@@ -24,7 +22,7 @@ struct MediaRule {
     schema: Option<String>,
     /// The schema's validator, compiled when a body of this media type is first judged; the error
     /// says why it cannot be (a schema that is not JSON Schema).
-    compiled: OnceLock<Result<Arc<Validator>, String>>,
+    compiled: OnceLock<Result<SchemaValidator, String>>,
 }
 
 /// Why a response does not conform to the spec.
@@ -72,16 +70,21 @@ impl ResponseValidators {
         let document: Arc<Value> = document.into();
         let operations = super::operation_table(&document);
         Self {
+            schemas: CompiledSchemas::new(Side::Response, document.clone()),
             document,
             operations,
-            schemas: CompiledSchemas::new(Side::Response),
         }
+    }
+
+    /// Compiles the validators of every response now rather than at the first judgement.
+    pub(crate) fn warm(&self) {
+        self.schemas.warm();
     }
 
     /// A validator for one schema of the document (`schema` must be a value inside the document this
     /// was built from), compiled once; `None` when it does not compile.
-    pub(crate) fn validator(&self, schema: &Value) -> Option<Arc<Validator>> {
-        self.schemas.of(schema, &self.document).ok()
+    pub(crate) fn validator(&self, schema: &Value) -> Option<SchemaValidator> {
+        self.schemas.of(schema).ok()
     }
 
     /// The operation's documented responses, read (not compiled) at first use.
@@ -143,12 +146,12 @@ impl ResponseValidators {
 
     /// The rule's validator: the operations that answer one component schema (an item's read,
     /// create, update…) or one shared response (an error shape) share it.
-    fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<Arc<Validator>, String>> {
+    fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<SchemaValidator, String>> {
         let pointer = rule.schema.as_deref()?;
         Some(rule.compiled.get_or_init(|| {
             let target = self.followed(pointer, true);
             let schema = self.document.pointer(&target).unwrap_or(&Value::Null);
-            self.schemas.of(schema, &self.document)
+            self.schemas.of(schema)
         }))
     }
 
@@ -236,15 +239,11 @@ fn escape(text: &str) -> String {
     text.replace('~', "~0").replace('/', "~1")
 }
 
-fn check_value(validator: &Validator, value: &Value) -> Result<(), Nonconformance> {
+fn check_value(validator: &SchemaValidator, value: &Value) -> Result<(), Nonconformance> {
     if validator.is_valid(value) {
         return Ok(());
     }
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .map(|e| format!("{} at '{}'", e, e.instance_path()))
-        .collect();
-    Err(Nonconformance::SchemaViolation(errors.join("; ")))
+    Err(Nonconformance::SchemaViolation(validator.errors(value).join("; ")))
 }
 
 fn documented_for(by_status: &ByStatus, status: u16) -> Option<&Documented> {
