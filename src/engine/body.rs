@@ -205,7 +205,12 @@ fn first_example(answering: &Answering<'_>, media_object: &Value) -> Option<Valu
 
 /// Whether `value` validates as the body of `status` in `media`, as the document's response
 /// validators judge it (the schema is compiled once, at its first use).
-fn validates(answering: &Answering<'_>, status: StatusCode, media: &str, value: &Value) -> Result<(), String> {
+pub(crate) fn validates(
+    answering: &Answering<'_>,
+    status: StatusCode,
+    media: &str,
+    value: &Value,
+) -> Result<(), String> {
     let operation = answering.operation;
     let verdict = answering.document.responses().check_value_as(
         operation.method,

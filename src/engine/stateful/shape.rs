@@ -3,7 +3,9 @@
 //! answer keeps its item (inside a `data`-like wrapper, or each element of a list), named fields
 //! only, `writeOnly` ones never. What comes out is checked against the document: bases from
 //! other seeds, then the `oneOf` branches one by one, are tried until one validates; if none does,
-//! the first is sent with an `x-understudy-warning`, as generated bodies are.
+//! the record's fields are laid one by one, each kept only if the answer still validates (a record
+//! made through another operation may hold fields this answer does not allow); only if no base
+//! validates at all is the first sent with an `x-understudy-warning`, as generated bodies are.
 
 use http::StatusCode;
 use serde_json::Value;
@@ -25,7 +27,7 @@ pub(super) fn item(answering: &Answering<'_>, status: StatusCode, record: &Value
     };
     let document = answering.document.json();
     let (inner, wrapper) = unwrap(document, schema);
-    let lay = |mut base: Value| {
+    let lay = |mut base: Value, record: &Value| {
         match wrapper {
             Some(field) => {
                 if !base.is_object() {
@@ -67,7 +69,40 @@ pub(super) fn item(answering: &Answering<'_>, status: StatusCode, record: &Value
             }
         }));
     }
-    first_valid(answering, status, media, bases.iter().map(|base| lay(base())))
+    let failed = match first_valid(answering, status, media, bases.iter().map(|base| lay(base(), record))) {
+        Ok(reply) => return reply,
+        Err(failed) => failed,
+    };
+    // No base takes the whole record (a field of another shape than this answer's, one it does not
+    // allow): its fields that fit, laid one by one over the first base that fits alone.
+    let fits = |value: &Value| body::validates(answering, status, media, value).is_ok();
+    let fitting = bases
+        .iter()
+        .map(|base| base())
+        .find(|base| fits(base))
+        .map(|base| lay_fitting(base, record, &|base, field| lay(base, field), &fits));
+    match fitting.map(|laid| body::checked(answering, status, media, &laid)) {
+        Some(Ok(reply)) => reply,
+        _ => warned(status, failed),
+    }
+}
+
+/// `base` with each field of `record` laid over it (by `lay`) that leaves it fitting.
+fn lay_fitting(
+    base: Value,
+    record: &Value,
+    lay: &dyn Fn(Value, &Value) -> Value,
+    fits: &dyn Fn(&Value) -> bool,
+) -> Value {
+    let Value::Object(fields) = record else { return base };
+    fields.iter().fold(base, |laid, (name, value)| {
+        let field = Value::Object(serde_json::Map::from_iter([(name.clone(), value.clone())]));
+        let trial = lay(laid.clone(), &field);
+        match fits(&trial) {
+            true => trial,
+            false => laid,
+        }
+    })
 }
 
 /// The list answer `status` with one element per record, and `total`-like fields counting all.
@@ -96,14 +131,24 @@ pub(super) fn list(
             &walk::resolve(document, property)["items"]
         }
     };
+    let element_validator = answering.document.responses().validator(items_schema);
+    let element_fits = |element: &Value| element_validator.as_ref().is_none_or(|v| v.is_valid(element));
     let bases = (0..ATTEMPTS).map(|attempt| {
         let element = body::generated_base(answering, status, items_schema, attempt);
         let elements: Vec<Value> = records
             .iter()
             .map(|record| {
-                let mut element = element.clone();
-                lay_over(document, items_schema, &mut element, record);
-                element
+                let mut laid = element.clone();
+                lay_over(document, items_schema, &mut laid, record);
+                if element_fits(&laid) || !element_fits(&element) {
+                    return laid;
+                }
+                // A record that does not fit the element whole: its fields that fit, one by one.
+                let lay = |mut base: Value, field: &Value| {
+                    lay_over(document, items_schema, &mut base, field);
+                    base
+                };
+                lay_fitting(element.clone(), record, &lay, &element_fits)
             })
             .collect();
         match field {
@@ -122,7 +167,7 @@ pub(super) fn list(
             }
         }
     });
-    Some(first_valid(answering, status, media, bases))
+    Some(first_valid(answering, status, media, bases).unwrap_or_else(|failed| warned(status, failed)))
 }
 
 /// Sets the fields of a list answer that count or page it, where the answer names them.
@@ -168,23 +213,28 @@ fn page_fields(document: &Value, schema: &Value, outer: &mut Value, total: usize
     }
 }
 
-/// The first of `candidates` that validates, else the first with a warning.
+/// The first of `candidates` that validates; else the first, with why it does not.
 fn first_valid(
     answering: &Answering<'_>,
     status: StatusCode,
     media: &str,
     candidates: impl Iterator<Item = Value>,
-) -> Reply {
+) -> Result<Reply, Option<(Reply, String)>> {
     let mut first: Option<(Reply, String)> = None;
     for candidate in candidates {
         match body::checked(answering, status, media, &candidate) {
-            Ok(reply) => return reply,
+            Ok(reply) => return Ok(reply),
             Err(failed) => {
                 first.get_or_insert(*failed);
             }
         }
     }
-    match first {
+    Err(first)
+}
+
+/// The first candidate that did not validate, sent with an `x-understudy-warning` saying why.
+fn warned(status: StatusCode, failed: Option<(Reply, String)>) -> Reply {
+    match failed {
         Some((mut reply, why)) => {
             reply.warning = Some(format!("the stored record did not fit the documented answer: {why}").into());
             reply

@@ -487,3 +487,43 @@ async fn a_record_put_through_the_control_api_gets_its_id_typed_as_the_schema_sa
         .await;
     assert_eq!(status, 400, "a record is an object: {refused}");
 }
+
+#[tokio::test]
+async fn a_record_of_another_shape_than_the_answer_gives_the_answer_only_the_fields_that_fit() {
+    // `call` refuses an answer with a warning and holds every other to the document.
+    let api = Api::start("secrets-3.0.yaml", understudy::Options::ephemeral()).await;
+    let secret = json!({"encrypted_value": "c2VjcmV0", "key_id": "568250167242549743"});
+    let (status, created) = api
+        .call("PUT", "/secrets/{secretName}", "/secrets/API_TOKEN", Some(secret))
+        .await;
+    assert_eq!(
+        (status, &created),
+        (201, &json!({})),
+        "an empty object allows none of the record's fields"
+    );
+    let (status, read) = api
+        .call("GET", "/secrets/{secretName}", "/secrets/API_TOKEN", None)
+        .await;
+    assert_eq!((status, &read["name"]), (200, &json!("API_TOKEN")), "{read}");
+    assert!(read.get("encrypted_value").is_none(), "never read back: {read}");
+    let (status, listed) = api.call("GET", "/secrets", "/secrets", None).await;
+    assert_eq!((status, &listed["total_count"]), (200, &json!(1)), "{listed}");
+    assert_eq!(listed["secrets"][0]["name"], "API_TOKEN", "{listed}");
+
+    // A list of plain names for records that are objects: one generated name a record.
+    for name in ["Rust", "Node"] {
+        let (status, put) = api
+            .control(
+                "PUT",
+                &format!("/apis/secrets-3-0/resources/templates/{name}"),
+                Some(json!({"source": "target/\n"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{put}");
+    }
+    let (status, names) = api.call("GET", "/templates", "/templates", None).await;
+    assert_eq!(status, 200, "{names}");
+    let names = names.as_array().expect("a list");
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(Value::is_string), "{names:?}");
+}
