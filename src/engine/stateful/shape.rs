@@ -219,13 +219,13 @@ fn first_valid(
     status: StatusCode,
     media: &str,
     candidates: impl Iterator<Item = Value>,
-) -> Result<Reply, Option<(Reply, String)>> {
-    let mut first: Option<(Reply, String)> = None;
+) -> Result<Reply, Option<Box<(Reply, String)>>> {
+    let mut first: Option<Box<(Reply, String)>> = None;
     for candidate in candidates {
         match body::checked(answering, status, media, &candidate) {
             Ok(reply) => return Ok(reply),
             Err(failed) => {
-                first.get_or_insert(*failed);
+                first.get_or_insert(failed);
             }
         }
     }
@@ -233,8 +233,8 @@ fn first_valid(
 }
 
 /// The first candidate that did not validate, sent with an `x-understudy-warning` saying why.
-fn warned(status: StatusCode, failed: Option<(Reply, String)>) -> Reply {
-    match failed {
+fn warned(status: StatusCode, failed: Option<Box<(Reply, String)>>) -> Reply {
+    match failed.map(|failed| *failed) {
         Some((mut reply, why)) => {
             reply.warning = Some(format!("the stored record did not fit the documented answer: {why}").into());
             reply
