@@ -18,6 +18,17 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Whether one of the property's own schemas carries this direction's marker.
+    fn marked_left_out(&self, schemas: &[&Value]) -> bool {
+        let marker = match self.generator.direction {
+            Direction::Response => "writeOnly",
+            Direction::Request => "readOnly",
+        };
+        schemas
+            .iter()
+            .any(|schema| schema.get(marker) == Some(&Value::Bool(true)))
+    }
+
     pub(super) fn array(&mut self, flat: &Flat<'a>, context: Context<'a>) -> Value {
         let prefix = flat.prefix_items.unwrap_or(&[]);
         let min = flat.min_items.min(MAX_ITEMS);
@@ -71,10 +82,12 @@ impl<'a> Run<'a> {
         let max = flat.max_properties.unwrap_or(u64::MAX);
         let mut skipped = Vec::new();
         for (name, schemas) in &flat.properties {
-            if self.left_out(schemas) {
+            let required = flat.required.contains(name);
+            // A required property whose own schema is not marked, though what it refers to is,
+            // is still required by the validator (which reads the property's own marker only).
+            if self.left_out(schemas) && (!required || self.marked_left_out(schemas)) {
                 continue;
             }
-            let required = flat.required.contains(name);
             let lean = context.minimal || context.lean || self.nodes >= SOFT_NODES;
             if !required && (lean || object.len() as u64 >= max) {
                 skipped.push((*name, schemas));

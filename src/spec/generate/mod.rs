@@ -10,11 +10,13 @@
 //! - `containers.rs`: objects and arrays.
 //! - `text.rs` and `number.rs`: strings (formats, patterns, names) and numbers (bounds, steps).
 //! - `accepts.rs`: a light validator, for judging examples and `oneOf` exclusivity.
+//! - `repair.rs`: what the validator names removed, when no seed gave a valid value.
 
 mod accepts;
 mod choice;
 mod containers;
 mod number;
+pub(crate) mod repair;
 mod schema;
 #[cfg(test)]
 mod tests;

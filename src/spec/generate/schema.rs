@@ -477,25 +477,8 @@ pub(super) fn resolve_ref<'a>(document: &'a Value, reference: &str) -> Option<&'
     if !fragment.contains('%') {
         return document.pointer(fragment);
     }
-    document.pointer(&percent_decode(fragment)?)
-}
-
-/// `%7B` → `{`: a URI fragment may percent-encode what a JSON pointer holds plainly.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    // `%7B` → `{`: a URI fragment may percent-encode what a JSON pointer holds plainly.
+    document.pointer(&percent_encoding::percent_decode_str(fragment).decode_utf8().ok()?)
 }
 
 /// Whether the schemas mark a property `readOnly` / `writeOnly` (looking through `$ref` and

@@ -53,6 +53,31 @@ impl SchemaValidator {
         })
     }
 
+    /// Every violation, as the place it is at and the properties it names as not allowed.
+    pub(crate) fn flaws(&self, value: &Value) -> Vec<crate::spec::generate::repair::Flaw> {
+        use jsonschema::error::ValidationErrorKind;
+        let skipped = usize::from(self.entry.is_some());
+        self.judged(value, |validator, instance| {
+            validator
+                .iter_errors(instance)
+                .map(|error| {
+                    let path = error.instance_path().to_string();
+                    let at = path
+                        .split('/')
+                        .skip(1 + skipped)
+                        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
+                        .collect();
+                    let unexpected = match error.kind() {
+                        ValidationErrorKind::AdditionalProperties { unexpected }
+                        | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected.clone(),
+                        _ => Vec::new(),
+                    };
+                    crate::spec::generate::repair::Flaw { at, unexpected }
+                })
+                .collect()
+        })
+    }
+
     /// The first violation's message, without its place.
     pub(crate) fn first_error(&self, value: &Value) -> Option<String> {
         self.judged(value, |validator, instance| {

@@ -81,7 +81,16 @@ async fn a_path_built_from_any_template_routes_back_to_that_template() {
                         (status, last)
                     })
                 });
-                prop_assert_ne!(status, 404, "{} {} ({}) was not found", method, path, template);
+                // A 404 the operation answers (a path value its schema refuses, where the operation
+                // documents only 404) names the operation; an unrouted one names none.
+                let routed = id["operation"].as_str().is_some_and(|o| o != "(no operation)");
+                prop_assert!(
+                    status != 404 || routed,
+                    "{} {} ({}) was not found",
+                    method,
+                    path,
+                    template
+                );
                 prop_assert_ne!(status, 405, "{} {} ({}) was refused its method", method, path, template);
                 if let Some(expected) = &expected {
                     prop_assert_eq!(id["operation"].as_str(), Some(expected.as_str()), "{} {}", method, path);
