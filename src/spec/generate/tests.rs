@@ -363,6 +363,10 @@ fn strings_respect_lengths_and_ecmascript_patterns() {
         json!({"type": "string", "pattern": "^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}$", "format": "uuid"}),
         json!({"type": "string", "pattern": "^(?<year>\\d{4})-(?<month>0[1-9]|1[0-2])$"}),
         json!({"type": "string", "pattern": "^[[a-z]+$"}),
+        // Look-arounds (AWS's host names and ids): drawn without them, checked with them.
+        json!({"type": "string", "pattern": "^(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])(\\.)?$"}),
+        json!({"type": "string", "pattern": "^(?=.*[a-z])(?=.*\\d)[a-z0-9(]{8,16}$"}),
+        json!({"type": "string", "pattern": "^(?<!x)(?!arn:)[a-z]+(?<=[a-z])$"}),
         json!({"allOf": [{"type": "string", "pattern": "^[a-z0-9]+$"}, {"pattern": "\\d"}, {"maxLength": 10}]}),
     ] {
         valid(schema);

@@ -341,6 +341,69 @@ impl<'a> Run<'a> {
     }
 }
 
+/// The pattern without its look-arounds (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), which regex-syntax
+/// cannot parse: samples are drawn without them and checked against the whole pattern after
+/// (AWS's host names, `^((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9]\.)+…$`, then mostly match).
+fn without_lookarounds(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut index = 0;
+    let mut in_class = false;
+    while index < chars.len() {
+        let c = chars[index];
+        let opens_lookaround = !in_class
+            && c == '('
+            && matches!(
+                chars.get(index + 1..index + 4),
+                Some(['?', '=' | '!', _]) | Some(['?', '<', '=' | '!'])
+            );
+        if opens_lookaround {
+            index = past_group(&chars, index);
+            continue;
+        }
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.get(index + 1) {
+                    out.push(*next);
+                }
+                index += 2;
+                continue;
+            }
+            '[' => in_class = true,
+            ']' => in_class = false,
+            _ => {}
+        }
+        out.push(c);
+        index += 1;
+    }
+    out
+}
+
+/// The index just past the group that opens at `start` (its `)`), escapes and classes skipped.
+fn past_group(chars: &[char], start: usize) -> usize {
+    let mut depth = 0;
+    let mut in_class = false;
+    let mut index = start;
+    while index < chars.len() {
+        match chars[index] {
+            '\\' => index += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    return index + 1;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    chars.len()
+}
+
 /// Rewrites what ECMAScript reads differently from regex-syntax: inside a class `[`, `&&`, `--`
 /// and `~~` are literal in ECMAScript but nesting and set operators in regex-syntax.
 fn to_rust_syntax(pattern: &str) -> String {
@@ -389,7 +452,7 @@ fn to_rust_syntax(pattern: &str) -> String {
 /// huge (`\d{100000}`: not worth the memory).
 fn parsed(pattern: &str) -> Option<Hir> {
     let mut parser = regex_syntax::ParserBuilder::new().nest_limit(64).build();
-    let hir = parser.parse(&to_rust_syntax(pattern)).ok()?;
+    let hir = parser.parse(&to_rust_syntax(&without_lookarounds(pattern))).ok()?;
     let shortest = hir.properties().minimum_len();
     shortest.is_some_and(|len| len <= MAX_STRING as usize).then_some(hir)
 }
