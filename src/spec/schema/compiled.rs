@@ -1,11 +1,13 @@
 //! The validators of one document's schemas for one side of an exchange. Every schema the
-//! operations name (parameters, bodies, responses) and every component schema is compiled together,
-//! once, at the first judgement: one validator whose root holds the document turned into JSON Schema
+//! operations name on that side (parameters and bodies, or answers) is compiled together, once, at
+//! the first judgement: one validator whose root holds the document turned into JSON Schema
 //! and one entry per schema, so a component reached from a hundred operations is compiled once
 //! rather than once for each (Stripe's `error` schema reaches 650 KB of its document; compiled for
 //! each of its 452 operations, it cost 5.2 GB). A document whose schemas cannot all be compiled
 //! together (one that is not JSON Schema, a `$ref` that leads nowhere) falls back to one validator
-//! per schema ([`super::sparse`]), as does a schema asked for from outside every operation.
+//! per schema ([`super::sparse`]), compiled at its first use, as does a schema asked for from
+//! outside every operation, and every schema of a document whose schemas share little
+//! ([`super::sharing`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -15,6 +17,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Map, Value};
 
 use super::broken::Broken;
+use super::sharing;
 use super::{compile_json_schema, prepare, sparse, Side};
 use crate::spec::walk;
 
@@ -108,6 +111,8 @@ pub(crate) struct CompiledSchemas {
     shared: OnceLock<Option<Shared>>,
     /// Validators of their own, by the address of the schema they judge (after its lone `$ref`s).
     alone: Mutex<HashMap<usize, Result<Arc<Validator>, String>>>,
+    /// Compile the schemas together whatever they share (the tests' small documents share little).
+    always_together: bool,
 }
 
 struct Shared {
@@ -123,6 +128,16 @@ impl CompiledSchemas {
             document,
             shared: OnceLock::new(),
             alone: Mutex::default(),
+            always_together: false,
+        }
+    }
+
+    /// The same, its schemas compiled together even where they share little.
+    #[cfg(test)]
+    fn together(side: Side, document: Arc<Value>) -> Self {
+        Self {
+            always_together: true,
+            ..Self::new(side, document)
         }
     }
 
@@ -134,7 +149,7 @@ impl CompiledSchemas {
 
     fn shared(&self) -> Option<&Shared> {
         self.shared
-            .get_or_init(|| compile_shared(&self.document, self.side))
+            .get_or_init(|| compile_shared(&self.document, self.side, self.always_together))
             .as_ref()
     }
 
@@ -203,8 +218,16 @@ fn lone_ref_target<'d>(document: &'d Value, mut schema: &'d Value) -> &'d Value 
 const ATTEMPTS: usize = 8;
 
 /// The root of every schema of `document` that can be compiled, compiled; `None` when it cannot be.
-fn compile_shared(document: &Value, side: Side) -> Option<Shared> {
-    let pointers = schema_pointers(document);
+fn compile_shared(document: &Value, side: Side, always: bool) -> Option<Shared> {
+    let pointers = schema_pointers(document, side);
+    let targets: Vec<&Value> = pointers
+        .iter()
+        .filter_map(|pointer| document.pointer(pointer))
+        .map(|schema| lone_ref_target(document, schema))
+        .collect();
+    if !always && !sharing::worth_sharing(document, &targets) {
+        return None;
+    }
     let mut copy = document.clone();
     move_references_under(&mut copy, DOCUMENT_AT);
     prepare(&mut copy, side);
@@ -285,10 +308,10 @@ fn move_references_under(value: &mut Value, under: &str) {
     }
 }
 
-/// The pointer of every schema that the operations name (their parameters', bodies' and
-/// responses', through the `$ref`s of those objects), of every place those schemas' own `$ref`s
-/// lead in a few hops, and of every component schema.
-fn schema_pointers(document: &Value) -> Vec<String> {
+/// The pointer of every schema the operations name on `side` (a request's parameters and bodies, or
+/// the answers), through the `$ref`s of those objects, and of every place those schemas' own `$ref`s
+/// lead in a few hops (a component answered by several operations is one entry).
+fn schema_pointers(document: &Value, side: Side) -> Vec<String> {
     let mut found = Vec::new();
     let mut seen = HashSet::new();
     let mut add = |pointer: String, found: &mut Vec<String>| {
@@ -306,20 +329,23 @@ fn schema_pointers(document: &Value) -> Vec<String> {
     for (path, method, _) in walk::operations(document) {
         let item = format!("/paths/{}", escape(path));
         let operation = format!("{item}/{method}");
-        let parameters = [format!("{item}/parameters"), format!("{operation}/parameters")];
-        for list in parameters {
-            let count = document.pointer(&list).and_then(Value::as_array).map_or(0, Vec::len);
-            for index in 0..count {
-                let parameter = followed(document, format!("{list}/{index}"));
-                add(format!("{parameter}/schema"), &mut found);
-                for media in content_of(document, &parameter) {
-                    add(format!("{media}/schema"), &mut found);
+        if side == Side::Request {
+            let parameters = [format!("{item}/parameters"), format!("{operation}/parameters")];
+            for list in parameters {
+                let count = document.pointer(&list).and_then(Value::as_array).map_or(0, Vec::len);
+                for index in 0..count {
+                    let parameter = followed(document, format!("{list}/{index}"));
+                    add(format!("{parameter}/schema"), &mut found);
+                    for media in content_of(document, &parameter) {
+                        add(format!("{media}/schema"), &mut found);
+                    }
                 }
             }
-        }
-        let body = followed(document, format!("{operation}/requestBody"));
-        for media in content_of(document, &body) {
-            add(format!("{media}/schema"), &mut found);
+            let body = followed(document, format!("{operation}/requestBody"));
+            for media in content_of(document, &body) {
+                add(format!("{media}/schema"), &mut found);
+            }
+            continue;
         }
         let responses = format!("{operation}/responses");
         let statuses = document.pointer(&responses).and_then(Value::as_object);
@@ -329,10 +355,6 @@ fn schema_pointers(document: &Value) -> Vec<String> {
                 add(format!("{media}/schema"), &mut found);
             }
         }
-    }
-    let components = document.pointer("/components/schemas").and_then(Value::as_object);
-    for name in components.into_iter().flatten().map(|(name, _)| name) {
-        add(format!("/components/schemas/{}", escape(name)), &mut found);
     }
     found
 }
@@ -402,10 +424,15 @@ mod tests {
     #[test]
     fn every_schema_an_operation_names_is_an_entry_of_one_shared_validator() {
         let document = document();
-        let schemas = CompiledSchemas::new(Side::Response, document.clone());
-        let parameter = schemas
+        let requests = CompiledSchemas::together(Side::Request, document.clone());
+        let parameter = requests
             .of(at(&document, "/paths/~1things~1{id}/get/parameters/0/schema"))
             .unwrap();
+        assert!(
+            parameter.entry.is_some(),
+            "a request's parameter is an entry of the request side"
+        );
+        let schemas = CompiledSchemas::together(Side::Response, document.clone());
         let answer = schemas
             .of(at(
                 &document,
@@ -418,7 +445,7 @@ mod tests {
                 "/components/responses/Error/content/application~1json/schema",
             ))
             .unwrap();
-        assert!(Arc::ptr_eq(&parameter.validator, &answer.validator));
+        assert!(answer.entry.is_some() && error.entry.is_some());
         // An array's items that refer to a component are judged as the component is.
         let part = schemas
             .of(at(&document, "/components/schemas/Thing/properties/parts/items"))
@@ -444,7 +471,7 @@ mod tests {
     #[test]
     fn a_request_must_carry_what_only_a_response_may_leave_out() {
         let document = document();
-        let schemas = CompiledSchemas::new(Side::Request, document.clone());
+        let schemas = CompiledSchemas::together(Side::Request, document.clone());
         let thing = schemas.of(at(&document, "/components/schemas/Thing")).unwrap();
         assert!(thing.is_valid(&json!({"secret": "s"})));
         assert_eq!(
@@ -459,7 +486,7 @@ mod tests {
             "200": {"content": {"application/json": {"schema": {"type": "string", "maxLength": 2}}}},
             "400": {"content": {"application/json": {"schema": {"type": 12}}}}
         }}}}}));
-        let schemas = CompiledSchemas::new(Side::Response, document.clone());
+        let schemas = CompiledSchemas::together(Side::Response, document.clone());
         let good = schemas
             .of(at(
                 &document,
@@ -486,7 +513,7 @@ mod tests {
             "Odd": {"type": "object", "properties": {"kind": {"type": {"enum": ["a"]}}}},
             "Uses": {"type": "object", "properties": {"bad": {"$ref": "#/components/schemas/Bad"}}}
         }}}));
-        let schemas = CompiledSchemas::new(Side::Response, document.clone());
+        let schemas = CompiledSchemas::together(Side::Response, document.clone());
         let fine = schemas.of(at(&document, "/components/schemas/Fine")).unwrap();
         assert!(fine.entry.is_some(), "judged by the shared validator");
         assert!(fine.is_valid(&json!("ok")) && !fine.is_valid(&json!("too long")));
@@ -501,9 +528,28 @@ mod tests {
     }
 
     #[test]
+    fn a_document_whose_schemas_share_little_has_each_compiled_alone_at_first_use() {
+        let document = document();
+        let schemas = CompiledSchemas::new(Side::Response, document.clone());
+        let answer = schemas
+            .of(at(
+                &document,
+                "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema",
+            ))
+            .unwrap();
+        assert!(answer.entry.is_none());
+        assert!(!answer.is_valid(&json!({"id": "one"})));
+        let thing = schemas.of(at(&document, "/components/schemas/Thing")).unwrap();
+        assert!(
+            Arc::ptr_eq(&answer.validator, &thing.validator),
+            "a lone `$ref` and its target share one"
+        );
+    }
+
+    #[test]
     fn a_schema_outside_every_operation_has_a_validator_of_its_own() {
         let document = Arc::new(json!({"x-elsewhere": {"type": "integer"}, "paths": {}}));
-        let schemas = CompiledSchemas::new(Side::Response, document.clone());
+        let schemas = CompiledSchemas::together(Side::Response, document.clone());
         let elsewhere = schemas.of(at(&document, "/x-elsewhere")).unwrap();
         assert!(elsewhere.entry.is_none() && elsewhere.is_valid(&json!(3)));
     }

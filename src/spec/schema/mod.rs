@@ -4,6 +4,7 @@
 
 mod broken;
 mod compiled;
+mod sharing;
 mod sparse;
 
 pub(crate) use compiled::{CompiledSchemas, SchemaValidator};
