@@ -29,11 +29,16 @@ pub(super) fn copy_referenced(value: &Value, document: &Value, root: &mut Map<St
     }
     match value {
         Value::Object(map) => {
-            if let Some(pointer) = map
+            // A fragment may percent-encode what the pointer holds (`%7Bid%7D` for `{id}`).
+            let pointer = map
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix('#'))
-            {
+                .and_then(|p| percent_encoding::percent_decode_str(p).decode_utf8().ok());
+            if let Some(pointer) = pointer {
+                // Through an array (`…/allOf/0`), the whole array is copied: a sparse array would
+                // be an object, which is not what `allOf` or `parameters` hold.
+                let pointer = through_array(document, &pointer).unwrap_or(&pointer);
                 if !pointer.is_empty() && !is_present(root, pointer) {
                     if let Some(target) = document.pointer(pointer) {
                         insert_at(root, pointer, target.clone());
@@ -52,6 +57,23 @@ pub(super) fn copy_referenced(value: &Value, document: &Value, root: &mut Map<St
         }
         _ => {}
     }
+}
+
+/// The part of `pointer` that leads to the first array on its way, if it passes through one.
+fn through_array<'p>(document: &Value, pointer: &'p str) -> Option<&'p str> {
+    let mut current = document;
+    let mut end = 0;
+    for segment in pointer.split('/').skip(1) {
+        if current.is_array() {
+            return Some(&pointer[..end]);
+        }
+        current = match current {
+            Value::Object(map) => map.get(&unescape(segment))?,
+            _ => return None,
+        };
+        end += 1 + segment.len();
+    }
+    None
 }
 
 fn unescape(segment: &str) -> String {
@@ -124,6 +146,17 @@ mod tests {
         let mut root = Map::new();
         copy_referenced(&json!({"$ref": "#/components/schemas/Node"}), &document, &mut root, 0);
         assert!(root["components"]["schemas"].get("Unused").is_none());
+    }
+
+    #[test]
+    fn references_percent_encoded_or_through_arrays_are_copied_whole() {
+        let document = json!({"paths": {"/apps/{id}": {"get": {"responses": {"200": {"content": {
+            "application/json": {"schema": {"allOf": [{"type": "object", "required": ["a"]}]}}}}}}}}});
+        let into_array =
+            json!({"$ref": "#/paths/~1apps~1%7Bid%7D/get/responses/200/content/application~1json/schema/allOf/0"});
+        let validator = compile_alone(&into_array, &document, Side::Response).unwrap();
+        assert!(validator.is_valid(&json!({"a": 1})));
+        assert!(!validator.is_valid(&json!({})));
     }
 
     #[test]
