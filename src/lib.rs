@@ -44,9 +44,10 @@
 //!   CORS), `vendor` (the override contract a compiled vendor implements), `forcing`, `cors`,
 //!   `listen`, and `proxy/` (relaying to the real service and classifying its answers).
 //! - `spec`: a loaded OpenAPI document: `load`, `walk`, the operation table and `router`, request
-//!   rules (`requests`), response validators (`validate`), `schema` (OpenAPI to JSON Schema),
-//!   `examples`, `generate` (deterministic bodies from schemas), `resources` (the roles and ids
-//!   inferred from its paths), `inspect`, `extract`.
+//!   rules (`requests`), response validators (`validate`), `schema/` (OpenAPI to JSON Schema, and
+//!   the validators of a document's schemas, compiled together where they share), `examples`,
+//!   `generate` (deterministic bodies from schemas, mended where no seed gives a valid one),
+//!   `resources` (the roles and ids inferred from its paths), `inspect`, `extract`.
 //! - `engine`: answers an operation from its document alone (status, negotiation, body, errors),
 //!   and `engine/stateful/` from the state inferred from it (create, read, list, update, actions,
 //!   delete, singletons; ids, timestamps, seeds, the shape of each answer).

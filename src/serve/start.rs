@@ -275,7 +275,6 @@ fn load_specs(options: &Options) -> Result<Vec<&'static Document>, String> {
         }
         // Served for the rest of the process: the journal refers to its operations for good.
         let document: &'static Document = Box::leak(Box::new(Document::new(&name, argument, loaded.document)));
-        std::thread::spawn(|| document.warm());
         documents.push(document);
     }
     Ok(documents)
@@ -369,6 +368,12 @@ pub async fn start(options: Options) -> Result<Running, String> {
             extra: options.control_cors_origins.clone(),
         },
     )?);
+    // Once every server listens: what a large document works out at first use is worked out now,
+    // beside the servers, rather than in their first requests.
+    for document in &given {
+        let document: &'static Document = document;
+        std::thread::spawn(move || document.warm());
+    }
     Ok(Running { served, shared, given })
 }
 
