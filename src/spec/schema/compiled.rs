@@ -106,8 +106,8 @@ impl SchemaValidator {
 pub(crate) struct CompiledSchemas {
     side: Side,
     document: Arc<Value>,
-    /// The shared root, compiled at the first judgement; `None` when the document's schemas cannot
-    /// be compiled together.
+    /// The shared root, compiled at the first judgement; `None` when the document's schemas share
+    /// too little to be worth it, or cannot be compiled together.
     shared: OnceLock<Option<Shared>>,
     /// Validators of their own, by the address of the schema they judge (after its lone `$ref`s).
     alone: Mutex<HashMap<usize, Result<Arc<Validator>, String>>>,
