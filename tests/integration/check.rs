@@ -360,7 +360,9 @@ async fn each_drift_fails_the_probe_that_should_catch_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_writes_junit_keeps_credentials_out_and_exits_as_documented() {
     let mock = Mock::start().await;
-    let dir = std::env::temp_dir().join(format!("understudy-check-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new().prefix("understudy-check-").tempdir().unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let junit = dir.join("check.xml");
     let run = |args: &[&str]| {

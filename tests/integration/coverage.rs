@@ -160,7 +160,12 @@ async fn inferred_state_counts_each_roles_outcomes() {
 
 #[test]
 fn the_binary_writes_the_coverage_report_on_shutdown() {
-    let dir = std::env::temp_dir().join(format!("understudy-coverage-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-coverage-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let report = dir.join("coverage.json");
     let mut child = Command::new(env!("CARGO_BIN_EXE_understudy"))

@@ -700,7 +700,12 @@ fn narrowing_by_any_keyword() -> Vec<Case> {
 }
 
 fn write(name: &str, value: &Value) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("understudy-diff-{}", std::process::id()));
+    // One directory for the whole run, which the test binary's files share.
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let dir = DIR
+        .get_or_init(|| tempfile::Builder::new().prefix("understudy-diff-").tempdir().unwrap())
+        .path()
+        .to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{}.yaml", name.replace([' ', '\'', ':', '[', ']'], "_")));
     std::fs::write(&path, serde_saphyr::to_string(value).unwrap()).unwrap();
@@ -820,7 +825,12 @@ fn the_binary_loads_pages_fails_on_breaking_and_refuses_a_broken_file() {
     let junit = run(&["nango", removed.to_str().unwrap(), "--format", "junit"]);
     assert!(String::from_utf8_lossy(&junit.stdout).contains("<failure message="));
 
-    let dir = std::env::temp_dir().join(format!("understudy-diff-broken-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-diff-broken-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let broken = dir.join("broken.yaml");
     std::fs::write(&broken, "openapi: 3.1.0\npaths:\n  /x: [\n").unwrap();
@@ -974,7 +984,12 @@ fn page(document: &Value) -> String {
 /// with the page's lines.
 fn diff_page(vendor: &str, document: &Value) -> (diff::Diff, Vec<String>) {
     let text = page(document);
-    let dir = std::env::temp_dir().join(format!("understudy-diff-page-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-diff-page-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{vendor}-page.md"));
     std::fs::write(&path, &text).unwrap();
@@ -1114,7 +1129,12 @@ fn sarif_output_reads_back_as_sarif_2_1_0() {
 
 #[test]
 fn under_github_actions_the_markdown_report_is_appended_to_the_step_summary() {
-    let dir = std::env::temp_dir().join(format!("understudy-diff-summary-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-diff-summary-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let summary = dir.join("summary.md");
     std::fs::write(&summary, "## An earlier step\n").unwrap();

@@ -88,7 +88,11 @@ async fn a_bad_fixture_names_the_file_the_entry_and_the_problem() {
 
 #[test]
 fn the_binary_refuses_a_bad_fixtures_file_with_its_path() {
-    let path = std::env::temp_dir().join(format!("understudy-bad-fixtures-{}.json", std::process::id()));
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-bad-fixtures-")
+        .tempdir()
+        .unwrap();
+    let path = temporary.path().join("fixtures.json");
     std::fs::write(&path, r#"{"paragraph": {"sessions": [{"status": "approved"}]}}"#).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_understudy"))
         .args(["--ephemeral-ports", "--fixtures"])

@@ -110,7 +110,8 @@ async fn in_front_of_a_drifted_server_the_drift_is_flagged_everywhere() {
     let url = upstream.url("paragraph");
     let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
     let drifted = drift_proxy::start(host.clone(), &MSG_RENAMED).await;
-    let report = std::env::temp_dir().join(format!("understudy-drift-{}.md", std::process::id()));
+    let temporary = tempfile::Builder::new().prefix("understudy-drift-").tempdir().unwrap();
+    let report = temporary.path().join("drift.md");
     let proxy = proxy(
         vec![("paragraph".into(), format!("{drifted}{}", &url[host.len()..]))],
         Some(report.clone()),

@@ -98,7 +98,12 @@ fn every_listed_vendor_has_its_spec_page_default_data_departures_and_tests() {
 
 #[test]
 fn extracting_a_page_without_a_yaml_block_fails_with_the_file_named() {
-    let dir = std::env::temp_dir().join(format!("understudy-extract-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-extract-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     let page = dir.join("empty.md");
     std::fs::write(&page, "# A page\n\nno spec here\n").unwrap();

@@ -39,7 +39,9 @@ fn any_text() -> impl Strategy<Value = String> {
 /// Loads `text` through a file, as `--spec` and `diff` do, plain and as a doc page, and walks the
 /// spans of what loads.
 fn load_through_a_file(text: &str, case: u64) {
-    let dir = std::env::temp_dir().join(format!("understudy-yaml-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new().prefix("understudy-yaml-").tempdir().unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     for (name, content) in [
         (format!("{case}.yaml"), text.to_string()),
@@ -93,7 +95,12 @@ proptest! {
 fn a_yaml_error_names_the_file_the_line_and_the_column() {
     let error = Fixtures::parse("bad.yaml", "nango:\n  sessions: [\n").unwrap_err();
     assert!(error.starts_with("bad.yaml at line 2, column"), "{error}");
-    let dir = std::env::temp_dir().join(format!("understudy-yaml-error-{}", std::process::id()));
+    // Removed when the test ends, whatever it leaves in it.
+    let temporary = tempfile::Builder::new()
+        .prefix("understudy-yaml-error-")
+        .tempdir()
+        .unwrap();
+    let dir = temporary.path().to_path_buf();
     std::fs::create_dir_all(&dir).unwrap();
     // In a doc page, the line is the page's.
     let page = dir.join("page.md");
