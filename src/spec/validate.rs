@@ -5,7 +5,7 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use super::schema::{CompiledSchemas, SchemaValidator, Side};
+use super::schema::{pointer_segment, CompiledSchemas, SchemaValidator, Side};
 use serde_json::Value;
 
 /// What the spec says a response with a given status looks like: no content (the body must be
@@ -91,13 +91,13 @@ impl ResponseValidators {
     fn documented(&self, method: &str, path: &str) -> Option<&ByStatus> {
         let cell = self.operations.get(path)?.get(method)?;
         Some(cell.get_or_init(|| {
-            let base = format!("/paths/{}/{}/responses", escape(path), method.to_lowercase());
+            let base = format!("/paths/{}/{}/responses", pointer_segment(path), method.to_lowercase());
             let responses = self.document.pointer(&base).and_then(Value::as_object);
             responses
                 .into_iter()
                 .flatten()
                 .map(|(key, _)| {
-                    let response = self.followed(&format!("{base}/{}", escape(key)), false);
+                    let response = self.followed(&format!("{base}/{}", pointer_segment(key)));
                     let content = self
                         .document
                         .pointer(&format!("{response}/content"))
@@ -106,7 +106,7 @@ impl ResponseValidators {
                         .into_iter()
                         .flatten()
                         .map(|(media, _)| {
-                            let object = self.followed(&format!("{response}/content/{}", escape(media)), false);
+                            let object = self.followed(&format!("{response}/content/{}", pointer_segment(media)));
                             let schema = format!("{object}/schema");
                             MediaRule {
                                 media: media.to_ascii_lowercase(),
@@ -121,36 +121,18 @@ impl ResponseValidators {
         }))
     }
 
-    /// `pointer`, or where the `$ref`s at it lead (a few hops at most). With `lone_only`, only a
-    /// `$ref` that stands alone is followed: a schema with siblings beside its `$ref` (which 3.1
-    /// allows) is a schema of its own.
-    fn followed(&self, pointer: &str, lone_only: bool) -> String {
-        let mut pointer = pointer.to_string();
-        for _ in 0..8 {
-            let target = self
-                .document
-                .pointer(&pointer)
-                .and_then(Value::as_object)
-                .filter(|object| !lone_only || object.len() == 1)
-                .and_then(|object| object.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .filter(|target| self.document.pointer(target).is_some());
-            match target {
-                Some(target) => pointer = target.to_string(),
-                None => break,
-            }
-        }
-        pointer
+    /// `pointer`, or where the `$ref`s of the objects at it lead ([`super::schema::followed`]).
+    fn followed(&self, pointer: &str) -> String {
+        super::schema::followed(&self.document, pointer.to_string())
     }
 
     /// The rule's validator: the operations that answer one component schema (an item's read,
-    /// create, update…) or one shared response (an error shape) share it.
+    /// create, update…) or one shared response (an error shape) share it (`CompiledSchemas`
+    /// follows a lone `$ref`).
     fn compiled<'r>(&self, rule: &'r MediaRule) -> Option<&'r Result<SchemaValidator, String>> {
         let pointer = rule.schema.as_deref()?;
         Some(rule.compiled.get_or_init(|| {
-            let target = self.followed(pointer, true);
-            let schema = self.document.pointer(&target).unwrap_or(&Value::Null);
+            let schema = self.document.pointer(pointer).unwrap_or(&Value::Null);
             self.schemas.of(schema)
         }))
     }
@@ -232,11 +214,6 @@ fn json_rule<'d>(documented: &'d Documented, media: Option<&str>) -> Option<&'d 
         .iter()
         .find(|r| r.media == "application/json")
         .or_else(|| documented.media.iter().find(|r| is_json_media(&r.media)))
-}
-
-/// A JSON pointer's segment for `text` (`~` and `/` escaped).
-fn escape(text: &str) -> String {
-    text.replace('~', "~0").replace('/', "~1")
 }
 
 fn check_value(validator: &SchemaValidator, value: &Value) -> Result<(), Nonconformance> {

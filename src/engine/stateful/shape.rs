@@ -131,43 +131,50 @@ pub(super) fn list(
             &walk::resolve(document, property)["items"]
         }
     };
-    let element_validator = answering.document.responses().validator(items_schema);
-    let element_fits = |element: &Value| element_validator.as_ref().is_none_or(|v| v.is_valid(element));
-    let bases = (0..ATTEMPTS).map(|attempt| {
+    // One element a record, each over the `attempt`th base; with `fits`, a record that does not
+    // fit the element whole gives it the fields that fit, one by one.
+    let elements = |attempt: u64, fits: Option<&dyn Fn(&Value) -> bool>| -> Vec<Value> {
         let element = body::generated_base(answering, status, items_schema, attempt);
-        let elements: Vec<Value> = records
+        let lay = |mut base: Value, record: &Value| {
+            lay_over(document, items_schema, &mut base, record);
+            base
+        };
+        records
             .iter()
             .map(|record| {
-                let mut laid = element.clone();
-                lay_over(document, items_schema, &mut laid, record);
-                if element_fits(&laid) || !element_fits(&element) {
-                    return laid;
+                let laid = lay(element.clone(), record);
+                match fits {
+                    Some(fits) if !fits(&laid) && fits(&element) => lay_fitting(element.clone(), record, &lay, fits),
+                    _ => laid,
                 }
-                // A record that does not fit the element whole: its fields that fit, one by one.
-                let lay = |mut base: Value, field: &Value| {
-                    lay_over(document, items_schema, &mut base, field);
-                    base
-                };
-                lay_fitting(element.clone(), record, &lay, &element_fits)
             })
-            .collect();
-        match field {
-            None => Value::Array(elements),
-            Some(name) => {
-                let mut outer = match body::valid_example(answering, status, media) {
-                    Some(example) if attempt == 0 => example,
-                    _ => body::generated_base(answering, status, schema, attempt),
-                };
-                if !outer.is_object() {
-                    outer = Value::Object(Default::default());
-                }
-                outer[name] = Value::Array(elements);
-                page_fields(document, schema, &mut outer, total, next.as_deref());
-                outer
+            .collect()
+    };
+    let answer = |attempt: u64, elements: Vec<Value>| match field {
+        None => Value::Array(elements),
+        Some(name) => {
+            let mut outer = match body::valid_example(answering, status, media) {
+                Some(example) if attempt == 0 => example,
+                _ => body::generated_base(answering, status, schema, attempt),
+            };
+            if !outer.is_object() {
+                outer = Value::Object(Default::default());
             }
+            outer[name] = Value::Array(elements);
+            page_fields(document, schema, &mut outer, total, next.as_deref());
+            outer
         }
-    });
-    Some(first_valid(answering, status, media, bases).unwrap_or_else(|failed| warned(status, failed)))
+    };
+    let whole = (0..ATTEMPTS).map(|attempt| answer(attempt, elements(attempt, None)));
+    let failed = match first_valid(answering, status, media, whole) {
+        Ok(reply) => return Some(reply),
+        Err(failed) => failed,
+    };
+    // No base takes every record whole (records of another shape than this list's elements).
+    let validator = answering.document.responses().validator(items_schema);
+    let fits = |element: &Value| validator.as_ref().is_none_or(|v| v.is_valid(element));
+    let fitting = (0..ATTEMPTS).map(|attempt| answer(attempt, elements(attempt, Some(&fits))));
+    Some(first_valid(answering, status, media, fitting).unwrap_or_else(|_| warned(status, failed)))
 }
 
 /// Sets the fields of a list answer that count or page it, where the answer names them.

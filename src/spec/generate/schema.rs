@@ -474,11 +474,7 @@ pub(super) fn resolve_ref<'a>(document: &'a Value, reference: &str) -> Option<&'
     if fragment.is_empty() {
         return Some(document);
     }
-    if !fragment.contains('%') {
-        return document.pointer(fragment);
-    }
-    // `%7B` → `{`: a URI fragment may percent-encode what a JSON pointer holds plainly.
-    document.pointer(&percent_encoding::percent_decode_str(fragment).decode_utf8().ok()?)
+    document.pointer(&crate::spec::schema::local_pointer(reference)?)
 }
 
 /// Whether the schemas mark a property `readOnly` / `writeOnly` (looking through `$ref` and

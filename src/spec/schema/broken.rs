@@ -28,8 +28,8 @@ impl Broken {
         let mut segments = Vec::new();
         walk(document, &mut segments, false, &mut |pointer, object| {
             if let Some(Value::String(reference)) = object.get("$ref") {
-                if let Some(target) = local_target(reference) {
-                    found.references.push((pointer.to_string(), target));
+                if let Some(target) = super::local_pointer(reference) {
+                    found.references.push((pointer.to_string(), target.into_owned()));
                 }
             }
             let usable = match object.get("pattern") {
@@ -88,13 +88,6 @@ impl Broken {
     }
 }
 
-/// The pointer a local `$ref` (`#/…`, percent-encoded as a URI fragment) leads to.
-fn local_target(reference: &str) -> Option<String> {
-    let pointer = reference.strip_prefix('#')?;
-    let pointer = percent_encoding::percent_decode_str(pointer).decode_utf8().ok()?;
-    Some(pointer.into_owned())
-}
-
 /// Calls `visit` with the pointer of every object of `value` that may be a schema (not the literal
 /// values of `enum`, `const` or annotations, nor a map of names itself).
 fn walk(
@@ -116,7 +109,7 @@ fn walk(
                 if skipped {
                     continue;
                 }
-                segments.push(key.replace('~', "~0").replace('/', "~1"));
+                segments.push(super::pointer_segment(key));
                 walk(child, segments, !names && NAME_MAPS.contains(&key.as_str()), visit);
                 segments.pop();
             }
@@ -155,7 +148,8 @@ mod tests {
         for poisoned in ["Bad", "NotText", "Uses", "UsesUses"] {
             assert!(broken.reaches(&format!("/components/schemas/{poisoned}")), "{poisoned}");
         }
-        for fine in ["Fine", "Cycle", "Cycl"] {
+        // `Use` is a prefix of the poisoned `Uses`, not a schema reaching it.
+        for fine in ["Fine", "Cycle", "Use"] {
             assert!(!broken.reaches(&format!("/components/schemas/{fine}")), "{fine}");
         }
     }

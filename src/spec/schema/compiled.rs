@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 
 use super::broken::Broken;
 use super::sharing;
-use super::{compile_json_schema, prepare, sparse, Side};
+use super::{compile_json_schema, followed, pointer_segment, prepare, reference_at, sparse, Side};
 use crate::spec::walk;
 
 /// Where the document sits in the shared root: under `$defs`, which is compiled only where a
@@ -40,18 +40,10 @@ impl SchemaValidator {
 
     /// Every violation, as `message at '/instance/path'`.
     pub(crate) fn errors(&self, value: &Value) -> Vec<String> {
-        let prefix = self.entry.as_deref().map(|entry| format!("/{entry}"));
         self.judged(value, |validator, instance| {
             validator
                 .iter_errors(instance)
-                .map(|error| {
-                    let path = error.instance_path().to_string();
-                    let path = match &prefix {
-                        Some(prefix) => path.strip_prefix(prefix.as_str()).unwrap_or(&path).to_string(),
-                        None => path,
-                    };
-                    format!("{error} at '{path}'")
-                })
+                .map(|error| format!("{error} at '{}'", self.place(&error)))
                 .collect()
         })
     }
@@ -59,17 +51,12 @@ impl SchemaValidator {
     /// Every violation, as the place it is at and the properties it names as not allowed.
     pub(crate) fn flaws(&self, value: &Value) -> Vec<crate::spec::generate::repair::Flaw> {
         use jsonschema::error::ValidationErrorKind;
-        let skipped = usize::from(self.entry.is_some());
         self.judged(value, |validator, instance| {
             validator
                 .iter_errors(instance)
                 .map(|error| {
-                    let path = error.instance_path().to_string();
-                    let at = path
-                        .split('/')
-                        .skip(1 + skipped)
-                        .map(|segment| segment.replace("~1", "/").replace("~0", "~"))
-                        .collect();
+                    let place = self.place(&error);
+                    let at = place.split('/').skip(1).map(super::unescape_segment).collect();
                     let unexpected = match error.kind() {
                         ValidationErrorKind::AdditionalProperties { unexpected }
                         | ValidationErrorKind::UnevaluatedProperties { unexpected } => unexpected.clone(),
@@ -79,6 +66,19 @@ impl SchemaValidator {
                 })
                 .collect()
         })
+    }
+
+    /// Where in the value judged a violation is: its instance path, less the entry's name that
+    /// wraps the value for the shared validator.
+    fn place(&self, error: &jsonschema::ValidationError<'_>) -> String {
+        let path = error.instance_path().to_string();
+        match self.entry.as_deref() {
+            Some(entry) => path
+                .strip_prefix('/')
+                .and_then(|rest| rest.strip_prefix(entry))
+                .map_or_else(|| path.clone(), str::to_string),
+            None => path,
+        }
     }
 
     /// The first violation's message, without its place.
@@ -203,8 +203,8 @@ fn lone_ref_target<'d>(document: &'d Value, mut schema: &'d Value) -> &'d Value 
             .filter(|object| object.len() == 1)
             .and_then(|object| object.get("$ref"))
             .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|pointer| document.pointer(pointer));
+            .and_then(super::local_pointer)
+            .and_then(|pointer| document.pointer(&pointer));
         match target {
             Some(target) => schema = target,
             None => break,
@@ -327,7 +327,7 @@ fn schema_pointers(document: &Value, side: Side) -> Vec<String> {
         }
     };
     for (path, method, _) in walk::operations(document) {
-        let item = format!("/paths/{}", escape(path));
+        let item = format!("/paths/{}", pointer_segment(path));
         let operation = format!("{item}/{method}");
         if side == Side::Request {
             let parameters = [format!("{item}/parameters"), format!("{operation}/parameters")];
@@ -350,7 +350,7 @@ fn schema_pointers(document: &Value, side: Side) -> Vec<String> {
         let responses = format!("{operation}/responses");
         let statuses = document.pointer(&responses).and_then(Value::as_object);
         for status in statuses.into_iter().flatten().map(|(status, _)| status) {
-            let response = followed(document, format!("{responses}/{}", escape(status)));
+            let response = followed(document, format!("{responses}/{}", pointer_segment(status)));
             for media in content_of(document, &response) {
                 add(format!("{media}/schema"), &mut found);
             }
@@ -366,32 +366,8 @@ fn content_of(document: &Value, object: &str) -> Vec<String> {
     media
         .into_iter()
         .flatten()
-        .map(|(media, _)| followed(document, format!("{content}/{}", escape(media))))
+        .map(|(media, _)| followed(document, format!("{content}/{}", pointer_segment(media))))
         .collect()
-}
-
-/// Where the local `$ref` of the object at `pointer` leads, if it leads somewhere.
-fn reference_at(document: &Value, pointer: &str) -> Option<String> {
-    let reference = document.pointer(pointer)?.get("$ref")?.as_str()?;
-    let target = reference.strip_prefix('#')?;
-    let target = percent_encoding::percent_decode_str(target).decode_utf8().ok()?;
-    document.pointer(&target).is_some().then(|| target.into_owned())
-}
-
-/// `pointer`, or where the `$ref`s of the objects at it lead (a few hops at most).
-fn followed(document: &Value, mut pointer: String) -> String {
-    for _ in 0..8 {
-        match reference_at(document, &pointer) {
-            Some(target) => pointer = target,
-            None => break,
-        }
-    }
-    pointer
-}
-
-/// A JSON pointer's segment for `text` (`~` and `/` escaped).
-fn escape(text: &str) -> String {
-    text.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]

@@ -166,6 +166,40 @@ const NAME_MAPS: [&str; 12] = [
     "paths",
 ];
 
+/// The JSON pointer a local `$ref` names (`#/components/…`, percent-encoded as a URI fragment may
+/// be: `%7Bid%7D` for `{id}`); `None` for a reference to another document.
+pub(crate) fn local_pointer(reference: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let fragment = reference.strip_prefix('#')?;
+    percent_encoding::percent_decode_str(fragment).decode_utf8().ok()
+}
+
+/// A JSON pointer's segment for `text` (`~` and `/` escaped).
+pub(crate) fn pointer_segment(text: &str) -> String {
+    text.replace('~', "~0").replace('/', "~1")
+}
+
+/// The text a JSON pointer's segment spells (`~1` and `~0` undone).
+fn unescape_segment(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// `pointer`, or where the `$ref`s of the objects at it lead in the document (a few hops at most).
+pub(crate) fn followed(document: &Value, mut pointer: String) -> String {
+    for _ in 0..8 {
+        match reference_at(document, &pointer) {
+            Some(target) => pointer = target,
+            None => break,
+        }
+    }
+    pointer
+}
+
+/// Where the `$ref` of the object at `pointer` leads, if it leads somewhere in the document.
+fn reference_at(document: &Value, pointer: &str) -> Option<String> {
+    let target = local_pointer(document.pointer(pointer)?.get("$ref")?.as_str()?)?;
+    document.pointer(&target).is_some().then(|| target.into_owned())
+}
+
 /// A validator for a JSON Schema root as it stands; the error names the place in the root that
 /// stopped the compiler, then says what is wrong there.
 fn compile_json_schema(root: &Value) -> Result<Validator, (String, String)> {

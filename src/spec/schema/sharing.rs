@@ -64,10 +64,7 @@ fn reached(document: &Value, schema: &Value, cap: usize) -> usize {
             Value::Object(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
                     if followed.insert(reference) {
-                        let target = reference
-                            .strip_prefix('#')
-                            .and_then(|pointer| percent_encoding::percent_decode_str(pointer).decode_utf8().ok())
-                            .and_then(|pointer| document.pointer(&pointer));
+                        let target = super::local_pointer(reference).and_then(|pointer| document.pointer(&pointer));
                         stack.extend(target);
                     }
                 }

@@ -5,7 +5,7 @@
 use jsonschema::Validator;
 use serde_json::{json, Map, Value};
 
-use super::{compile_json_schema, prepare, Side};
+use super::{compile_json_schema, prepare, unescape_segment, Side};
 
 /// A validator for `schema` (a schema of the OpenAPI `document`, as written), judging `side` of an
 /// exchange. Only the sparse copy is turned into JSON Schema: a large document is never copied
@@ -30,11 +30,7 @@ pub(super) fn copy_referenced(value: &Value, document: &Value, root: &mut Map<St
     match value {
         Value::Object(map) => {
             // A fragment may percent-encode what the pointer holds (`%7Bid%7D` for `{id}`).
-            let pointer = map
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|p| percent_encoding::percent_decode_str(p).decode_utf8().ok());
+            let pointer = map.get("$ref").and_then(Value::as_str).and_then(super::local_pointer);
             if let Some(pointer) = pointer {
                 // Through an array (`…/allOf/0`), the whole array is copied: a sparse array would
                 // be an object, which is not what `allOf` or `parameters` hold.
@@ -68,7 +64,7 @@ fn through_array<'p>(document: &Value, pointer: &'p str) -> Option<&'p str> {
             return Some(&pointer[..end]);
         }
         current = match current {
-            Value::Object(map) => map.get(&unescape(segment))?,
+            Value::Object(map) => map.get(&unescape_segment(segment))?,
             _ => return None,
         };
         end += 1 + segment.len();
@@ -76,12 +72,8 @@ fn through_array<'p>(document: &Value, pointer: &'p str) -> Option<&'p str> {
     None
 }
 
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
 fn is_present(root: &Map<String, Value>, pointer: &str) -> bool {
-    let mut segments = pointer.split('/').skip(1).map(unescape);
+    let mut segments = pointer.split('/').skip(1).map(unescape_segment);
     let Some(first) = segments.next() else { return false };
     let mut current = match root.get(&first) {
         Some(value) => value,
@@ -106,7 +98,7 @@ fn is_present(root: &Map<String, Value>, pointer: &str) -> bool {
 /// Sets `value` at `pointer` in `root`, creating objects on the way. A pointer through an array
 /// index creates an object with that key: a sparse copy, which `$ref` resolution reads the same way.
 fn insert_at(root: &mut Map<String, Value>, pointer: &str, value: Value) {
-    let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+    let segments: Vec<String> = pointer.split('/').skip(1).map(unescape_segment).collect();
     let Some((last, parents)) = segments.split_last() else {
         return;
     };

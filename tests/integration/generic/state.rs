@@ -100,6 +100,14 @@ impl Api {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// Creates a book (201) in the library document; its id.
+    async fn create_lathe(&self) -> String {
+        let lathe = json!({"title": "Lathe", "author": "Le Guin", "isbn": "9780380003419"});
+        let (status, created) = self.call("POST", "/books", "/books", Some(lathe)).await;
+        assert_eq!(status, 201, "{created}");
+        created["id"].as_str().expect("a made id").to_string()
+    }
+
     async fn control(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
         let mut request = self
             .http
@@ -309,15 +317,7 @@ async fn client_supplied_ids_create_with_put_and_ids_named_by_extension_are_used
 #[tokio::test]
 async fn namespaces_are_apart_reset_forgets_and_the_control_api_seeds() {
     let api = Api::start("library-3.1.yaml", understudy::Options::ephemeral()).await;
-    let (_, created) = api
-        .call(
-            "POST",
-            "/books",
-            "/books",
-            Some(json!({"title": "Lathe", "author": "Le Guin", "isbn": "9780380003419"})),
-        )
-        .await;
-    let item = format!("/books/{}", created["id"].as_str().unwrap());
+    let item = format!("/books/{}", api.create_lathe().await);
     let other = Api {
         namespace: "someone-else",
         ..api
@@ -448,15 +448,7 @@ async fn created_and_updated_stamps_follow_the_namespaces_clock() {
 #[tokio::test]
 async fn a_record_put_through_the_control_api_gets_its_id_typed_as_the_schema_says() {
     let api = Api::start("library-3.1.yaml", understudy::Options::ephemeral()).await;
-    let (_, book) = api
-        .call(
-            "POST",
-            "/books",
-            "/books",
-            Some(json!({"title": "Lathe", "author": "Le Guin", "isbn": "9780380003419"})),
-        )
-        .await;
-    let book = book["id"].as_str().unwrap().to_string();
+    let book = api.create_lathe().await;
     // The body names no id: the path's `7` is stored as the integer the Loan schema asks for.
     let loan = json!({"bookId": book, "memberCardNumber": "LIB-004217", "loanedAt": "2026-11-01T10:00:00Z",
                       "dueOn": "2026-12-01", "returnedAt": null, "status": "active"});
