@@ -77,7 +77,9 @@ async fn journal_list(
 ) -> Result<HttpResponseOk<Vec<EntryView>>, HttpError> {
     let namespace = namespace(&rqctx);
     let shared = &rqctx.context().shared;
-    let entries = shared.journal.select(&namespace, &filter.into_inner());
+    let entries = shared
+        .journal
+        .select(&namespace, &filter.into_inner(), &|api| shared.document(api));
     let views = entries
         .iter()
         .map(|e| e.view(&namespace, shared.document(e.entry.operation.vendor)))
@@ -97,11 +99,10 @@ async fn journal_count(
     _namespace: Header<NamespaceHeader>,
     filter: Query<Filter>,
 ) -> Result<HttpResponseOk<Count>, HttpError> {
-    let count = rqctx
-        .context()
-        .shared
+    let shared = &rqctx.context().shared;
+    let count = shared
         .journal
-        .count(&namespace(&rqctx), &filter.into_inner());
+        .count(&namespace(&rqctx), &filter.into_inner(), &|api| shared.document(api));
     Ok(HttpResponseOk(Count { count }))
 }
 

@@ -18,6 +18,7 @@ use crate::serve::forcing::{self, Forcing};
 use crate::spec::router::Routed;
 use crate::spec::RequestParts;
 use crate::state::journal;
+use crate::state::journaled_request::{JournaledRequest, Kept, KEPT_BODY_LIMIT};
 
 /// The header that forces an answer (`Prefer: code=…`), parsed once (see [`crate::exchange::Incoming::header`]).
 const PREFER: http::HeaderName = http::HeaderName::from_static("prefer");
@@ -63,7 +64,14 @@ impl ApiContext {
                     http::header::ALLOW,
                     HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static("")),
                 );
-                self.finish(self.unrouted(&method), request, None, reply, false, &method)
+                self.finish(
+                    self.unrouted(&method),
+                    &request,
+                    Verdict::Judged(None),
+                    reply,
+                    false,
+                    &method,
+                )
             }
             Routed::NotFound if method == Method::OPTIONS => cors::preflight(&request.headers),
             Routed::NotFound if self.unroutable_match(&method, &request).is_some() => {
@@ -74,7 +82,7 @@ impl ApiContext {
                     "{} {} is not served: {why}",
                     operation.method, operation.template
                 ));
-                self.finish(operation, request, None, reply, false, &method)
+                self.finish(operation, &request, Verdict::Judged(None), reply, false, &method)
             }
             Routed::NotFound => {
                 let reply = engine::unrouted(
@@ -84,7 +92,14 @@ impl ApiContext {
                     &request.path,
                     self.now(&request),
                 );
-                self.finish(self.unrouted(&method), request, None, reply, false, &method)
+                self.finish(
+                    self.unrouted(&method),
+                    &request,
+                    Verdict::Judged(None),
+                    reply,
+                    false,
+                    &method,
+                )
             }
         }
     }
@@ -110,15 +125,20 @@ impl ApiContext {
             _ => false,
         };
         // The generic engine judges every request (it refuses what breaks the document), and so
-        // does a vendor's sibling; for a vendor's own override, the verdict is only worked out
-        // when the journal keeps it.
-        let violations = if generic || vendor_judges || self.shared.journal.is_recording() {
+        // do a vendor's sibling and the proxy. A vendor's own override answers without the
+        // verdict: the journal keeps what it needs, and it is worked out when the journal is read.
+        let judged_now = generic || vendor_judges || self.relay.is_some();
+        let violations = if judged_now {
             self.judge(operation, &request)
         } else {
             Vec::new()
         };
-        let verdict = violations.first().map(|v| v.message.clone());
+        let verdict = match judged_now {
+            true => Verdict::Judged(violations.first().map(|v| v.message.clone())),
+            false => Verdict::Later,
+        };
         if let Some(relay) = &self.relay {
+            let verdict = violations.first().map(|v| v.message.clone());
             let response = self.relay(relay, journaled, operation, request, verdict).await;
             return response;
         }
@@ -128,7 +148,7 @@ impl ApiContext {
             tokio::time::sleep(delay).await;
         }
         if forcing.drop_connection {
-            self.journal(journaled, request, verdict, None, true);
+            self.journal(journaled, &request, verdict, None, true);
             return dropped_connection();
         }
         // Made only where it is read: a compiled override answers without it.
@@ -173,23 +193,22 @@ impl ApiContext {
                 },
             ),
         };
-        self.finish(journaled, request, verdict, reply, is_forced, method)
+        self.finish(journaled, &request, verdict, reply, is_forced, method)
     }
 
     /// Journals the answer and turns it into a response with CORS (and no body for HEAD).
     fn finish(
         &self,
         operation: &'static Operation,
-        request: Incoming,
-        verdict: Option<String>,
+        request: &Incoming,
+        verdict: Verdict,
         reply: Reply,
         is_forced: bool,
         method: &Method,
     ) -> Response<Body> {
-        let origin = request.headers.get(http::header::ORIGIN).cloned();
         self.journal(operation, request, verdict, Some(&reply), is_forced);
         let mut response = reply.into_response();
-        cors::decorate(response.headers_mut(), origin.as_ref());
+        cors::decorate(response.headers_mut(), request.headers.get(http::header::ORIGIN));
         if is_forced {
             response
                 .headers_mut()
@@ -258,22 +277,27 @@ impl ApiContext {
             .unwrap_or_default()
     }
 
-    /// Records the request; takes it by value so that its path moves into the entry uncopied.
-    /// `reply` is `None` for a dropped connection, journaled with status 0.
+    /// Records the request. `reply` is `None` for a dropped connection, journaled with status 0.
     fn journal(
         &self,
         operation: &'static Operation,
-        mut request: Incoming,
-        request_verdict: Option<String>,
+        request: &Incoming,
+        verdict: Verdict,
         reply: Option<&Reply>,
         forced: bool,
     ) {
-        let path = std::mem::take(&mut request.path).into_boxed_str();
+        if !self.shared.journal.is_recording() {
+            return;
+        }
+        let journaled = match verdict {
+            Verdict::Judged(nonconformance) => JournaledRequest::judged(&request.path, nonconformance.as_deref()),
+            Verdict::Later => self.kept(operation, request),
+        };
         let namespace = request.namespace();
         let entry = journal::Entry {
             time: self.shared.clock.now(namespace),
             operation,
-            path,
+            request: journaled,
             status: reply.map_or(0, |r| r.status.as_u16()),
             forced,
             conformance: match reply.and_then(|r| r.departure) {
@@ -283,13 +307,46 @@ impl ApiContext {
             body: reply.and_then(|r| r.body.clone()).unwrap_or_default(),
             departure: reply.and_then(|r| r.departure),
             situation: reply.and_then(|r| r.situation),
-            request_nonconformance: request_verdict.map(String::into_boxed_str),
             conformance_reason: reply.and_then(|r| r.warning.clone()),
             answered_by: reply.map_or(AnsweredBy::Override, |r| r.answered_by),
             state: reply.and_then(|r| r.state).map(Box::new),
         };
         self.shared.journal.record(namespace, entry);
     }
+
+    /// The request as the journal keeps it to be judged when read: the query, the headers the
+    /// operation's rules read and the body. A body that did not arrive whole, or a large one, is
+    /// judged now instead.
+    fn kept(&self, operation: &Operation, request: &Incoming) -> JournaledRequest {
+        match &request.body {
+            RequestBody::Bytes(body) if body.len() <= KEPT_BODY_LIMIT => {
+                let rules = self.document.requests();
+                let names = rules.headers_read(operation.method, operation.template);
+                let headers = names
+                    .iter()
+                    .flat_map(|name| request.headers.get_all(name).iter().map(move |value| (name, value)))
+                    .collect();
+                let kept = Kept {
+                    query: request.query.as_deref(),
+                    headers,
+                    body,
+                };
+                JournaledRequest::kept(&request.path, &kept)
+            }
+            _ => {
+                let violations = self.judge(operation, request);
+                JournaledRequest::judged(&request.path, violations.first().map(|v| v.message.as_str()))
+            }
+        }
+    }
+}
+
+/// What the journal is told of a request's verdict.
+enum Verdict {
+    /// Judged on arrival: how it leaves the document, if it does.
+    Judged(Option<String>),
+    /// Not judged: the journal keeps what the verdict needs (see [`ApiContext::kept`]).
+    Later,
 }
 
 fn body_violation(message: &str) -> crate::spec::Violation {

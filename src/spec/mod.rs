@@ -263,11 +263,16 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 
 /// An entry per operation of a document, template -> method -> a cell filled at first use: looked
 /// up by a request's `&str`s without allocating. Request rules and response validators both keep one.
-pub(crate) type OperationTable<T> = std::collections::HashMap<String, std::collections::HashMap<String, OnceLock<T>>>;
+/// Hashed with foldhash, not std's SipHash: every request looks its operation up here (by template,
+/// then method), and SipHash over a template cost more than the rest of the lookup.
+pub(crate) type OperationTable<T> = FoldHashMap<String, FoldHashMap<String, OnceLock<T>>>;
+
+/// A `HashMap` hashed with foldhash (see [`OperationTable`]).
+type FoldHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// An empty table for every operation of `document`.
 pub(crate) fn operation_table<T>(document: &Value) -> OperationTable<T> {
-    let mut table: OperationTable<T> = std::collections::HashMap::new();
+    let mut table: OperationTable<T> = FoldHashMap::default();
     for (path, method, _) in walk::operations(document) {
         table
             .entry(path.to_string())

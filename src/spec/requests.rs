@@ -19,6 +19,9 @@ struct Rules {
     security: Vec<Vec<Scheme>>,
     parameters: Vec<Parameter>,
     body: Option<BodyRule>,
+    /// Every header the rules above read, so that a request can be kept to be judged later with
+    /// only these (see `crate::state::journaled_request`).
+    reads: Vec<http::HeaderName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +146,11 @@ impl RequestRules {
                 self.validators.of(schema).ok()
             })
         }))
+    }
+
+    /// The headers the rules of an operation read (none for an operation the document lacks).
+    pub fn headers_read(&self, method: &str, template: &str) -> &[http::HeaderName] {
+        self.rules(method, template).map_or(&[], |rules| &rules.reads)
     }
 
     /// Checks one request; the error says the first way it leaves the spec.
@@ -280,11 +288,36 @@ fn compile_rules(
                 .collect(),
         }
     });
+    let security = security_alternatives(security, schemes);
+    let reads = headers_read(&security, &parameters, body.is_some());
     Rules {
-        security: security_alternatives(security, schemes),
+        security,
         parameters,
         body,
+        reads,
     }
+}
+
+/// The headers that security, header parameters and a body rule read (`Content-Type`).
+fn headers_read(security: &[Vec<Scheme>], parameters: &[Parameter], body: bool) -> Vec<http::HeaderName> {
+    let from_security = security.iter().flatten().filter_map(|scheme| match scheme {
+        Scheme::Http(_) | Scheme::Token => Some(http::header::AUTHORIZATION),
+        Scheme::ApiKeyHeader(name) => http::HeaderName::from_bytes(name.as_bytes()).ok(),
+        Scheme::ApiKeyCookie(_) => Some(http::header::COOKIE),
+        Scheme::ApiKeyQuery(_) => None,
+    });
+    let from_parameters = parameters
+        .iter()
+        .filter(|p| p.location == Location::Header)
+        .filter_map(|p| http::HeaderName::from_bytes(p.name.as_bytes()).ok());
+    let from_body = body.then_some(http::header::CONTENT_TYPE);
+    let mut reads: Vec<http::HeaderName> = Vec::new();
+    for name in from_security.chain(from_parameters).chain(from_body) {
+        if !reads.contains(&name) {
+            reads.push(name);
+        }
+    }
+    reads
 }
 
 fn security_alternatives(security: Option<&Value>, schemes: &Value) -> Vec<Vec<Scheme>> {

@@ -5,7 +5,8 @@
 //! neighbour's flood. It keeps as many namespaces as the store keeps tenants; past that, the
 //! namespace that arrived first is forgotten, so a client inventing a namespace per request costs
 //! no more than one that reuses a few. Whether a response conforms to the spec is worked out when
-//! the journal is read, not on the request's path.
+//! the journal is read, not on the request's path; so is whether a request a compiled vendor
+//! answered conforms (see [`crate::state::journaled_request`]).
 
 use std::collections::hash_map::Entry as Slot;
 use std::collections::{BTreeMap, VecDeque};
@@ -20,6 +21,7 @@ use crate::departures::Departure;
 use crate::exchange::AnsweredBy;
 use crate::operation::Operation;
 use crate::spec::Document;
+use crate::state::journaled_request::JournaledRequest;
 use crate::state::locks::lock;
 use crate::state::text_map::TextMap;
 
@@ -32,14 +34,15 @@ pub const DEFAULT_TOTAL_LIMIT: usize = 100_000;
 pub const MAX_NAMESPACES: usize = crate::state::store::MAX_TENANTS;
 
 /// One request as it was answered. A journal holds many thousands of these, so everything static is
-/// a reference and every text is boxed to its length (136 bytes with the sequence, plus the path).
+/// a reference and every text is boxed to its length (136 bytes with the sequence, plus the request).
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub time: DateTime<Utc>,
     /// The operation (its vendor, id, method and the spec's path template).
     pub operation: &'static Operation,
-    /// The request's path as sent.
-    pub path: Box<str>,
+    /// The request's path as sent, and how it stands to the document's request side (judged, or
+    /// kept to be judged when read).
+    pub request: JournaledRequest,
     pub status: u16,
     pub forced: bool,
     /// How the answer stands to the spec and the register.
@@ -48,8 +51,6 @@ pub struct Entry {
     pub departure: Option<&'static Departure>,
     /// The catalogue situation the answer was (a probe's name), when the handler could tell.
     pub situation: Option<&'static str>,
-    /// How the request left the spec's request side, if it did.
-    pub request_nonconformance: Option<Box<str>>,
     /// Why, for a drift or an unreachable upstream; for an answer that could not be made to validate
     /// against the document, why not.
     pub conformance_reason: Option<Box<str>>,
@@ -58,6 +59,18 @@ pub struct Entry {
     /// For an operation of inferred state: its role and what it did (boxed: most entries have none,
     /// and the box keeps every entry 8 bytes, not 32, larger).
     pub state: Option<Box<crate::exchange::StateStep>>,
+}
+
+/// The document of a served API, by the API's name (`Shared::document`): what a request kept
+/// unjudged is judged against when the journal is read.
+pub type Documents<'a> = dyn Fn(&str) -> Option<&'static Document> + 'a;
+
+impl Entry {
+    /// Whether the request keeps to the request side of its API's document.
+    pub fn request_conforms(&self, documents: &Documents<'_>) -> bool {
+        let document = documents(self.operation.vendor);
+        self.request.nonconformance(self.operation, document).is_none()
+    }
 }
 
 /// How an answer stands to the vendor's spec and the register of departures.
@@ -260,22 +273,37 @@ impl Journal {
     }
 
     /// The namespace's entries that match the filter, oldest first. Reading a namespace's journal
-    /// is a use of it.
-    pub fn select(&self, namespace: &str, filter: &Filter) -> Vec<Recorded> {
+    /// is a use of it. `documents` gives the document of an API by name: a request kept unjudged is
+    /// judged against it when the filter asks whether requests conform (outside the journal's lock).
+    pub fn select(&self, namespace: &str, filter: &Filter, documents: &Documents<'_>) -> Vec<Recorded> {
+        let mut selected: Vec<Recorded> = {
+            let mut entries = lock(&self.entries);
+            entries.touch(namespace);
+            let since = filter.since.unwrap_or(0);
+            entries
+                .held(namespace)
+                .filter(|r| r.sequence > since && filter.matches(&r.entry))
+                .cloned()
+                .collect()
+        };
+        if let Some(conforms) = filter.request_conforms {
+            selected.retain(|r| r.entry.request_conforms(documents) == conforms);
+        }
+        selected
+    }
+
+    /// How many of the namespace's entries match the filter (see [`Journal::select`]).
+    pub fn count(&self, namespace: &str, filter: &Filter, documents: &Documents<'_>) -> usize {
+        if filter.request_conforms.is_some() {
+            return self.select(namespace, filter, documents).len();
+        }
         let mut entries = lock(&self.entries);
         entries.touch(namespace);
         let since = filter.since.unwrap_or(0);
         entries
             .held(namespace)
             .filter(|r| r.sequence > since && filter.matches(&r.entry))
-            .cloned()
-            .collect()
-    }
-
-    pub fn count(&self, namespace: &str, filter: &Filter) -> usize {
-        let mut entries = lock(&self.entries);
-        entries.touch(namespace);
-        entries.held(namespace).filter(|r| filter.matches(&r.entry)).count()
+            .count()
     }
 
     /// Every namespace's entries, by namespace (for coverage across a whole run).
@@ -297,11 +325,15 @@ impl Journal {
 impl Entries {
     /// Marks a held namespace as just used.
     fn touch(&mut self, namespace: &str) {
-        self.next_use += 1;
-        let next_use = self.next_use;
         let Some((key, held)) = self.by_namespace.get_key_value(namespace) else {
             return;
         };
+        if held.last_used == self.next_use {
+            // The last use was this namespace's (a busy namespace's steady state): the order stays.
+            return;
+        }
+        self.next_use += 1;
+        let next_use = self.next_use;
         let (key, last_used) = (key.clone(), held.last_used);
         self.recency.remove(&last_used);
         self.recency.insert(next_use, key);
@@ -390,13 +422,12 @@ impl Entries {
 }
 
 impl Filter {
+    /// Whether the entry matches every field set but `request_conforms` (which judges a kept
+    /// request: see [`Journal::select`]) and `since`.
     fn matches(&self, entry: &Entry) -> bool {
         self.vendor.as_deref().is_none_or(|v| v == entry.operation.vendor)
             && self.operation.as_deref().is_none_or(|o| o == entry.operation.id)
             && self.status.is_none_or(|s| s == entry.status)
-            && self
-                .request_conforms
-                .is_none_or(|conforms| conforms == entry.request_nonconformance.is_none())
             && self.conformance.is_none_or(|c| c == entry.conformance)
     }
 }
@@ -415,6 +446,10 @@ impl Recorded {
             }
             None => Err(crate::spec::Nonconformance::UnknownOperation),
         };
+        let request_nonconformance = entry
+            .request
+            .nonconformance(operation, document)
+            .map(std::borrow::Cow::into_owned);
         EntryView {
             sequence: self.sequence,
             time: entry.time,
@@ -422,14 +457,14 @@ impl Recorded {
             vendor: operation.vendor.to_string(),
             operation: operation.id.to_string(),
             method: operation.method.to_string(),
-            path: entry.path.to_string(),
+            path: entry.request.path().to_string(),
             status: entry.status,
             conforms: verdict.is_ok(),
             nonconformance: verdict.err().map(|e| e.to_string()),
             departure: entry.departure.map(|d| d.id.to_string()),
             forced: entry.forced,
-            request_conforms: entry.request_nonconformance.is_none(),
-            request_nonconformance: entry.request_nonconformance.as_deref().map(str::to_string),
+            request_conforms: request_nonconformance.is_none(),
+            request_nonconformance,
             conformance: entry.conformance,
             conformance_reason: entry.conformance_reason.as_deref().map(str::to_string),
             answered_by: entry.answered_by,
@@ -450,18 +485,21 @@ mod tests {
         template: "/connect/session",
     };
 
+    fn no_documents(_: &str) -> Option<&'static Document> {
+        None
+    }
+
     fn entry(status: u16) -> Entry {
         Entry {
             time: Utc::now(),
             operation: &DELETE_CONNECT_SESSION,
-            path: "/connect/session".into(),
+            request: JournaledRequest::judged("/connect/session", None),
             status,
             forced: false,
             conformance: Classification::Conforms,
             body: Bytes::new(),
             departure: None,
             situation: None,
-            request_nonconformance: None,
             conformance_reason: None,
             answered_by: AnsweredBy::Override,
             state: None,
@@ -472,9 +510,10 @@ mod tests {
     fn an_entry_stays_small() {
         // The journal holds up to 100,000 of these by default: a field that grows it shows here.
         // 144 since `answered_by` (one byte, which alignment rounds to eight): 0.8 MB at the limit;
-        // 152 since `state` (a box): 0.8 MB more.
+        // 152 since `state` (a box): 0.8 MB more; 136 since the path and the request's verdict
+        // share one box (`request`).
         assert!(
-            std::mem::size_of::<Recorded>() <= 152,
+            std::mem::size_of::<Recorded>() <= 136,
             "{}",
             std::mem::size_of::<Recorded>()
         );
@@ -487,7 +526,7 @@ mod tests {
             journal.record("ns", entry(status));
         }
         let statuses: Vec<u16> = journal
-            .select("ns", &Filter::default())
+            .select("ns", &Filter::default(), &no_documents)
             .iter()
             .map(|r| r.entry.status)
             .collect();
@@ -503,10 +542,18 @@ mod tests {
         for _ in 0..3 {
             journal.record("later", entry(404));
         }
-        assert_eq!(journal.count("full", &Filter::default()), 3, "at its own limit");
-        assert_eq!(journal.count("later", &Filter::default()), 2, "the total of 5 holds");
+        assert_eq!(
+            journal.count("full", &Filter::default(), &no_documents),
+            3,
+            "at its own limit"
+        );
+        assert_eq!(
+            journal.count("later", &Filter::default(), &no_documents),
+            2,
+            "the total of 5 holds"
+        );
         let newest: Vec<u16> = journal
-            .select("full", &Filter::default())
+            .select("full", &Filter::default(), &no_documents)
             .iter()
             .map(|r| r.entry.status)
             .collect();
@@ -523,13 +570,17 @@ mod tests {
         for round in 0..500 {
             journal.record(&format!("busy-{}", round % 5), entry(401));
         }
-        assert_eq!(journal.count("quiet", &Filter::default()), 10, "the neighbours' flood");
+        assert_eq!(
+            journal.count("quiet", &Filter::default(), &no_documents),
+            10,
+            "the neighbours' flood"
+        );
         let busy: usize = (0..5)
-            .map(|i| journal.count(&format!("busy-{i}"), &Filter::default()))
+            .map(|i| journal.count(&format!("busy-{i}"), &Filter::default(), &no_documents))
             .sum();
         assert_eq!(busy, 50, "the total stays at its limit");
         let sequences: Vec<u64> = journal
-            .select("quiet", &Filter::default())
+            .select("quiet", &Filter::default(), &no_documents)
             .iter()
             .map(|r| r.sequence)
             .collect();
@@ -552,7 +603,7 @@ mod tests {
             "b was used least recently"
         );
         // Reading a namespace's journal is a use too: c, the oldest left, is read and outlives a.
-        journal.count("c", &Filter::default());
+        journal.count("c", &Filter::default(), &no_documents);
         journal.record("e", entry(204));
         assert_eq!([held("a"), held("c"), held("d"), held("e")], [0, 1, 1, 1]);
         assert_eq!(journal.stats().namespaces_forgotten, 2);
@@ -575,23 +626,24 @@ mod tests {
             status: Some(204),
             ..Filter::default()
         };
-        assert_eq!(journal.count("a", &only_204), 1);
+        assert_eq!(journal.count("a", &only_204, &no_documents), 1);
         assert_eq!(
             journal.count(
                 "a",
                 &Filter {
                     vendor: Some("moonkey".into()),
                     ..Filter::default()
-                }
+                },
+                &no_documents
             ),
             0
         );
         journal.clear("a");
-        assert_eq!(journal.count("a", &Filter::default()), 0);
-        assert_eq!(journal.count("b", &Filter::default()), 1);
+        assert_eq!(journal.count("a", &Filter::default(), &no_documents), 0);
+        assert_eq!(journal.count("b", &Filter::default(), &no_documents), 1);
         journal.record("a", entry(204));
         assert_eq!(
-            journal.count("a", &Filter::default()),
+            journal.count("a", &Filter::default(), &no_documents),
             1,
             "a cleared namespace records again"
         );

@@ -5,6 +5,7 @@
 pub(crate) mod clock;
 pub(crate) mod fixtures;
 pub(crate) mod journal;
+pub(crate) mod journaled_request;
 pub(crate) mod locks;
 pub(crate) mod records;
 pub(crate) mod sessions;

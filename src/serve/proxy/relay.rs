@@ -18,6 +18,7 @@ use crate::serve::proxy::classify::{classify, Conformance, CONFORMANCE_HEADER};
 use crate::serve::proxy::drift_log::Seen;
 use crate::serve::proxy::upstream::Forwarded;
 use crate::state::journal::Entry;
+use crate::state::journaled_request::JournaledRequest;
 
 impl ApiContext {
     /// Relays a request to `operation` (journaled as `journaled`: the compiled operation where a
@@ -92,14 +93,13 @@ impl ApiContext {
             Entry {
                 time: now,
                 operation: journaled,
-                path: request.path.into_boxed_str(),
+                request: JournaledRequest::judged(&request.path, request_verdict.as_deref()),
                 status: forwarded.status,
                 forced: false,
                 conformance: conformance.classification(),
                 body: forwarded.body,
                 departure: conformance.departure(),
                 situation: None,
-                request_nonconformance: request_verdict.map(String::into_boxed_str),
                 conformance_reason: conformance.reason().map(Box::from),
                 answered_by: AnsweredBy::Upstream,
                 state: None,
