@@ -8,8 +8,10 @@
 //! the run: a measurement of the wrong path is no measurement.
 //!
 //! The same Understudy also serves two test documents (`--spec`), whose scenarios measure the generic
-//! engine (`generic`) and the state it infers (`state`: a read, a create then a read, and the same in
-//! a namespace of 100,000 inferred records) against the compiled Dynamic revoke; and a document of 400
+//! engine (`generic`) against the compiled Dynamic revoke. The state it infers (`state`: a read, a
+//! create then a read, and the same in a namespace of 100,000 inferred records) is measured on
+//! Understudys of its own serving the same documents: the records the creates leave behind slow
+//! every later request's malloc, and the Dynamic revoke is measured beside them too. A document of 400
 //! operations generated at run time measures what a large document costs in start-up time and memory
 //! (`load`).
 //!
@@ -55,6 +57,10 @@ pub const UNDERSTUDY: usize = 2;
 const JOURNAL_OFF: usize = 3;
 const HUNDRED_THOUSAND: usize = 4;
 pub const INFERRED_RECORDS: usize = 5;
+/// The state scenarios' own Understudy: their creates leave tens of thousands of records behind, and
+/// a heap full of them slows glibc's malloc for every request after (README, "Performance"), so the
+/// compiled path is measured on a server that does not carry them, and again on this one.
+const INFERRED_STATE: usize = 6;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -153,6 +159,7 @@ fn start_servers() -> Vec<Server> {
             &["--fixtures", fixtures.to_str().unwrap_or_default()],
         ),
         Server::understudy("understudy, 100,000 inferred records", &with_records),
+        Server::understudy("understudy, inferred state (+2 --spec docs)", &specs),
     ];
     let _ = std::fs::remove_file(records);
     servers
@@ -180,6 +187,7 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
     let paragraph = |session: &str| format!("{}/v1/api/auth/sessions/{session}", u.url("paragraph"));
     let nango = format!("{}/connect/session", u.url("nango"));
     let urls = generic::Urls::of(u);
+    let state_pets = servers[INFERRED_STATE].url(generic::PETS.0);
     let large_pets = servers[INFERRED_RECORDS].url(generic::PETS.0);
     let scenario = |name, server, url: String, lua, expect| Scenario {
         name,
@@ -306,7 +314,19 @@ fn scenarios(servers: &[Server], defaults: &Defaults, round: usize) -> Vec<Scena
     ]
     .into_iter()
     .chain(generic::scenarios(UNDERSTUDY, &urls))
-    .chain(state::scenarios(UNDERSTUDY, &urls.pets, INFERRED_RECORDS, &large_pets))
+    .chain(state::scenarios(
+        INFERRED_STATE,
+        &state_pets,
+        INFERRED_RECORDS,
+        &large_pets,
+    ))
+    .chain([scenario(
+        "dynamic revoke 200, beside inferred state",
+        INFERRED_STATE,
+        revoke(INFERRED_STATE, SESSION_ID),
+        wrk::fixed("PUT", &bearer(DYNAMIC_TOKEN), None),
+        Success,
+    )])
     .collect()
 }
 
@@ -318,7 +338,7 @@ fn run(options: &Options) -> bool {
     let urls = generic::Urls::of(&servers[UNDERSTUDY]);
     let mut problems = generic::check(&urls);
     problems.extend(state::check(
-        &urls.pets,
+        &servers[INFERRED_STATE].url(generic::PETS.0),
         &servers[INFERRED_RECORDS].url(generic::PETS.0),
     ));
     for problem in &problems {
