@@ -617,6 +617,27 @@ mod tests {
     }
 
     #[test]
+    fn a_namespace_used_twice_in_a_row_keeps_its_place_as_the_most_recent() {
+        let journal = Journal::with_namespace_limit(10, 100, 2);
+        for namespace in ["a", "a", "b", "a", "a", "c"] {
+            journal.record(namespace, entry(204));
+        }
+        let held = |namespace| lock(&journal.entries).held(namespace).count();
+        assert_eq!(
+            [held("a"), held("b"), held("c")],
+            [4, 0, 1],
+            "b was used least recently"
+        );
+        journal.record("c", entry(204));
+        journal.record("d", entry(204));
+        assert_eq!(
+            [held("a"), held("c"), held("d")],
+            [0, 2, 1],
+            "then a, whose uses came before c's"
+        );
+    }
+
+    #[test]
     fn queries_see_only_their_namespace_and_filter() {
         let journal = Journal::new(10, 100);
         journal.record("a", entry(204));

@@ -225,18 +225,25 @@ impl<S> std::ops::Deref for Tenant<'_, S> {
 impl<S> Tenants<S> {
     /// The tenant, seeded (or sharing the default data) if it is new, and marked as just used.
     fn tenant(&mut self, namespace: &str, credential: &str, now: DateTime<Utc>, seed: &Seed<S>) -> &mut Held<S> {
-        self.next_use += 1;
-        let next_use = self.next_use;
+        let previous_use = self.next_use;
+        let next_use = previous_use + 1;
         let found = self
             .namespaces
             .get_mut(namespace)
             .and_then(|credentials| credentials.get_mut(credential))
             .map(|held| {
                 let (last_used, changed) = (held.last_used, held.changed);
-                held.last_used = next_use;
+                if last_used != previous_use {
+                    held.last_used = next_use;
+                }
                 (last_used, changed)
             });
+        if found.is_none_or(|(last_used, _)| last_used != previous_use) {
+            self.next_use = next_use;
+        }
         match found {
+            // The last use was this tenant's (a busy tenant's steady state): the order stays.
+            Some((last_used, _)) if last_used == previous_use => {}
             Some((last_used, changed)) => {
                 let order = if changed {
                     &mut self.changed
