@@ -11,6 +11,7 @@ pub(crate) mod generate;
 pub mod inspect;
 pub mod load;
 mod operation_id;
+mod refused;
 mod requests;
 pub mod resources;
 pub(crate) mod router;

@@ -5,7 +5,7 @@
 //! verdict lists every violation with its kind, so that a refusal can pick the status the document
 //! gives for it. Undeclared query parameters are not judged: OpenAPI does not forbid them. An
 //! operation's rules are compiled at its first request, each schema once for every operation that
-//! uses it.
+//! uses it. A body refused lately is refused again from memory (`super::refused`).
 
 use http::HeaderMap;
 use serde_json::{Map, Value};
@@ -69,6 +69,8 @@ struct BodyRule {
     schemas: Vec<(String, SchemaValidator)>,
     /// The schemas as written, for reading form fields by their declared types (`Null` for JSON).
     raw_schemas: Vec<(String, Value)>,
+    /// The bodies refused lately, with their verdicts.
+    refused: super::refused::RefusedBodies,
 }
 
 /// How a request leaves the document.
@@ -286,6 +288,7 @@ fn compile_rules(
                     (m, kept)
                 })
                 .collect(),
+            refused: Default::default(),
         }
     });
     let security = security_alternatives(security, schemes);
@@ -496,20 +499,33 @@ fn percent_decoded(text: &str) -> String {
 }
 
 fn check_body(rule: Option<&BodyRule>, request: &RequestParts<'_>) -> Option<Violation> {
+    let Some(rule) = rule else {
+        let empty = request.body.iter().all(u8::is_ascii_whitespace);
+        return (!empty).then(|| Violation {
+            kind: ViolationKind::Body,
+            location: "body".into(),
+            message: "body: the spec documents no request body for this operation".into(),
+        });
+    };
+    let content_type = request.headers.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes());
+    if let Some(violation) = rule.refused.find(content_type, request.body) {
+        return Some(violation);
+    }
+    let verdict = judge_body(rule, request);
+    if let Some(violation) = &verdict {
+        rule.refused.remember(content_type, request.body, violation);
+    }
+    verdict
+}
+
+/// The body against the operation's body rule: its presence, its media type, its schema.
+fn judge_body(rule: &BodyRule, request: &RequestParts<'_>) -> Option<Violation> {
     let violation = |kind: ViolationKind, message: String| Violation {
         kind,
         location: "body".into(),
         message,
     };
     let empty = request.body.iter().all(u8::is_ascii_whitespace);
-    let Some(rule) = rule else {
-        return (!empty).then(|| {
-            violation(
-                ViolationKind::Body,
-                "body: the spec documents no request body for this operation".into(),
-            )
-        });
-    };
     let form = request
         .headers
         .get(http::header::CONTENT_TYPE)
