@@ -133,15 +133,15 @@ impl ApiContext {
         } else {
             Vec::new()
         };
-        let verdict = match judged_now {
-            true => Verdict::Judged(violations.first().map(|v| v.message.clone())),
-            false => Verdict::Later,
-        };
         if let Some(relay) = &self.relay {
             let verdict = violations.first().map(|v| v.message.clone());
             let response = self.relay(relay, journaled, operation, request, verdict).await;
             return response;
         }
+        let verdict = match judged_now {
+            true => Verdict::Judged(violations.first().map(|v| v.message.clone())),
+            false => Verdict::Later,
+        };
         let namespace = request.namespace();
         let forcing = self.forcing(journaled, &request, namespace);
         if let Some(delay) = forcing.delay {
