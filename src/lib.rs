@@ -44,7 +44,8 @@
 //!   CORS), `vendor` (the override contract a compiled vendor implements), `forcing`, `cors`,
 //!   `listen`, and `proxy/` (relaying to the real service and classifying its answers).
 //! - `spec`: a loaded OpenAPI document: `load`, `walk`, the operation table and `router`, request
-//!   rules (`requests`), response validators (`validate`), `schema/` (OpenAPI to JSON Schema, and
+//!   rules (`requests`, and the bodies they `refused` lately), response validators (`validate`),
+//!   `schema/` (OpenAPI to JSON Schema, and
 //!   the validators of a document's schemas, compiled together where they share), `examples`,
 //!   `generate` (deterministic bodies from schemas, mended where no seed gives a valid one),
 //!   `resources` (the roles and ids inferred from its paths), `inspect`, `extract`.
@@ -55,8 +56,8 @@
 //!   `error.rs`: its error shape and departures; `siblings.rs`, where a vendor has them: the
 //!   operations of its fuller document that share its sessions), and the one list of them.
 //! - `state`: what is remembered: the `store` of tenants and their `sessions`, the `records` of
-//!   inferred state, each namespace's `clock`, the `journal`, the `fixtures`, and what every server
-//!   `shared`s.
+//!   inferred state, each namespace's `clock`, the `journal` (its requests kept to be judged when
+//!   read: `journaled_request`), the `fixtures`, and what every server `shared`s.
 //! - `control`: the control API (sessions, inferred records, reset, journal, clock, scenarios, APIs,
 //!   dashboard).
 //! - `check`, `diff`, `report`: the judges (`understudy check`, `understudy diff`) and their reports.
