@@ -324,7 +324,13 @@ impl ApiContext {
                 let names = rules.headers_read(operation.method, operation.template);
                 let headers = names
                     .iter()
-                    .flat_map(|name| request.headers.get_all(name).iter().map(move |value| (name, value)))
+                    .flat_map(|name| {
+                        request
+                            .headers
+                            .get_all(name)
+                            .iter()
+                            .map(move |value| (name, as_judged(name, value)))
+                    })
                     .collect();
                 let kept = Kept {
                     query: request.query.as_deref(),
@@ -347,6 +353,15 @@ enum Verdict {
     Judged(Option<String>),
     /// Not judged: the journal keeps what the verdict needs (see [`ApiContext::kept`]).
     Later,
+}
+
+/// A header's value as the request rules read it: an `Authorization` credential is not kept, only
+/// its scheme and presence (see [`crate::spec::authorization_as_judged`]).
+fn as_judged<'a>(name: &http::HeaderName, value: &'a HeaderValue) -> std::borrow::Cow<'a, [u8]> {
+    match *name == http::header::AUTHORIZATION {
+        true => crate::spec::authorization_as_judged(value.as_bytes()),
+        false => std::borrow::Cow::Borrowed(value.as_bytes()),
+    }
 }
 
 fn body_violation(message: &str) -> crate::spec::Violation {

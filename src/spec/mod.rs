@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub(crate) use examples::DocumentedBody;
-pub use requests::{RequestParts, RequestRules, Violation, ViolationKind};
+pub use requests::{authorization_as_judged, RequestParts, RequestRules, Violation, ViolationKind};
 pub(crate) use validate::is_json_media;
 pub use validate::{Nonconformance, ResponseValidators};
 

@@ -353,6 +353,22 @@ fn security_alternatives(security: Option<&Value>, schemes: &Value) -> Vec<Vec<S
         .collect()
 }
 
+/// What [`check_security`] reads of an `Authorization` value: its scheme, and whether a credential
+/// follows it (`Bearer x`). A request kept to be judged later keeps this, not the credential.
+pub fn authorization_as_judged(value: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    use std::borrow::Cow;
+    // `HeaderValue::to_str`'s rule: a value of anything but visible ASCII is not read at all.
+    let visible = value.iter().all(|&b| (32..127).contains(&b) || b == b'\t');
+    let Some(text) = visible.then(|| std::str::from_utf8(value).ok()).flatten() else {
+        return Cow::Borrowed(value);
+    };
+    match text.split_once(' ') {
+        Some((scheme, credentials)) if !credentials.trim().is_empty() => Cow::Owned(format!("{scheme} x").into_bytes()),
+        Some((scheme, _)) => Cow::Owned(format!("{scheme} ").into_bytes()),
+        None => Cow::Borrowed(b"x"),
+    }
+}
+
 fn check_security(alternatives: &[Vec<Scheme>], request: &RequestParts<'_>) -> Result<(), String> {
     let authorization = || {
         request
@@ -701,9 +717,12 @@ mod tests {
     fn rules() -> RequestRules {
         RequestRules::from_document(serde_json::json!({
             "security": [{"bearer": []}],
-            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                               "basic": {"type": "http", "scheme": "basic"}},
                            "schemas": {"uuid": {"type": "string", "pattern": "^[0-9a-f-]{36}$"}}},
             "paths": {
+                "/bearer": {"get": {"responses": {}}},
+                "/basic": {"get": {"security": [{"basic": []}], "responses": {}}},
                 "/s/{id}": {"put": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/uuid"}}],
                                     "responses": {}}},
                 "/open": {"delete": {"security": [{}], "requestBody": {"required": true, "content": {"application/json": {"schema": {
@@ -729,6 +748,28 @@ mod tests {
             body,
             json: None,
         })
+    }
+
+    #[test]
+    fn an_authorization_kept_as_judged_holds_no_credential_and_judges_the_same() {
+        for (value, kept) in [
+            ("Bearer sk_test_secret", &b"Bearer x"[..]),
+            ("Basic dXNlcjpwYXNz", b"Basic x"),
+            ("Bearer ", b"Bearer "),
+            ("Bearer    ", b"Bearer "),
+            ("sk_test_secret", b"x"),
+        ] {
+            assert_eq!(&*authorization_as_judged(value.as_bytes()), kept, "{value}");
+            for template in ["/bearer", "/basic"] {
+                let verdict = |authorization: &[u8]| {
+                    let authorization = std::str::from_utf8(authorization).unwrap();
+                    check("GET", template, template, &[("authorization", authorization)], b"").is_ok()
+                };
+                assert_eq!(verdict(value.as_bytes()), verdict(kept), "{value} on {template}");
+            }
+        }
+        // Not visible ASCII: the rules do not read it, and it is kept as it is.
+        assert_eq!(&*authorization_as_judged("Bearer é".as_bytes()), "Bearer é".as_bytes());
     }
 
     #[test]

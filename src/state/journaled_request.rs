@@ -34,8 +34,9 @@ enum Tag {
 /// What of a request is kept to judge it later.
 pub struct Kept<'a> {
     pub query: Option<&'a str>,
-    /// The request's values of the headers the operation's rules read, by name.
-    pub headers: Vec<(&'a HeaderName, &'a HeaderValue)>,
+    /// The request's values of the headers the operation's rules read, by name (as the rules read
+    /// them: see [`crate::spec::authorization_as_judged`]).
+    pub headers: Vec<(&'a HeaderName, Cow<'a, [u8]>)>,
     pub body: &'a [u8],
 }
 
@@ -75,7 +76,7 @@ impl JournaledRequest {
             let name = &name[..name.len().min(usize::from(u16::MAX))];
             bytes.extend_from_slice(&(name.len() as u16).to_le_bytes());
             bytes.extend_from_slice(name);
-            push_text(&mut bytes, value.as_bytes());
+            push_text(&mut bytes, value);
         }
         bytes.extend_from_slice(kept.body);
         Self(bytes.into_boxed_slice())
@@ -198,7 +199,7 @@ mod tests {
             path,
             &Kept {
                 query: Some("a=1"),
-                headers: value.iter().map(|v| (&name, v)).collect(),
+                headers: value.iter().map(|v| (&name, Cow::Borrowed(v.as_bytes()))).collect(),
                 body,
             },
         )
