@@ -53,25 +53,7 @@ impl ApiContext {
                 response
             }
             Routed::MethodNotAllowed { allow } => {
-                let reply = engine::unrouted(
-                    self.document,
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    &method,
-                    &request.path,
-                    self.now(&request),
-                )
-                .with_header(
-                    http::header::ALLOW,
-                    HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static("")),
-                );
-                self.finish(
-                    self.unrouted(&method),
-                    &request,
-                    Verdict::Judged(None),
-                    reply,
-                    false,
-                    &method,
-                )
+                self.unrouted_answer(StatusCode::METHOD_NOT_ALLOWED, Some(&allow), &method, &request)
             }
             Routed::NotFound if method == Method::OPTIONS => cors::preflight(&request.headers),
             Routed::NotFound if self.unroutable_match(&method, &request).is_some() => {
@@ -84,24 +66,32 @@ impl ApiContext {
                 ));
                 self.finish(operation, &request, Verdict::Judged(None), reply, false, &method)
             }
-            Routed::NotFound => {
-                let reply = engine::unrouted(
-                    self.document,
-                    StatusCode::NOT_FOUND,
-                    &method,
-                    &request.path,
-                    self.now(&request),
-                );
-                self.finish(
-                    self.unrouted(&method),
-                    &request,
-                    Verdict::Judged(None),
-                    reply,
-                    false,
-                    &method,
-                )
-            }
+            Routed::NotFound => self.unrouted_answer(StatusCode::NOT_FOUND, None, &method, &request),
         }
+    }
+
+    /// The 404 (a path no template matches) or 405 (a documented path, another method, with
+    /// `Allow`) in the document's error shape, journaled under the method's unrouted operation.
+    fn unrouted_answer(
+        &self,
+        status: StatusCode,
+        allow: Option<&[String]>,
+        method: &Method,
+        request: &Incoming,
+    ) -> Response<Body> {
+        let mut reply = engine::unrouted(self.document, status, method, &request.path, self.now(request));
+        if let Some(allow) = allow {
+            let allow = HeaderValue::from_str(&allow.join(", ")).unwrap_or(HeaderValue::from_static(""));
+            reply = reply.with_header(http::header::ALLOW, allow);
+        }
+        self.finish(
+            self.unrouted(method),
+            request,
+            Verdict::Judged(None),
+            reply,
+            false,
+            method,
+        )
     }
 
     /// The unroutable operation a request no template matched would have meant, if any.

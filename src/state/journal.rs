@@ -276,16 +276,7 @@ impl Journal {
     /// is a use of it. `documents` gives the document of an API by name: a request kept unjudged is
     /// judged against it when the filter asks whether requests conform (outside the journal's lock).
     pub fn select(&self, namespace: &str, filter: &Filter, documents: &Documents<'_>) -> Vec<Recorded> {
-        let mut selected: Vec<Recorded> = {
-            let mut entries = lock(&self.entries);
-            entries.touch(namespace);
-            let since = filter.since.unwrap_or(0);
-            entries
-                .held(namespace)
-                .filter(|r| r.sequence > since && filter.matches(&r.entry))
-                .cloned()
-                .collect()
-        };
+        let mut selected: Vec<Recorded> = self.matching(namespace, filter, |found| found.cloned().collect());
         if let Some(conforms) = filter.request_conforms {
             selected.retain(|r| r.entry.request_conforms(documents) == conforms);
         }
@@ -294,16 +285,27 @@ impl Journal {
 
     /// How many of the namespace's entries match the filter (see [`Journal::select`]).
     pub fn count(&self, namespace: &str, filter: &Filter, documents: &Documents<'_>) -> usize {
-        if filter.request_conforms.is_some() {
-            return self.select(namespace, filter, documents).len();
+        match filter.request_conforms {
+            Some(_) => self.select(namespace, filter, documents).len(),
+            None => self.matching(namespace, filter, |found| found.count()),
         }
+    }
+
+    /// `read` given the namespace's entries that match the filter but for `request_conforms`, under
+    /// the lock; a read is a use of the namespace.
+    fn matching<R>(
+        &self,
+        namespace: &str,
+        filter: &Filter,
+        read: impl FnOnce(&mut dyn Iterator<Item = &Recorded>) -> R,
+    ) -> R {
         let mut entries = lock(&self.entries);
         entries.touch(namespace);
         let since = filter.since.unwrap_or(0);
-        entries
+        let mut found = entries
             .held(namespace)
-            .filter(|r| r.sequence > since && filter.matches(&r.entry))
-            .count()
+            .filter(|r| r.sequence > since && filter.matches(&r.entry));
+        read(&mut found)
     }
 
     /// Every namespace's entries, by namespace (for coverage across a whole run).
